@@ -1,0 +1,45 @@
+package dev.lockguard.report;
+
+import java.util.List;
+import java.util.Objects;
+
+/** A whole {@code lockguard-report/1} document: the JVM it came from, its findings and counters. */
+public final class Report {
+
+  /** The schema name written into every report. */
+  public static final String SCHEMA = "lockguard-report/1";
+
+  /** Which JVM wrote the report. {@code startedAt} is an ISO-8601 instant. */
+  public record JvmInfo(long pid, String javaVersion, String mainClass, String startedAt) {
+    public JvmInfo {
+      Objects.requireNonNull(javaVersion, "javaVersion");
+      Objects.requireNonNull(mainClass, "mainClass");
+      Objects.requireNonNull(startedAt, "startedAt");
+    }
+  }
+
+  /** Counters of the lock-order detector. */
+  public record Stats(long locksSeen, long edges, long acquisitions) {}
+
+  private final JvmInfo jvm;
+  private final List<Violation> violations;
+  private final Stats stats;
+
+  public Report(JvmInfo jvm, List<Violation> violations, Stats stats) {
+    this.jvm = Objects.requireNonNull(jvm, "jvm");
+    this.violations = List.copyOf(violations);
+    this.stats = Objects.requireNonNull(stats, "stats");
+  }
+
+  public JvmInfo jvm() {
+    return jvm;
+  }
+
+  public List<Violation> violations() {
+    return violations;
+  }
+
+  public Stats stats() {
+    return stats;
+  }
+}
