@@ -1,0 +1,79 @@
+package dev.lockguard.benchmarks;
+
+import java.lang.management.ManagementFactory;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * Proves, inside a forked JVM, that it runs the form it claims to run.
+ *
+ * <p>A benchmark of "the agent" that silently ran without it would publish the bare JVM's figures
+ * under the agent's name; so the lockguard form requires both a {@code -javaagent} argument naming
+ * the lockguard jar and the runtime's hook class on the bootstrap class path (where the agent puts
+ * it), and the other forms require neither. Any mismatch throws, which fails the fork and, with
+ * JMH's {@code -foe true}, the whole run.
+ */
+public final class Attachment {
+  /** The runtime class the instrumented code calls; the agent puts it on the bootstrap path. */
+  static final String HOOKS = "dev.lockguard.runtime.Hooks";
+
+  private static volatile boolean announced;
+
+  private Attachment() {}
+
+  /** Checks this JVM against {@code form}, and says so once on standard output. */
+  public static void verify(Form form) {
+    String argument = agentArgument();
+    boolean onBootstrap = runtimeOnBootstrap();
+    boolean attached = argument != null && onBootstrap;
+    if (form == Form.LOCKGUARD && !attached) {
+      throw new IllegalStateException(
+          "LOCKGUARD AGENT NOT ATTACHED in the lockguard form: -javaagent argument "
+              + (argument == null ? "missing" : argument)
+              + ", " + HOOKS + (onBootstrap ? " on" : " NOT on") + " the bootstrap class path");
+    }
+    if (form != Form.LOCKGUARD && (argument != null || onBootstrap)) {
+      throw new IllegalStateException(
+          "lockguard agent present in the " + form.id() + " form, which must run without it: "
+              + argument);
+    }
+    verifyLockClass(form);
+    announce(form, attached);
+  }
+
+  /** The {@code -javaagent:} argument naming lockguard, or null. */
+  static String agentArgument() {
+    for (String argument : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
+      if (argument.startsWith("-javaagent:") && argument.contains("lockguard")) {
+        return argument;
+      }
+    }
+    return null;
+  }
+
+  /** Whether the runtime's hooks resolve from the bootstrap loader (null loader). */
+  static boolean runtimeOnBootstrap() {
+    try {
+      Class.forName(HOOKS, false, null);
+      return true;
+    } catch (ClassNotFoundException e) {
+      return false;
+    }
+  }
+
+  private static void verifyLockClass(Form form) {
+    Class<?> type = Locks.newLock("Attachment.probe").getClass();
+    boolean guava = type.getName().startsWith("com.google.common.util.concurrent.CycleDetecting");
+    if ((form == Form.GUAVA) != guava || (form != Form.GUAVA && type != ReentrantLock.class)) {
+      throw new IllegalStateException("the " + form.id() + " form made locks of " + type);
+    }
+  }
+
+  private static void announce(Form form, boolean attached) {
+    if (!announced) {
+      announced = true;
+      // run.sh --quick counts these lines; keep the wording in step with it.
+      System.out.println(
+          "# lockguard-bench form=" + form.id() + " agent=" + (attached ? "attached" : "absent"));
+    }
+  }
+}

@@ -1,0 +1,7 @@
+package dev.lockguard.benchmarks;
+
+import org.openjdk.jmh.annotations.Fork;
+
+/** The baseline: no agent, JDK locks. */
+@Fork(value = 2, jvmArgsAppend = "-Dlockguard.bench.form=bare")
+public class BareJvm extends JdkWorkloads {}

@@ -1,0 +1,7 @@
+package dev.lockguard.benchmarks;
+
+import org.openjdk.jmh.annotations.Fork;
+
+/** JDK locks with the real, shaded lockguard agent jar attached with its default options. */
+@Fork(value = 2, jvmArgsAppend = {AgentJar.JVM_ARG, "-Dlockguard.bench.form=lockguard"})
+public class LockGuardAgent extends JdkWorkloads {}
