@@ -210,7 +210,7 @@ public final class Summary {
       Result agent = get(workload, 1);
       String verdict = agent == null || Double.isNaN(agent.bytesPerOp)
           ? "not measured" : agent.bytesPerOp < ZERO_BYTES ? "met" : "MISSED";
-      out.append(row("known edges: 0 B/op (" + workload + ")", bytes(agent) + " B/op", verdict));
+      out.append(row("known edges: 0 B/op (" + workload + ")", bytes(agent), verdict));
     }
     return out.toString();
   }

@@ -48,7 +48,7 @@ class SummaryTests {
         .contains("| known-edge acquire+release (nested depth=2) ≤ Guava | 0.38x | met |")
         .contains("| nested depth=4 ≤ 3x bare | 3.50x | MISSED |")
         .contains("| known-edge acquire+release (uncontendedLock) ≤ 2x bare | – | not measured |")
-        .contains("| known edges: 0 B/op (nested depth=2) | 0 B/op | met |");
+        .contains("| known edges: 0 B/op (nested depth=2) | 0 | met |");
   }
 
   @Test
