@@ -11,7 +11,9 @@ class JsonReportWriterTests {
   void writesTheSchemaPrettyPrintedWithTwoSpaces() {
     Report report =
         new Report(
-            ReportFixtures.jvm(), List.of(ReportFixtures.unsafeQueueCheck()), ReportFixtures.stats());
+            ReportFixtures.jvm(),
+            List.of(ReportFixtures.unsafeQueueCheck()),
+            ReportFixtures.stats());
 
     assertThat(JsonReportWriter.toJson(report))
         .isEqualTo(
