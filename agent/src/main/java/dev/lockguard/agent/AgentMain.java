@@ -1,0 +1,79 @@
+package dev.lockguard.agent;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.lang.instrument.Instrumentation;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.jar.JarFile;
+
+/**
+ * The agent's entry points: {@code premain}, {@code agentmain} and the report CLI's {@code main}.
+ *
+ * <p>Its sole responsibility is to push the embedded runtime jar onto the bootstrap class path and
+ * then delegate. It must not mention any runtime class itself: one loaded through the application
+ * class loader before the append would split lockguard's state in two.
+ */
+public final class AgentMain {
+  static final String RUNTIME_RESOURCE = "/dev/lockguard/agent/lockguard-runtime.jar";
+
+  private AgentMain() {}
+
+  public static void premain(String options, Instrumentation instrumentation) {
+    start(options, instrumentation, true);
+  }
+
+  public static void agentmain(String options, Instrumentation instrumentation) {
+    start(options, instrumentation, false);
+  }
+
+  /** {@code java -jar lockguard-agent.jar report FILE...}. */
+  public static void main(String[] args) {
+    System.exit(Cli.run(args, System.out, System.err));
+  }
+
+  private static void start(String options, Instrumentation instrumentation, boolean atStartup) {
+    try {
+      appendRuntimeToBootstrap(instrumentation);
+    } catch (IOException e) {
+      fail("cannot unpack its runtime jar to a temporary file (" + e.getMessage()
+          + "). Fix: make java.io.tmpdir writable, or set -Djava.io.tmpdir=DIR.", atStartup);
+      return;
+    }
+    Installer.install(options, instrumentation, atStartup);
+  }
+
+  private static void appendRuntimeToBootstrap(Instrumentation instrumentation) throws IOException {
+    if (runtimeOnBootstrap()) {
+      return; // attached twice: the first attach already did it
+    }
+    try (InputStream jar = AgentMain.class.getResourceAsStream(RUNTIME_RESOURCE)) {
+      if (jar == null) {
+        throw new IOException("the agent jar has no " + RUNTIME_RESOURCE + "; rebuild it with mvn package");
+      }
+      Path copy = Files.createTempFile("lockguard-runtime-", ".jar");
+      copy.toFile().deleteOnExit();
+      Files.copy(jar, copy, StandardCopyOption.REPLACE_EXISTING);
+      instrumentation.appendToBootstrapClassLoaderSearch(new JarFile(copy.toFile()));
+    }
+  }
+
+  private static boolean runtimeOnBootstrap() {
+    try {
+      Class.forName("dev.lockguard.runtime.Hooks", false, null);
+      return true;
+    } catch (ClassNotFoundException e) {
+      return false;
+    }
+  }
+
+  /** At start-up a broken agent stops the JVM: running unwatched is worse than not running. */
+  static void fail(String message, boolean atStartup) {
+    System.err.println("lockguard: " + message);
+    if (atStartup) {
+      System.exit(2);
+    }
+    throw new IllegalArgumentException("lockguard: " + message);
+  }
+}

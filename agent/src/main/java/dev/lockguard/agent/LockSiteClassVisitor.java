@@ -1,0 +1,86 @@
+package dev.lockguard.agent;
+
+import java.util.HashMap;
+import java.util.Map;
+import net.bytebuddy.description.type.TypeDescription;
+import net.bytebuddy.pool.TypePool;
+import org.objectweb.asm.ClassVisitor;
+import org.objectweb.asm.MethodVisitor;
+import org.objectweb.asm.Opcodes;
+
+/**
+ * Rewrites one class's lock sites: {@code synchronized} blocks and methods, {@code Lock} calls,
+ * {@code Condition.await*} and {@code Object.wait*}. See {@link LockSiteMethodVisitor}.
+ */
+final class LockSiteClassVisitor extends ClassVisitor {
+  private static final String LOCK = "java/util/concurrent/locks/Lock";
+
+  private final TypePool typePool;
+  private final Map<String, Boolean> lockTypes = new HashMap<>();
+  String internalName;
+  String className;
+  String sourceFile;
+  int version;
+
+  LockSiteClassVisitor(ClassVisitor next, TypePool typePool) {
+    super(Opcodes.ASM9, next);
+    this.typePool = typePool;
+  }
+
+  @Override
+  public void visit(int version, int access, String name, String signature, String superName,
+      String[] interfaces) {
+    this.version = version;
+    this.internalName = name;
+    this.className = name.replace('/', '.');
+    super.visit(version, access, name, signature, superName, interfaces);
+  }
+
+  @Override
+  public void visitSource(String source, String debug) {
+    this.sourceFile = source;
+    super.visitSource(source, debug);
+  }
+
+  @Override
+  public MethodVisitor visitMethod(int access, String name, String descriptor, String signature,
+      String[] exceptions) {
+    MethodVisitor next = super.visitMethod(access, name, descriptor, signature, exceptions);
+    if (next == null || (access & (Opcodes.ACC_ABSTRACT | Opcodes.ACC_NATIVE)) != 0) {
+      return next;
+    }
+    return new LockSiteMethodVisitor(next, this, access, name);
+  }
+
+  /**
+   * Whether calls on {@code owner} are calls on a {@code Lock}: the JDK's own lock types by name,
+   * an application type by resolving its hierarchy (once per class being transformed).
+   */
+  boolean isLockType(String owner) {
+    switch (owner) {
+      case LOCK:
+      case "java/util/concurrent/locks/ReentrantLock":
+      case "java/util/concurrent/locks/ReentrantReadWriteLock$ReadLock":
+      case "java/util/concurrent/locks/ReentrantReadWriteLock$WriteLock":
+        return true;
+      default:
+        if (owner.startsWith("java/") || owner.startsWith("[")) {
+          return false;
+        }
+        return lockTypes.computeIfAbsent(owner, this::resolvesToLock);
+    }
+  }
+
+  private boolean resolvesToLock(String owner) {
+    try {
+      TypePool.Resolution resolution = typePool.describe(owner.replace('/', '.'));
+      if (!resolution.isResolved()) {
+        return false;
+      }
+      TypeDescription type = resolution.resolve();
+      return type.isAssignableTo(java.util.concurrent.locks.Lock.class);
+    } catch (RuntimeException e) {
+      return false; // an unresolvable hierarchy: leave the call alone
+    }
+  }
+}

@@ -1,0 +1,416 @@
+package dev.lockguard.report;
+
+import dev.lockguard.report.Violation.EdgeRef;
+import dev.lockguard.report.Violation.Kind;
+import dev.lockguard.report.Violation.LockRef;
+import dev.lockguard.report.Violation.Severity;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.EnumMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Renders reports for people, in the style of Linux lockdep, and as Graphviz DOT.
+ *
+ * <p>A lock-order cycle shows the chain of locks, one pair of stacks per edge, and a table of the
+ * interleaving that deadlocks. Names from the report (threads, locks, frames) are printed with
+ * control characters escaped, so that a thread name cannot forge lines of the report.
+ */
+public final class TextReport {
+
+  /** Where the first column's cells start; its header starts {@value #FIRST_HEADER_INDENT} in. */
+  private static final int FIRST_CELL_INDENT = 2;
+
+  private static final int FIRST_HEADER_INDENT = 7;
+
+  /** The narrowest column of the scenario table, as wide as lockdep's CPU0 column. */
+  private static final int MIN_COLUMN_WIDTH = 29;
+
+  private static final int COLUMN_GAP = 4;
+
+  private TextReport() {}
+
+  /** Renders a summary line, then every violation, separated by blank lines. */
+  public static String render(Report report) {
+    StringBuilder out = new StringBuilder(4096);
+    appendSummary(out, report);
+    for (Violation violation : report.violations()) {
+      out.append('\n');
+      appendViolation(out, violation);
+    }
+    return out.toString();
+  }
+
+  /** Renders one violation as a block of lines ending with a newline. */
+  public static String render(Violation violation) {
+    StringBuilder out = new StringBuilder(1024);
+    appendViolation(out, violation);
+    return out.toString();
+  }
+
+  /** Renders the lock-order edges of every violation as one Graphviz digraph. */
+  public static String renderDot(Report report) {
+    Map<String, Set<String>> threadsByEdge = new LinkedHashMap<>();
+    for (Violation violation : report.violations()) {
+      for (EdgeRef edge : violation.edges()) {
+        String key = dotId(edge.from()) + " -> " + dotId(edge.to());
+        threadsByEdge.computeIfAbsent(key, k -> new LinkedHashSet<>()).add(edge.thread());
+      }
+    }
+    StringBuilder out = new StringBuilder("digraph lockguard {\n");
+    out.append("  node [shape=box];\n");
+    threadsByEdge.forEach(
+        (edge, threads) ->
+            out.append("  ")
+                .append(edge)
+                .append(" [label=")
+                .append(dotId(String.join(", ", threads)))
+                .append("];\n"));
+    return out.append("}\n").toString();
+  }
+
+  // --- the report summary ---
+
+  private static void appendSummary(StringBuilder out, Report report) {
+    Report.JvmInfo jvm = report.jvm();
+    out.append("lockguard report: pid ")
+        .append(jvm.pid())
+        .append(", main class ")
+        .append(printable(jvm.mainClass()))
+        .append(", Java ")
+        .append(printable(jvm.javaVersion()))
+        .append(", started ")
+        .append(printable(jvm.startedAt()))
+        .append("; ");
+    appendViolationCounts(out, report.violations());
+    Report.Stats stats = report.stats();
+    out.append("; stats: ")
+        .append(stats.locksSeen())
+        .append(" locks seen, ")
+        .append(stats.edges())
+        .append(" edges, ")
+        .append(stats.acquisitions())
+        .append(" acquisitions\n");
+  }
+
+  private static void appendViolationCounts(StringBuilder out, List<Violation> violations) {
+    if (violations.isEmpty()) {
+      out.append("no violations");
+      return;
+    }
+    Map<Severity, Integer> counts = new EnumMap<>(Severity.class);
+    for (Violation violation : violations) {
+      counts.merge(violation.severity(), 1, Integer::sum);
+    }
+    out.append(violations.size()).append(violations.size() == 1 ? " violation" : " violations");
+    String separator = ": ";
+    for (Severity severity : Severity.values()) {
+      out.append(separator).append(counts.getOrDefault(severity, 0)).append(' ').append(severity);
+      separator = ", ";
+    }
+  }
+
+  // --- one violation ---
+
+  private static void appendViolation(StringBuilder out, Violation violation) {
+    appendHeader(out, violation);
+    List<EdgeRef> edges = orderAsChain(violation.edges());
+    if (!edges.isEmpty()) {
+      appendChain(out, edges);
+      for (EdgeRef edge : edges) {
+        appendEdge(out, violation.kind(), edge);
+      }
+    }
+    if (showsScenario(violation.kind(), edges)) {
+      appendScenario(out, edges);
+    }
+    appendLocks(out, violation.locks());
+    appendSites(out, violation.sites());
+  }
+
+  private static void appendHeader(StringBuilder out, Violation violation) {
+    out.append("=== lockguard: ")
+        .append(violation.kind())
+        .append(" (")
+        .append(violation.severity())
+        .append(") [")
+        .append(printable(violation.id()))
+        .append("] ===\n")
+        .append(printable(violation.message()))
+        .append('\n');
+    if (!violation.threads().isEmpty()) {
+      out.append(" Threads: ");
+      appendQuotedList(out, violation.threads());
+      out.append('\n');
+    }
+  }
+
+  private static void appendQuotedList(StringBuilder out, List<String> names) {
+    for (int i = 0; i < names.size(); i++) {
+      out.append(i == 0 ? "" : ", ").append('"').append(printable(names.get(i))).append('"');
+    }
+  }
+
+  private static void appendChain(StringBuilder out, List<EdgeRef> edges) {
+    out.append(isClosedCycle(edges) ? "\n Lock-order cycle:\n" : "\n Lock order:\n");
+    out.append("   ").append(chain(edges)).append('\n');
+  }
+
+  /** Returns {@code A -> B -> A} for a chain of edges; a break in the chain is shown with ", ". */
+  static String chain(List<EdgeRef> edges) {
+    StringBuilder out = new StringBuilder(printable(edges.get(0).from()));
+    EdgeRef previous = null;
+    for (EdgeRef edge : edges) {
+      if (previous != null && !previous.to().equals(edge.from())) {
+        out.append(", ").append(printable(edge.from()));
+      }
+      out.append(" -> ").append(printable(edge.to()));
+      previous = edge;
+    }
+    return out.toString();
+  }
+
+  private static void appendEdge(StringBuilder out, Kind kind, EdgeRef edge) {
+    // A real deadlock's edges are waits that never finished, not acquisitions.
+    String verb = kind == Kind.DEADLOCK ? "waits for " : "acquired ";
+    String from = printable(edge.from());
+    String to = printable(edge.to());
+    out.append("\n thread \"")
+        .append(printable(edge.thread()))
+        .append("\" ")
+        .append(verb)
+        .append(to)
+        .append(" while holding ")
+        .append(from)
+        .append(":\n");
+    out.append("   held ").append(from).append(" at:\n");
+    appendFrames(out, "     ", edge.heldAt());
+    out.append("   ").append(verb).append(to).append(" at:\n");
+    appendFrames(out, "     ", edge.acquiredAt());
+  }
+
+  private static void appendFrames(StringBuilder out, String indent, List<String> frames) {
+    if (frames.isEmpty()) {
+      out.append(indent).append("(no stack recorded)\n");
+    }
+    for (String frame : frames) {
+      out.append(indent).append("at ").append(printable(frame)).append('\n');
+    }
+  }
+
+  private static void appendLocks(StringBuilder out, List<LockRef> locks) {
+    if (locks.isEmpty()) {
+      return;
+    }
+    int nameWidth = 0;
+    for (LockRef lock : locks) {
+      nameWidth = Math.max(nameWidth, printable(lock.name()).length());
+    }
+    out.append("\n Locks:\n");
+    for (LockRef lock : locks) {
+      String name = printable(lock.name());
+      out.append("   ").append(name);
+      pad(out, nameWidth - name.length() + 2);
+      out.append(printable(lock.type())).append('\n');
+    }
+  }
+
+  private static void appendSites(StringBuilder out, List<String> sites) {
+    if (!sites.isEmpty()) {
+      out.append("\n Sites:\n");
+      appendFrames(out, "   ", sites);
+    }
+  }
+
+  // --- the "how this deadlocks" table ---
+
+  private static boolean showsScenario(Kind kind, List<EdgeRef> edges) {
+    boolean lockOrderKind = kind == Kind.POTENTIAL_DEADLOCK || kind == Kind.LOCK_ORDER_VIOLATION;
+    return lockOrderKind && edges.size() >= 2 && isClosedCycle(edges);
+  }
+
+  /**
+   * Appends lockdep's "possible unsafe locking scenario" with one column per edge.
+   *
+   * <p>Every thread first takes the lock it holds, left to right; then, right to left, each one
+   * asks for the lock the next thread holds. For two edges that is exactly lockdep's table.
+   */
+  private static void appendScenario(StringBuilder out, List<EdgeRef> edges) {
+    int columns = edges.size();
+    List<String> labels = columnLabels(edges);
+    String[] cells = new String[2 * columns];
+    int[] cellColumn = new int[2 * columns];
+    for (int i = 0; i < columns; i++) {
+      cells[i] = "lock(" + printable(edges.get(i).from()) + ");";
+      cellColumn[i] = i;
+      cells[2 * columns - 1 - i] = "lock(" + printable(edges.get(i).to()) + ");";
+      cellColumn[2 * columns - 1 - i] = i;
+    }
+    int[] starts = columnStarts(labels, cells, cellColumn);
+    out.append("\n Possible unsafe locking scenario:\n\n");
+    appendHeaderRow(out, starts, labels);
+    appendHeaderRow(out, starts, Collections.nCopies(columns, "----"));
+    for (int row = 0; row < cells.length; row++) {
+      pad(out, starts[cellColumn[row]]);
+      out.append(cells[row]).append('\n');
+    }
+    appendSingleThreadNote(out, edges);
+    out.append("\n *** DEADLOCK ***\n");
+  }
+
+  /** Labels columns by thread name, or "Thread 1", "Thread 2" when a thread has two edges. */
+  private static List<String> columnLabels(List<EdgeRef> edges) {
+    List<String> labels = new ArrayList<>(edges.size());
+    Set<String> seen = new HashSet<>();
+    for (EdgeRef edge : edges) {
+      labels.add(printable(edge.thread()));
+      seen.add(edge.thread());
+    }
+    if (seen.size() == edges.size()) {
+      return labels;
+    }
+    labels.clear();
+    for (int i = 1; i <= edges.size(); i++) {
+      labels.add("Thread " + i);
+    }
+    return labels;
+  }
+
+  /** Where each column's cells start; column 0's header starts further in, as in lockdep. */
+  private static int[] columnStarts(List<String> labels, String[] cells, int[] cellColumn) {
+    int[] widest = new int[labels.size()];
+    for (int row = 0; row < cells.length; row++) {
+      widest[cellColumn[row]] = Math.max(widest[cellColumn[row]], cells[row].length());
+    }
+    int[] starts = new int[labels.size()];
+    starts[0] = FIRST_CELL_INDENT;
+    for (int i = 1; i < starts.length; i++) {
+      int previous = starts[i - 1];
+      int headerEnd = headerStart(starts, i - 1) + labels.get(i - 1).length();
+      int previousEnd = Math.max(headerEnd, previous + widest[i - 1]);
+      starts[i] = Math.max(previous + MIN_COLUMN_WIDTH, previousEnd + COLUMN_GAP);
+    }
+    return starts;
+  }
+
+  private static int headerStart(int[] starts, int column) {
+    return column == 0 ? FIRST_HEADER_INDENT : starts[column];
+  }
+
+  private static void appendHeaderRow(StringBuilder out, int[] starts, List<String> texts) {
+    int lineStart = out.length();
+    for (int i = 0; i < texts.size(); i++) {
+      pad(out, headerStart(starts, i) - (out.length() - lineStart));
+      out.append(texts.get(i));
+    }
+    out.append('\n');
+  }
+
+  private static void appendSingleThreadNote(StringBuilder out, List<EdgeRef> edges) {
+    String thread = edges.get(0).thread();
+    for (EdgeRef edge : edges) {
+      if (!edge.thread().equals(thread)) {
+        return;
+      }
+    }
+    out.append("\n (every edge was seen in thread \"")
+        .append(printable(thread))
+        .append("\": one thread per column running this code at once would deadlock)\n");
+  }
+
+  // --- edges as a chain ---
+
+  /**
+   * Orders edges so that each one starts where the previous one ended, starting at the first.
+   *
+   * <p>Among candidates the earliest in the report wins, so edges already in cycle order (as the
+   * detector writes them) keep their order even when two locks share a name.
+   */
+  static List<EdgeRef> orderAsChain(List<EdgeRef> edges) {
+    List<EdgeRef> remaining = new ArrayList<>(edges);
+    List<EdgeRef> ordered = new ArrayList<>(edges.size());
+    while (!remaining.isEmpty()) {
+      int next = ordered.isEmpty() ? 0 : indexOfEdgeFrom(remaining, last(ordered).to());
+      ordered.add(remaining.remove(Math.max(next, 0)));
+    }
+    return ordered;
+  }
+
+  private static int indexOfEdgeFrom(List<EdgeRef> edges, String lock) {
+    for (int i = 0; i < edges.size(); i++) {
+      if (edges.get(i).from().equals(lock)) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
+  private static boolean isClosedCycle(List<EdgeRef> edges) {
+    for (int i = 1; i < edges.size(); i++) {
+      if (!edges.get(i - 1).to().equals(edges.get(i).from())) {
+        return false;
+      }
+    }
+    return last(edges).to().equals(edges.get(0).from());
+  }
+
+  private static EdgeRef last(List<EdgeRef> edges) {
+    return edges.get(edges.size() - 1);
+  }
+
+  // --- text helpers ---
+
+  private static void pad(StringBuilder out, int spaces) {
+    for (int i = 0; i < spaces; i++) {
+      out.append(' ');
+    }
+  }
+
+  /** Returns {@code text} with control and line-breaking characters shown as escapes. */
+  static String printable(String text) {
+    StringBuilder out = null;
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      String escape = escapeFor(c);
+      if (escape != null && out == null) {
+        out = new StringBuilder(text.length() + 8).append(text, 0, i);
+      }
+      if (escape != null) {
+        out.append(escape);
+      } else if (out != null) {
+        out.append(c);
+      }
+    }
+    return out == null ? text : out.toString();
+  }
+
+  private static String escapeFor(char c) {
+    return switch (c) {
+      case '\n' -> "\\n";
+      case '\r' -> "\\r";
+      case '\t' -> "\\t";
+      case '\u2028', '\u2029' -> unicodeEscape(c);
+      default -> Character.isISOControl(c) ? unicodeEscape(c) : null;
+    };
+  }
+
+  private static String unicodeEscape(char c) {
+    return String.format("\\u%04X", (int) c);
+  }
+
+  /**
+   * Quotes {@code name} as a DOT ID.
+   *
+   * <p>DOT's lexer reads {@code \"} as a quote even after a backslash, so a name ending in a
+   * backslash gets a trailing space to keep its closing quote a quote.
+   */
+  private static String dotId(String name) {
+    String escaped = printable(name).replace("\\", "\\\\").replace("\"", "\\\"");
+    return "\"" + escaped + (escaped.endsWith("\\") ? " \"" : "\"");
+  }
+}

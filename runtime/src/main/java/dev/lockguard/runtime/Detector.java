@@ -1,0 +1,200 @@
+package dev.lockguard.runtime;
+
+import dev.lockguard.report.Violation;
+import dev.lockguard.report.Violation.EdgeRef;
+import dev.lockguard.report.Violation.Kind;
+import dev.lockguard.report.Violation.LockRef;
+import dev.lockguard.report.Violation.Severity;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * The lock-order detector: updates a thread's held locks and the graph on each acquisition.
+ *
+ * <p>Callers ({@link Hooks}) have set the thread's re-entry guard. The fast path (re-entry, or
+ * only known edges) allocates nothing: a scan of the held locks and one lock-free probe per held
+ * lock. A new edge captures one stack and takes the graph lock.
+ */
+final class Detector {
+  private static final String RUNTIME_PACKAGE = "dev.lockguard.runtime.";
+
+  private Detector() {}
+
+  /**
+   * Records what acquiring {@code key} means for the lock order, before the thread may block.
+   *
+   * @param blocking false for an untimed {@code tryLock}, which cannot block and so adds no edge
+   */
+  static void beforeAcquire(
+      ThreadState ts, Object key, Object lock, int siteId, boolean shared, boolean blocking) {
+    ts.pendingKey = null;
+    if (ts.indexOf(key) >= 0) {
+      return; // re-entry cannot block and adds no edge
+    }
+    Site site = Sites.get(siteId);
+    Node node = LockGraph.node(key, lock, site);
+    ts.pendingKey = key;
+    ts.pendingNode = node;
+    if (!blocking) {
+      return;
+    }
+    StackTraceElement[] stack = null;
+    for (int i = 0; i < ts.depth; i++) {
+      Node held = ts.nodes[i];
+      Edge known = held.findEdge(node, ts.shared[i], shared);
+      if (known != null) {
+        if (known.threadId != ts.threadId && !known.multiThread) {
+          reportCycle(LockGraph.secondThread(known));
+        }
+        continue;
+      }
+      if (stack == null) {
+        stack = currentStack();
+      }
+      Edge candidate = newEdge(ts, i, node, shared, site, stack);
+      reportCycle(LockGraph.addEdge(candidate));
+    }
+  }
+
+  /** Pushes {@code key} on the thread's held locks, or counts a re-entry. */
+  static void afterAcquire(ThreadState ts, Object key, Object lock, int siteId, boolean shared) {
+    Statistics.ACQUISITIONS.increment();
+    int index = ts.indexOf(key);
+    if (index >= 0) {
+      ts.counts[index]++;
+      return;
+    }
+    Node node = ts.pendingKey == key ? ts.pendingNode : LockGraph.node(key, lock, Sites.get(siteId));
+    ts.pendingKey = null;
+    ts.pendingNode = null;
+    ts.push(key, node, siteId, shared, 1);
+  }
+
+  static void release(ThreadState ts, Object key) {
+    ts.release(key);
+  }
+
+  private static Edge newEdge(
+      ThreadState ts, int heldIndex, Node to, boolean shared, Site site,
+      StackTraceElement[] stack) {
+    Node from = ts.nodes[heldIndex];
+    Site heldSite = Sites.get(ts.sites[heldIndex]);
+    Node[] alsoHeld = new Node[ts.depth - 1];
+    for (int i = 0, j = 0; i < ts.depth; i++) {
+      if (i != heldIndex) {
+        alsoHeld[j++] = ts.nodes[i];
+      }
+    }
+    return new Edge(0, from, to, ts.shared[heldIndex], shared, ts.threadId,
+        ts.thread.getName(), heldStack(heldSite, stack), stack, site, alsoHeld);
+  }
+
+  /** The current stack without lockguard's own frames on top. */
+  static StackTraceElement[] currentStack() {
+    StackTraceElement[] stack = new Throwable().getStackTrace();
+    int skip = 0;
+    while (skip < stack.length && stack[skip].getClassName().startsWith(RUNTIME_PACKAGE)) {
+      skip++;
+    }
+    StackTraceElement[] trimmed = new StackTraceElement[stack.length - skip];
+    System.arraycopy(stack, skip, trimmed, 0, trimmed.length);
+    return trimmed;
+  }
+
+  /**
+   * Where the thread took a lock it still holds: the site's frame on top of the callers that are
+   * still on the stack. Only the site is known for certain when its method has returned since.
+   */
+  static StackTraceElement[] heldStack(Site heldSite, StackTraceElement[] stack) {
+    if (heldSite.id == Sites.UNKNOWN) {
+      return stack;
+    }
+    for (int i = 0; i < stack.length; i++) {
+      StackTraceElement frame = stack[i];
+      if (frame.getClassName().equals(heldSite.className)
+          && frame.getMethodName().equals(heldSite.methodName)) {
+        StackTraceElement[] held = new StackTraceElement[stack.length - i];
+        held[0] = heldSite.frame();
+        System.arraycopy(stack, i + 1, held, 1, held.length - 1);
+        return held;
+      }
+    }
+    return new StackTraceElement[] {heldSite.frame()};
+  }
+
+  private static void reportCycle(LockGraph.Cycle cycle) {
+    if (cycle != null) {
+      Reporter.report(toViolation(cycle));
+    }
+  }
+
+  static Violation toViolation(LockGraph.Cycle cycle) {
+    List<Edge> edges = cycle.edges();
+    List<LockRef> locks = new ArrayList<>();
+    List<EdgeRef> edgeRefs = new ArrayList<>();
+    Set<String> threads = new LinkedHashSet<>();
+    List<String> sites = new ArrayList<>();
+    StringBuilder chain = new StringBuilder();
+    for (Edge edge : edges) {
+      locks.add(new LockRef(edge.from.name, edge.from.type));
+      edgeRefs.add(new EdgeRef(edge.from.name, edge.to.name, edge.threadName,
+          frames(edge.heldAt), frames(edge.acquiredAt)));
+      threads.add(edge.threadName);
+      sites.add(edge.acquiredAt.length > 0 ? edge.acquiredAt[0].toString() : edge.acquireSite.toString());
+      chain.append(edge.from.name).append(" -> ");
+    }
+    chain.append(edges.get(0).from.name);
+    boolean crossThread = LockGraph.crossThread(cycle);
+    Severity severity = crossThread ? Severity.ERROR : Severity.WARNING;
+    String message = crossThread
+        ? "Lock-order cycle " + chain + ": threads " + quoted(threads)
+            + " take these locks in opposite orders and deadlock if they run at the same moment."
+        : "Lock-order cycle " + chain + " seen in thread " + quoted(threads)
+            + " only: two threads running these paths at once would deadlock.";
+    String id = stableId(Kind.POTENTIAL_DEADLOCK, sites);
+    return new Violation(id, Kind.POTENTIAL_DEADLOCK, severity, message, List.copyOf(threads),
+        locks, edgeRefs, sites);
+  }
+
+  /** A hash of the kind and the sorted sites: the same bug gets the same id in every run. */
+  static String stableId(Kind kind, List<String> sites) {
+    long hash = 0xcbf29ce484222325L;
+    hash = fnv(hash, kind.name());
+    for (String site : new TreeSet<>(sites)) {
+      hash = fnv(hash, site);
+    }
+    return String.format("%016x", hash);
+  }
+
+  private static long fnv(long hash, String text) {
+    for (int i = 0; i < text.length(); i++) {
+      hash ^= text.charAt(i);
+      hash *= 0x100000001b3L;
+    }
+    return hash ^ 0xff;
+  }
+
+  private static List<String> frames(StackTraceElement[] stack) {
+    List<String> frames = new ArrayList<>(stack.length);
+    for (StackTraceElement frame : stack) {
+      frames.add(frame.toString());
+    }
+    return frames;
+  }
+
+  private static String quoted(Set<String> names) {
+    StringBuilder text = new StringBuilder();
+    int i = 0;
+    for (String name : names) {
+      if (i > 0) {
+        text.append(i == names.size() - 1 ? " and " : ", ");
+      }
+      text.append('"').append(name).append('"');
+      i++;
+    }
+    return text.toString();
+  }
+}

@@ -1,0 +1,319 @@
+package dev.lockguard.runtime;
+
+import java.util.Date;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.Lock;
+
+/**
+ * The static methods that instrumented bytecode calls.
+ *
+ * <p>Each hook sets the thread's re-entry guard, so that anything lockguard itself does (a stack
+ * capture, a report write) passes through nested hooks untouched. Hooks never throw into the
+ * application: an internal failure is reported once by {@link Faults} and the application goes
+ * on. Hooks that replace a call ({@code lock}, {@code await}, ...) perform that call themselves,
+ * with the application's exceptions unchanged.
+ */
+public final class Hooks {
+  private Hooks() {}
+
+  // ---- synchronized ---------------------------------------------------------------------------
+
+  /** Before {@code MONITORENTER}: the lock-order check, while the thread can still not block. */
+  public static void monitorEnter(Object lock, int site) {
+    ThreadState ts = ThreadState.current();
+    if (ts.busy) {
+      return;
+    }
+    ts.busy = true;
+    try {
+      Detector.beforeAcquire(ts, lock, lock, site, false, true);
+    } catch (Throwable failure) {
+      Faults.hookFailed(failure);
+    } finally {
+      ts.busy = false;
+    }
+  }
+
+  /** After {@code MONITORENTER}: the thread now holds {@code lock}. */
+  public static void monitorEntered(Object lock, int site) {
+    ThreadState ts = ThreadState.current();
+    if (ts.busy) {
+      return;
+    }
+    ts.busy = true;
+    try {
+      Detector.afterAcquire(ts, lock, lock, site, false);
+    } catch (Throwable failure) {
+      Faults.hookFailed(failure);
+    } finally {
+      ts.busy = false;
+    }
+  }
+
+  /**
+   * At the start of a {@code synchronized} method, which the JVM entered holding {@code lock}:
+   * the check and the push in one call.
+   */
+  public static void methodMonitorEntered(Object lock, int site) {
+    ThreadState ts = ThreadState.current();
+    if (ts.busy) {
+      return;
+    }
+    ts.busy = true;
+    try {
+      Detector.beforeAcquire(ts, lock, lock, site, false, true);
+      Detector.afterAcquire(ts, lock, lock, site, false);
+    } catch (Throwable failure) {
+      Faults.hookFailed(failure);
+    } finally {
+      ts.busy = false;
+    }
+  }
+
+  /** Before {@code MONITOREXIT}, and before each exit of a {@code synchronized} method. */
+  public static void monitorExit(Object lock) {
+    release(lock);
+  }
+
+  // ---- java.util.concurrent.locks.Lock --------------------------------------------------------
+
+  public static void lock(Lock lock, int site) {
+    ThreadState ts = ThreadState.current();
+    if (ts.busy) {
+      lock.lock();
+      return;
+    }
+    Object key = LockKeys.keyOf(lock);
+    boolean shared = LockKeys.isShared(lock);
+    before(ts, key, lock, site, shared, true);
+    lock.lock();
+    after(ts, key, lock, site, shared);
+  }
+
+  public static void lockInterruptibly(Lock lock, int site) throws InterruptedException {
+    ThreadState ts = ThreadState.current();
+    if (ts.busy) {
+      lock.lockInterruptibly();
+      return;
+    }
+    Object key = LockKeys.keyOf(lock);
+    boolean shared = LockKeys.isShared(lock);
+    before(ts, key, lock, site, shared, true);
+    lock.lockInterruptibly();
+    after(ts, key, lock, site, shared);
+  }
+
+  /** An untimed {@code tryLock} cannot block: on success it is held, but it adds no edge. */
+  public static boolean tryLock(Lock lock, int site) {
+    boolean acquired = lock.tryLock();
+    if (acquired) {
+      ThreadState ts = ThreadState.current();
+      if (!ts.busy) {
+        Object key = LockKeys.keyOf(lock);
+        before(ts, key, lock, site, LockKeys.isShared(lock), false);
+        after(ts, key, lock, site, LockKeys.isShared(lock));
+      }
+    }
+    return acquired;
+  }
+
+  /** A timed {@code tryLock} can block for its timeout, so it is checked like {@code lock}. */
+  public static boolean tryLock(Lock lock, long time, TimeUnit unit, int site)
+      throws InterruptedException {
+    ThreadState ts = ThreadState.current();
+    if (ts.busy) {
+      return lock.tryLock(time, unit);
+    }
+    Object key = LockKeys.keyOf(lock);
+    boolean shared = LockKeys.isShared(lock);
+    before(ts, key, lock, site, shared, true);
+    boolean acquired = lock.tryLock(time, unit);
+    if (acquired) {
+      after(ts, key, lock, site, shared);
+    }
+    return acquired;
+  }
+
+  public static void unlock(Lock lock, int site) {
+    lock.unlock();
+    release(LockKeys.keyOf(lock));
+  }
+
+  public static Condition newCondition(Lock lock, int site) {
+    Condition condition = lock.newCondition();
+    Conditions.register(condition, lock);
+    return condition;
+  }
+
+  // ---- waiting releases the lock --------------------------------------------------------------
+
+  public static void await(Condition condition, int site) throws InterruptedException {
+    Lock lock = Conditions.ownerOf(condition);
+    ThreadState ts = ThreadState.current();
+    int count = suspend(ts, lock);
+    try {
+      condition.await();
+    } finally {
+      resume(ts, lock, count);
+    }
+  }
+
+  public static boolean await(Condition condition, long time, TimeUnit unit, int site)
+      throws InterruptedException {
+    Lock lock = Conditions.ownerOf(condition);
+    ThreadState ts = ThreadState.current();
+    int count = suspend(ts, lock);
+    try {
+      return condition.await(time, unit);
+    } finally {
+      resume(ts, lock, count);
+    }
+  }
+
+  public static long awaitNanos(Condition condition, long nanos, int site)
+      throws InterruptedException {
+    Lock lock = Conditions.ownerOf(condition);
+    ThreadState ts = ThreadState.current();
+    int count = suspend(ts, lock);
+    try {
+      return condition.awaitNanos(nanos);
+    } finally {
+      resume(ts, lock, count);
+    }
+  }
+
+  public static void awaitUninterruptibly(Condition condition, int site) {
+    Lock lock = Conditions.ownerOf(condition);
+    ThreadState ts = ThreadState.current();
+    int count = suspend(ts, lock);
+    try {
+      condition.awaitUninterruptibly();
+    } finally {
+      resume(ts, lock, count);
+    }
+  }
+
+  public static boolean awaitUntil(Condition condition, Date deadline, int site)
+      throws InterruptedException {
+    Lock lock = Conditions.ownerOf(condition);
+    ThreadState ts = ThreadState.current();
+    int count = suspend(ts, lock);
+    try {
+      return condition.awaitUntil(deadline);
+    } finally {
+      resume(ts, lock, count);
+    }
+  }
+
+  public static void objectWait(Object monitor, int site) throws InterruptedException {
+    ThreadState ts = ThreadState.current();
+    int count = suspend(ts, monitor);
+    try {
+      monitor.wait();
+    } finally {
+      resume(ts, monitor, count);
+    }
+  }
+
+  public static void objectWait(Object monitor, long millis, int site)
+      throws InterruptedException {
+    ThreadState ts = ThreadState.current();
+    int count = suspend(ts, monitor);
+    try {
+      monitor.wait(millis);
+    } finally {
+      resume(ts, monitor, count);
+    }
+  }
+
+  public static void objectWait(Object monitor, long millis, int nanos, int site)
+      throws InterruptedException {
+    ThreadState ts = ThreadState.current();
+    int count = suspend(ts, monitor);
+    try {
+      monitor.wait(millis, nanos);
+    } finally {
+      resume(ts, monitor, count);
+    }
+  }
+
+  // ---- guarded steps --------------------------------------------------------------------------
+
+  private static void before(
+      ThreadState ts, Object key, Object lock, int site, boolean shared, boolean blocking) {
+    ts.busy = true;
+    try {
+      Detector.beforeAcquire(ts, key, lock, site, shared, blocking);
+    } catch (Throwable failure) {
+      Faults.hookFailed(failure);
+    } finally {
+      ts.busy = false;
+    }
+  }
+
+  private static void after(ThreadState ts, Object key, Object lock, int site, boolean shared) {
+    ts.busy = true;
+    try {
+      Detector.afterAcquire(ts, key, lock, site, shared);
+    } catch (Throwable failure) {
+      Faults.hookFailed(failure);
+    } finally {
+      ts.busy = false;
+    }
+  }
+
+  private static void release(Object key) {
+    ThreadState ts = ThreadState.current();
+    if (ts.busy) {
+      return;
+    }
+    ts.busy = true;
+    try {
+      Detector.release(ts, key);
+    } catch (Throwable failure) {
+      Faults.hookFailed(failure);
+    } finally {
+      ts.busy = false;
+    }
+  }
+
+  /** Takes the lock off the held stack while the thread waits; returns its re-entry count. */
+  private static int suspend(ThreadState ts, Object lock) {
+    if (lock == null || ts.busy) {
+      return 0;
+    }
+    ts.busy = true;
+    try {
+      return ts.suspend(LockKeys.keyOf(lock));
+    } catch (Throwable failure) {
+      Faults.hookFailed(failure);
+      return 0;
+    } finally {
+      ts.busy = false;
+    }
+  }
+
+  /**
+   * Puts the lock back after the wait: taking it again is an acquisition like any other, so locks
+   * the thread took after it (and still holds) now order before it.
+   */
+  private static void resume(ThreadState ts, Object lock, int count) {
+    if (count == 0 || ts.busy) {
+      return;
+    }
+    boolean shared = ts.suspendedShared;
+    int site = ts.suspendedSite;
+    ts.busy = true;
+    try {
+      Object key = LockKeys.keyOf(lock);
+      Detector.beforeAcquire(ts, key, lock, site, shared, true);
+      Detector.afterAcquire(ts, key, lock, site, shared);
+      ts.counts[ts.depth - 1] = count;
+    } catch (Throwable failure) {
+      Faults.hookFailed(failure);
+    } finally {
+      ts.busy = false;
+    }
+  }
+}

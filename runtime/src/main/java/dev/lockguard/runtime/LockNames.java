@@ -1,0 +1,33 @@
+package dev.lockguard.runtime;
+
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+
+/** How reports name and type locks, without calling any method of the application's objects. */
+final class LockNames {
+  private LockNames() {}
+
+  /** The type a report shows: the lock's class, or the read-write lock a read or write lock belongs to. */
+  static String typeOf(Object lock) {
+    if (lock instanceof ReentrantReadWriteLock.ReadLock
+        || lock instanceof ReentrantReadWriteLock.WriteLock) {
+      return ReentrantReadWriteLock.class.getName();
+    }
+    if (lock instanceof Class) {
+      return Class.class.getName();
+    }
+    return lock.getClass().getName();
+  }
+
+  /** {@code SimpleType@hash}, or {@code Type.class} for a class used as a monitor. */
+  static String anonymousName(Object display, Object key, int hash) {
+    if (display instanceof Class<?> type) {
+      return simpleName(type.getName()) + ".class";
+    }
+    return simpleName(typeOf(display)) + "@" + Integer.toHexString(hash);
+  }
+
+  static String simpleName(String binaryName) {
+    int dot = binaryName.lastIndexOf('.');
+    return dot < 0 ? binaryName : binaryName.substring(dot + 1);
+  }
+}

@@ -1,0 +1,129 @@
+package dev.lockguard.runtime;
+
+import dev.lockguard.report.JsonReportWriter;
+import dev.lockguard.report.Report;
+import dev.lockguard.report.ReportFiles;
+import dev.lockguard.report.TextReport;
+import dev.lockguard.report.Violation;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
+
+/**
+ * Keeps the violations found so far, prints each new one on stderr and rewrites the JSON report.
+ *
+ * <p>The report is replaced atomically on every new violation, so a JVM killed right after one
+ * still leaves a complete, valid file; a shutdown hook writes it once more with final counters. If
+ * the report cannot be written, lockguard says so once and keeps printing violations on stderr:
+ * nothing is lost.
+ */
+final class Reporter {
+  private static final ReentrantLock LOCK = new ReentrantLock();
+  private static final List<Violation> VIOLATIONS = new ArrayList<>();
+  private static final List<Consumer<Violation>> LISTENERS = new CopyOnWriteArrayList<>();
+  private static volatile Report.JvmInfo jvm;
+  private static boolean writeFailed;
+
+  private Reporter() {}
+
+  /** Writes the empty report and installs the exit hook; called once by the agent. */
+  static void start() {
+    jvm = jvmInfo();
+    writeReport();
+    Thread hook = new Thread(Reporter::writeReport, "lockguard-report-at-exit");
+    Runtime.getRuntime().addShutdownHook(hook);
+  }
+
+  /** Records a new finding, or replaces one with the same id (a severity upgrade). */
+  static void report(Violation violation) {
+    LOCK.lock();
+    try {
+      replaceOrAdd(violation);
+      writeReport();
+    } finally {
+      LOCK.unlock();
+    }
+    if (!Settings.quiet) {
+      System.err.print(TextReport.render(violation));
+      System.err.flush();
+    }
+    for (Consumer<Violation> listener : LISTENERS) {
+      try {
+        listener.accept(violation);
+      } catch (RuntimeException e) {
+        Faults.hookFailed(e);
+      }
+    }
+  }
+
+  static List<Violation> violations() {
+    LOCK.lock();
+    try {
+      return List.copyOf(VIOLATIONS);
+    } finally {
+      LOCK.unlock();
+    }
+  }
+
+  static void addListener(Consumer<Violation> listener) {
+    LISTENERS.add(listener);
+  }
+
+  static void removeListener(Consumer<Violation> listener) {
+    LISTENERS.remove(listener);
+  }
+
+  static Report snapshot() {
+    Report.JvmInfo info = jvm;
+    if (info == null) {
+      info = jvmInfo();
+      jvm = info;
+    }
+    return new Report(info, violations(), Statistics.snapshot());
+  }
+
+  private static void replaceOrAdd(Violation violation) {
+    for (int i = 0; i < VIOLATIONS.size(); i++) {
+      if (VIOLATIONS.get(i).id().equals(violation.id())) {
+        VIOLATIONS.set(i, violation);
+        return;
+      }
+    }
+    VIOLATIONS.add(violation);
+  }
+
+  private static void writeReport() {
+    Path path = Settings.reportPath;
+    if (path == null) {
+      return;
+    }
+    LOCK.lock();
+    try {
+      ReportFiles.writeAtomically(path, JsonReportWriter.toJson(snapshot()));
+      writeFailed = false;
+    } catch (IOException | RuntimeException e) {
+      if (!writeFailed) {
+        writeFailed = true;
+        System.err.println("lockguard: cannot write the report to " + path + " (" + e
+            + "); violations are printed on stderr only until it can be written."
+            + " Fix: point report= at a writable file.");
+      }
+    } finally {
+      LOCK.unlock();
+    }
+  }
+
+  private static Report.JvmInfo jvmInfo() {
+    ProcessHandle self = ProcessHandle.current();
+    String started = self.info().startInstant().map(Instant::toString).orElse(Instant.now().toString());
+    String command = System.getProperty("sun.java.command", "");
+    String mainClass = command.isEmpty() ? "unknown" : command.split(" ", 2)[0];
+    return new Report.JvmInfo(
+        self.pid(), System.getProperty("java.version", "unknown"), mainClass, started);
+  }
+}

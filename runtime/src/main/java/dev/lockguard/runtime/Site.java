@@ -1,0 +1,41 @@
+package dev.lockguard.runtime;
+
+/**
+ * A place in application bytecode where a lock is taken, released or waited on.
+ *
+ * <p>Registered once by the agent when it transforms a class; instrumented code passes only the
+ * site's int id, so a hook costs no allocation to say where it was called from.
+ */
+public final class Site {
+  final int id;
+  final String className;
+  final String methodName;
+  final String fileName;
+  /** Set at registration, or just after for a synchronized method's first line. */
+  volatile int line;
+  /** {@code Owner.field} when the bytecode loaded the lock from a field, else null. */
+  final String lockName;
+
+  Site(int id, String className, String methodName, String fileName, int line, String lockName) {
+    this.id = id;
+    this.className = className;
+    this.methodName = methodName;
+    this.fileName = fileName;
+    this.line = line;
+    this.lockName = lockName;
+  }
+
+  /** The site as a stack frame, in {@link StackTraceElement#toString()} form. */
+  StackTraceElement frame() {
+    return new StackTraceElement(className, methodName, fileName, line);
+  }
+
+  public String lockName() {
+    return lockName;
+  }
+
+  @Override
+  public String toString() {
+    return frame().toString();
+  }
+}

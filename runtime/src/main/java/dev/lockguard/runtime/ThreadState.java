@@ -1,0 +1,120 @@
+package dev.lockguard.runtime;
+
+import java.util.Arrays;
+
+/**
+ * The locks one thread holds, in acquisition order, with their re-entry counts.
+ *
+ * <p>This is logically a stack, but release may come out of order ({@code Lock} allows it), so
+ * lookups scan from the top: locks are usually released in LIFO order, so the scan is short.
+ * Arrays are reused; they grow only when a thread holds more locks than ever before.
+ */
+final class ThreadState {
+  private static final ThreadLocal<ThreadState> CURRENT =
+      ThreadLocal.withInitial(() -> new ThreadState(Thread.currentThread()));
+
+  final long threadId;
+  final Thread thread;
+
+  Object[] keys = new Object[8];
+  Node[] nodes = new Node[8];
+  int[] counts = new int[8];
+  int[] sites = new int[8];
+  boolean[] shared = new boolean[8];
+  int depth;
+
+  /** Set while a hook runs in this thread; nested hooks then only pass through. */
+  boolean busy;
+
+  /** The node {@code beforeAcquire} found, for the matching {@code afterAcquire}. */
+  Object pendingKey;
+  Node pendingNode;
+
+  /** What {@code suspend} took off the stack, for the matching {@code resume}. */
+  Node suspendedNode;
+  int suspendedSite;
+  boolean suspendedShared;
+
+  @SuppressWarnings("deprecation") // Thread.threadId() is JDK 19+; getId() is the same value.
+  private ThreadState(Thread thread) {
+    this.thread = thread;
+    this.threadId = thread.getId();
+  }
+
+  static ThreadState current() {
+    return CURRENT.get();
+  }
+
+  int indexOf(Object key) {
+    for (int i = depth - 1; i >= 0; i--) {
+      if (keys[i] == key) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
+  void push(Object key, Node node, int site, boolean isShared, int count) {
+    if (depth == keys.length) {
+      grow();
+    }
+    keys[depth] = key;
+    nodes[depth] = node;
+    sites[depth] = site;
+    shared[depth] = isShared;
+    counts[depth] = count;
+    depth++;
+  }
+
+  /** Undoes one acquisition of {@code key}; returns false if this thread did not hold it. */
+  boolean release(Object key) {
+    int index = indexOf(key);
+    if (index < 0) {
+      return false;
+    }
+    if (--counts[index] == 0) {
+      remove(index);
+    }
+    return true;
+  }
+
+  /**
+   * Takes {@code key} off the stack whatever its count, as {@code Object.wait} and
+   * {@code Condition.await} release it; returns the count, or 0 if it was not held.
+   */
+  int suspend(Object key) {
+    int index = indexOf(key);
+    if (index < 0) {
+      return 0;
+    }
+    int count = counts[index];
+    suspendedNode = nodes[index];
+    suspendedSite = sites[index];
+    suspendedShared = shared[index];
+    remove(index);
+    return count;
+  }
+
+  private void remove(int index) {
+    int tail = depth - index - 1;
+    if (tail > 0) {
+      System.arraycopy(keys, index + 1, keys, index, tail);
+      System.arraycopy(nodes, index + 1, nodes, index, tail);
+      System.arraycopy(sites, index + 1, sites, index, tail);
+      System.arraycopy(shared, index + 1, shared, index, tail);
+      System.arraycopy(counts, index + 1, counts, index, tail);
+    }
+    depth--;
+    keys[depth] = null;
+    nodes[depth] = null;
+  }
+
+  private void grow() {
+    int length = keys.length * 2;
+    keys = Arrays.copyOf(keys, length);
+    nodes = Arrays.copyOf(nodes, length);
+    sites = Arrays.copyOf(sites, length);
+    shared = Arrays.copyOf(shared, length);
+    counts = Arrays.copyOf(counts, length);
+  }
+}

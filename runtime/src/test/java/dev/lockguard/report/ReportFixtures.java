@@ -1,0 +1,84 @@
+package dev.lockguard.report;
+
+import dev.lockguard.report.Violation.EdgeRef;
+import dev.lockguard.report.Violation.Kind;
+import dev.lockguard.report.Violation.LockRef;
+import dev.lockguard.report.Violation.Severity;
+import java.util.List;
+
+/** Reports and violations shared by the report tests. */
+final class ReportFixtures {
+
+  static final String REENTRANT_LOCK = "java.util.concurrent.locks.ReentrantLock";
+
+  private ReportFixtures() {}
+
+  static Report.JvmInfo jvm() {
+    return new Report.JvmInfo(4242, "17.0.15", "com.acme.Dining", "2026-11-25T14:00:00Z");
+  }
+
+  static Report.Stats stats() {
+    return new Report.Stats(12, 3, 1500);
+  }
+
+  /** The dining philosophers' inversion: t1 takes left then right, t2 right then left. */
+  static Violation philosophers() {
+    return new Violation(
+        "pd-1",
+        Kind.POTENTIAL_DEADLOCK,
+        Severity.ERROR,
+        "Philosopher.left and Philosopher.right are taken in both orders",
+        List.of("t1", "t2"),
+        List.of(
+            new LockRef("Philosopher.left", REENTRANT_LOCK),
+            new LockRef("Philosopher.right", REENTRANT_LOCK)),
+        List.of(
+            new EdgeRef(
+                "Philosopher.left",
+                "Philosopher.right",
+                "t1",
+                List.of("com.acme.Philosopher.eat(Philosopher.java:20)"),
+                List.of("com.acme.Philosopher.eat(Philosopher.java:21)")),
+            new EdgeRef(
+                "Philosopher.right",
+                "Philosopher.left",
+                "t2",
+                List.of("com.acme.Philosopher.eatLeftHanded(Philosopher.java:30)"),
+                List.of("com.acme.Philosopher.eatLeftHanded(Philosopher.java:31)"))),
+        List.of());
+  }
+
+  /** A queue checked for emptiness and then polled without a lock around both. */
+  static Violation unsafeQueueCheck() {
+    return new Violation(
+        "uq-1",
+        Kind.UNSAFE_QUEUE_CHECK,
+        Severity.WARNING,
+        "queue emptiness checked, then polled, with no lock around both",
+        List.of("worker-1"),
+        List.of(new LockRef("Worker.jobs", "java.util.concurrent.LinkedBlockingQueue")),
+        List.of(),
+        List.of(
+            "com.acme.Worker.next(Worker.java:40)", "com.acme.Worker.run(Worker.java:12)"));
+  }
+
+  /** A violation whose every string needs escaping in JSON. */
+  static Violation needingEscapes() {
+    String tricky = "quote \" backslash \\ tab \t newline \n bell \u0007 del \u007f"
+        + " ls \u2028 emoji \uD83D\uDE00 lone \uD800 end";
+    return new Violation(
+        "esc-\"1\"",
+        Kind.REUSED_LATCH,
+        Severity.INFO,
+        tricky,
+        List.of("thread \"quoted\"", "C:\\path"),
+        List.of(new LockRef("Latch\u0000", "com.acme.Event")),
+        List.of(new EdgeRef("a\\b", "c\"d", "t\r\n", List.of("f\u0001"), List.of("g\u001f"))),
+        List.of("site \"1\""));
+  }
+
+  static Report fullReport() {
+    return new Report(
+        jvm(), List.of(philosophers(), unsafeQueueCheck(), needingEscapes()), stats());
+  }
+}

@@ -1,0 +1,273 @@
+package dev.lockguard.report;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.lockguard.report.Violation.EdgeRef;
+import dev.lockguard.report.Violation.Kind;
+import dev.lockguard.report.Violation.LockRef;
+import dev.lockguard.report.Violation.Severity;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class TextReportTests {
+
+  @Test
+  void rendersATwoLockCycleLikeLockdep() {
+    assertThat(TextReport.render(ReportFixtures.philosophers()))
+        .isEqualTo(
+            """
+            === lockguard: POTENTIAL_DEADLOCK (ERROR) [pd-1] ===
+            Philosopher.left and Philosopher.right are taken in both orders
+             Threads: "t1", "t2"
+
+             Lock-order cycle:
+               Philosopher.left -> Philosopher.right -> Philosopher.left
+
+             thread "t1" acquired Philosopher.right while holding Philosopher.left:
+               held Philosopher.left at:
+                 at com.acme.Philosopher.eat(Philosopher.java:20)
+               acquired Philosopher.right at:
+                 at com.acme.Philosopher.eat(Philosopher.java:21)
+
+             thread "t2" acquired Philosopher.left while holding Philosopher.right:
+               held Philosopher.right at:
+                 at com.acme.Philosopher.eatLeftHanded(Philosopher.java:30)
+               acquired Philosopher.left at:
+                 at com.acme.Philosopher.eatLeftHanded(Philosopher.java:31)
+
+             Possible unsafe locking scenario:
+
+                   t1                      t2
+                   ----                    ----
+              lock(Philosopher.left);
+                                           lock(Philosopher.right);
+                                           lock(Philosopher.left);
+              lock(Philosopher.right);
+
+             *** DEADLOCK ***
+
+             Locks:
+               Philosopher.left   java.util.concurrent.locks.ReentrantLock
+               Philosopher.right  java.util.concurrent.locks.ReentrantLock
+            """);
+  }
+
+  @Test
+  void theScenarioTableForShortNamesMatchesLockdepsLayout() {
+    Violation cycle = cycle(Severity.ERROR, edge("A", "B", "t1"), edge("B", "A", "t2"));
+
+    assertThat(TextReport.render(cycle))
+        .contains("\n   A -> B -> A\n")
+        .contains(
+            """
+
+             Possible unsafe locking scenario:
+
+                   t1                      t2
+                   ----                    ----
+              lock(A);
+                                           lock(B);
+                                           lock(A);
+              lock(B);
+
+             *** DEADLOCK ***
+            """);
+  }
+
+  @Test
+  void edgesOfOneThreadGetNumberedColumnsAndANote() {
+    Violation cycle = cycle(Severity.WARNING, edge("A", "B", "main"), edge("B", "A", "main"));
+
+    assertThat(TextReport.render(cycle))
+        .contains(
+            """
+                   Thread 1                Thread 2
+                   ----                    ----
+              lock(A);
+                                           lock(B);
+                                           lock(A);
+              lock(B);
+
+             (every edge was seen in thread "main": one thread per column running this code\
+             at once would deadlock)
+            """);
+  }
+
+  @Test
+  void aThreeLockCycleGetsOneColumnPerEdge() {
+    Violation cycle =
+        cycle(Severity.ERROR, edge("A", "B", "t1"), edge("B", "C", "t2"), edge("C", "A", "t3"));
+
+    assertThat(TextReport.render(cycle))
+        .contains("\n   A -> B -> C -> A\n")
+        .contains(
+            """
+                   t1                      t2                           t3
+                   ----                    ----                         ----
+              lock(A);
+                                           lock(B);
+                                                                        lock(C);
+                                                                        lock(A);
+                                           lock(C);
+              lock(B);
+            """);
+  }
+
+  @Test
+  void longNamesWidenTheColumns() {
+    String list = "Collections$SynchronizedList.mutex";
+    Violation cycle =
+        cycle(
+            Severity.ERROR,
+            edge(list, "Hashtable@1a2b", "pool-1-thread-1"),
+            edge("Hashtable@1a2b", list, "pool-1-thread-2"));
+
+    assertThat(TextReport.render(cycle))
+        .contains(
+            """
+                   pool-1-thread-1                         pool-1-thread-2
+                   ----                                    ----
+              lock(Collections$SynchronizedList.mutex);
+                                                           lock(Hashtable@1a2b);
+                                                           lock(Collections$SynchronizedList.mutex);
+              lock(Hashtable@1a2b);
+            """);
+  }
+
+  @Test
+  void edgesOutOfOrderAreChainedFromTheFirst() {
+    Violation cycle =
+        cycle(Severity.ERROR, edge("A", "B", "t1"), edge("C", "A", "t3"), edge("B", "C", "t2"));
+
+    assertThat(TextReport.render(cycle)).contains("\n   A -> B -> C -> A\n");
+  }
+
+  @Test
+  void aSingleEdgeIsAnOrderWithoutATable() {
+    Violation violation =
+        new Violation(
+            "lo-1",
+            Kind.LOCK_ORDER_VIOLATION,
+            Severity.ERROR,
+            "Bank.audit (rank 1) taken while holding Account.lock (rank 2)",
+            List.of("teller"),
+            List.of(),
+            List.of(edge("Account.lock", "Bank.audit", "teller")),
+            List.of());
+
+    assertThat(TextReport.render(violation))
+        .contains("\n Lock order:\n   Account.lock -> Bank.audit\n")
+        .doesNotContain("Possible unsafe locking scenario");
+  }
+
+  @Test
+  void rendersOtherKindsWithThreadsLocksAndSites() {
+    assertThat(TextReport.render(ReportFixtures.unsafeQueueCheck()))
+        .isEqualTo(
+            """
+            === lockguard: UNSAFE_QUEUE_CHECK (WARNING) [uq-1] ===
+            queue emptiness checked, then polled, with no lock around both
+             Threads: "worker-1"
+
+             Locks:
+               Worker.jobs  java.util.concurrent.LinkedBlockingQueue
+
+             Sites:
+               at com.acme.Worker.next(Worker.java:40)
+               at com.acme.Worker.run(Worker.java:12)
+            """);
+  }
+
+  @Test
+  void aRealDeadlockSaysWhoWaitsForWhat() {
+    Violation deadlock =
+        new Violation(
+            "dl-1",
+            Kind.DEADLOCK,
+            Severity.ERROR,
+            "2 threads are deadlocked",
+            List.of("t1", "t2"),
+            List.of(),
+            List.of(edge("A", "B", "t1"), edge("B", "A", "t2")),
+            List.of());
+
+    assertThat(TextReport.render(deadlock))
+        .contains(" thread \"t1\" waits for B while holding A:\n")
+        .contains("   waits for B at:\n")
+        .doesNotContain("Possible unsafe locking scenario");
+  }
+
+  @Test
+  void controlCharactersInNamesCannotForgeLines() {
+    Violation violation =
+        cycle(Severity.ERROR, edge("A\n=== fake", "B", "t\u00071"), edge("B", "A\n=== fake", "t2"));
+
+    String text = TextReport.render(violation);
+
+    assertThat(text).contains("A\\n=== fake -> B -> A\\n=== fake").contains("\"t\\u00071\"");
+    assertThat(text.lines()).filteredOn(line -> line.startsWith("===")).hasSize(1);
+  }
+
+  @Test
+  void rendersAReportWithASummaryLineAndEveryViolation() {
+    String text = TextReport.render(ReportFixtures.fullReport());
+
+    assertThat(text.lines().findFirst())
+        .hasValue(
+            "lockguard report: pid 4242, main class com.acme.Dining, Java 17.0.15,"
+                + " started 2026-11-25T14:00:00Z; 3 violations: 1 ERROR, 1 WARNING, 1 INFO;"
+                + " stats: 12 locks seen, 3 edges, 1500 acquisitions");
+    assertThat(text.lines().filter(line -> line.startsWith("=== lockguard: ")))
+        .containsExactly(
+            "=== lockguard: POTENTIAL_DEADLOCK (ERROR) [pd-1] ===",
+            "=== lockguard: UNSAFE_QUEUE_CHECK (WARNING) [uq-1] ===",
+            "=== lockguard: REUSED_LATCH (INFO) [esc-\"1\"] ===");
+  }
+
+  @Test
+  void aReportWithoutViolationsSaysSo() {
+    Report report = new Report(ReportFixtures.jvm(), List.of(), ReportFixtures.stats());
+
+    assertThat(TextReport.render(report))
+        .isEqualTo(
+            "lockguard report: pid 4242, main class com.acme.Dining, Java 17.0.15,"
+                + " started 2026-11-25T14:00:00Z; no violations;"
+                + " stats: 12 locks seen, 3 edges, 1500 acquisitions\n");
+  }
+
+  @Test
+  void rendersDotWithOneEdgePerLockPairLabelledWithThreads() {
+    Violation first = cycle(Severity.ERROR, edge("A", "B", "t1"), edge("B", "A", "t2"));
+    Violation second = cycle(Severity.ERROR, edge("A", "B", "t3"), edge("B", "C\"q\\", "t3"));
+    Report report =
+        new Report(ReportFixtures.jvm(), List.of(first, second), ReportFixtures.stats());
+
+    assertThat(TextReport.renderDot(report))
+        .isEqualTo(
+            """
+            digraph lockguard {
+              node [shape=box];
+              "A" -> "B" [label="t1, t3"];
+              "B" -> "A" [label="t2"];
+              "B" -> "C\\"q\\\\ " [label="t3"];
+            }
+            """);
+  }
+
+  private static EdgeRef edge(String from, String to, String thread) {
+    List<String> heldAt = List.of("Held." + from + "(X.java:1)");
+    return new EdgeRef(from, to, thread, heldAt, List.of("Got." + to + "(X.java:2)"));
+  }
+
+  private static Violation cycle(Severity severity, EdgeRef... edges) {
+    return new Violation(
+        "c-1",
+        Kind.POTENTIAL_DEADLOCK,
+        severity,
+        "cycle",
+        List.of(),
+        List.of(new LockRef("A", "java.lang.Object")),
+        List.of(edges),
+        List.of());
+  }
+}
