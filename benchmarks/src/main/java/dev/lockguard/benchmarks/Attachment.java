@@ -16,7 +16,11 @@ public final class Attachment {
   /** The runtime class the instrumented code calls; the agent puts it on the bootstrap path. */
   static final String HOOKS = "dev.lockguard.runtime.Hooks";
 
+  /** The runtime's public API, also on the bootstrap class path under the agent. */
+  static final String API = "dev.lockguard.LockGuard";
+
   private static volatile boolean announced;
+  private static volatile boolean reportedStats;
 
   private Attachment() {}
 
@@ -37,7 +41,55 @@ public final class Attachment {
               + argument);
     }
     verifyLockClass(form);
+    if (attached) {
+      stats(); // fails unless the runtime's API answers and says the agent is active
+    }
     announce(form, attached);
+  }
+
+  /**
+   * Checks, at the end of a lockguard-form trial, that the instrumented workload really reached
+   * the runtime (its acquisition counter moved), and says so once on standard output. Attached but
+   * not instrumenting (say, the workload's package excluded) would measure nothing.
+   */
+  public static void verifyInstrumented(Form form) {
+    if (form != Form.LOCKGUARD) {
+      return;
+    }
+    long[] stats = stats();
+    if (stats[2] <= 0) {
+      throw new IllegalStateException(
+          "LOCKGUARD AGENT ATTACHED BUT NOT INSTRUMENTING: 0 acquisitions seen by the runtime");
+    }
+    if (!reportedStats) {
+      reportedStats = true;
+      // run.sh --quick counts these lines too.
+      System.out.println("# lockguard-bench instrumented locksSeen=" + stats[0] + " edges="
+          + stats[1] + " acquisitions=" + stats[2]);
+    }
+  }
+
+  /**
+   * {@code dev.lockguard.LockGuard.report().stats()} as {locksSeen, edges, acquisitions}. Read
+   * reflectively from the bootstrap loader: the benchmarks must not bundle a second runtime.
+   */
+  static long[] stats() {
+    try {
+      Class<?> api = Class.forName(API, true, null);
+      if (!(Boolean) api.getMethod("agentActive").invoke(null)) {
+        throw new IllegalStateException(API + ".agentActive() is false under the agent");
+      }
+      Object report = api.getMethod("report").invoke(null);
+      Object stats = report.getClass().getMethod("stats").invoke(report);
+      long[] values = new long[3];
+      String[] names = {"locksSeen", "edges", "acquisitions"};
+      for (int i = 0; i < names.length; i++) {
+        values[i] = (Long) stats.getClass().getMethod(names[i]).invoke(stats);
+      }
+      return values;
+    } catch (ReflectiveOperationException e) {
+      throw new IllegalStateException("cannot read lockguard's stats through " + API, e);
+    }
   }
 
   /** The {@code -javaagent:} argument naming lockguard, or null. */

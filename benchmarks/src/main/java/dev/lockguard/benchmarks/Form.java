@@ -16,8 +16,11 @@ public enum Form {
   /** No agent, locks made by Guava's {@code CycleDetectingLockFactory}: the peer. */
   GUAVA;
 
-  /** The system property that names the form of a forked JVM. */
-  public static final String PROPERTY = "lockguard.bench.form";
+  /**
+   * The system property that names the form of a forked JVM. Not under {@code lockguard.}: that
+   * prefix belongs to the agent's own options.
+   */
+  public static final String PROPERTY = "bench.form";
 
   /** The JVM argument that selects this form. */
   public String jvmArg() {

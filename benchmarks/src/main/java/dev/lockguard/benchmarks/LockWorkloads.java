@@ -14,6 +14,7 @@ import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Threads;
 import org.openjdk.jmh.annotations.Warmup;
 import org.openjdk.jmh.infra.Blackhole;
@@ -41,6 +42,12 @@ public abstract class LockWorkloads {
   public void checkFormAndMakeLock() {
     Attachment.verify(Locks.FORM);
     lock = Locks.newLock("LockWorkloads.lock");
+  }
+
+  /** Under the agent, checks that the workload was instrumented (the runtime saw it). */
+  @TearDown(Level.Trial)
+  public void checkInstrumented() {
+    Attachment.verifyInstrumented(Locks.FORM);
   }
 
   /** An uncontended lock plus unlock of one long-lived lock, holding nothing else (no edge). */

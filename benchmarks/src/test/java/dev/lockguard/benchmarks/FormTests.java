@@ -9,7 +9,7 @@ class FormTests {
   @Test
   void formsRoundTripThroughTheirJvmArgument() {
     for (Form form : Form.values()) {
-      assertThat(form.jvmArg()).isEqualTo("-Dlockguard.bench.form=" + form.id());
+      assertThat(form.jvmArg()).isEqualTo("-Dbench.form=" + form.id());
       assertThat(Form.of(form.id())).isSameAs(form);
     }
   }

@@ -19,7 +19,7 @@ final class ChildJvm {
     this.agentJar = agentJar == null ? AgentJar.PATH : agentJar;
   }
 
-  /** The command line: {@code java [-javaagent:…] -Dlockguard.bench.form=… JVMARGS -cp … MAIN ARGS}. */
+  /** The command line: {@code java [-javaagent:…] -Dbench.form=… JVMARGS -cp … MAIN ARGS}. */
   List<String> command(Form form, List<String> jvmArgs, Class<?> main, String... args) {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
