@@ -101,6 +101,7 @@ fi
   echo "mode: $mode (agent: $agent)"
   echo "commit: $(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)$(git -C "$ROOT" diff --quiet 2>/dev/null || echo ' (uncommitted changes)')"
   echo "nproc: $(nproc)"
+  echo "load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
   echo "cpu: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//')"
   echo "java: $("$JAVA" -XshowSettings:properties -version 2>&1 | grep -E 'java.(vm.)?version =|java.vendor =' | sed 's/^ *//' | tr '\n' ' ')"
   echo "agent jar: $([[ $agent == required ]] && echo "$AGENT_JAR" || echo 'not used')"
@@ -155,8 +156,14 @@ echo "== retained memory ($memory_locks locks)"
     --locks "$memory_locks" --forms "$forms_memory" > "$out/memory.md" 2> "$out/memory.log" \
   || { cat "$out/memory.log" >&2; fail "memory harness failed"; }
 
+echo "load average at end: $(cut -d' ' -f1-3 /proc/loadavg)" >> "$out/env.txt"
+
 {
   echo "# lockguard benchmarks ($mode run)"
+  if [[ $mode == quick ]]; then
+    echo
+    echo "**Quick run: a smoke test that every benchmark runs; its figures are not measurements.**"
+  fi
   echo
   echo '```'
   cat "$out/env.txt"
