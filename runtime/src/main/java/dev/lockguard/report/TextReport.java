@@ -135,9 +135,9 @@ public final class TextReport {
 
   private static void appendHeader(StringBuilder out, Violation violation) {
     out.append("=== lockguard: ")
-        .append(violation.kind())
+        .append(violation.kind().name())
         .append(" (")
-        .append(violation.severity())
+        .append(violation.severity().name())
         .append(") [")
         .append(printable(violation.id()))
         .append("] ===\n")
