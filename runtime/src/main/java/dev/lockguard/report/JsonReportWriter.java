@@ -43,7 +43,8 @@ public final class JsonReportWriter {
     return out.append('"');
   }
 
-  private static boolean needsUnicodeEscape(String text, int i) {
+  /** Whether the char at {@code i} is a control, a line separator or an unpaired surrogate. */
+  static boolean needsUnicodeEscape(String text, int i) {
     char c = text.charAt(i);
     if (c < 0x20 || c == 0x7f || c == '\u2028' || c == '\u2029') {
       return true;

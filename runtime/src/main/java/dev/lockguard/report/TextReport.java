@@ -135,9 +135,9 @@ public final class TextReport {
 
   private static void appendHeader(StringBuilder out, Violation violation) {
     out.append("=== lockguard: ")
-        .append(violation.kind())
+        .append(violation.kind().name())
         .append(" (")
-        .append(violation.severity())
+        .append(violation.severity().name())
         .append(") [")
         .append(printable(violation.id()))
         .append("] ===\n")
@@ -371,31 +371,37 @@ public final class TextReport {
     }
   }
 
-  /** Returns {@code text} with control and line-breaking characters shown as escapes. */
+  /**
+   * Returns {@code text} with control characters, line separators and unpaired surrogates shown as
+   * escapes ({@code \n}, {@code \}{@code u0007}): they would break lines or turn into '?' on
+   * output.
+   */
   static String printable(String text) {
     StringBuilder out = null;
     for (int i = 0; i < text.length(); i++) {
-      char c = text.charAt(i);
-      String escape = escapeFor(c);
+      String escape = escapeAt(text, i);
       if (escape != null && out == null) {
         out = new StringBuilder(text.length() + 8).append(text, 0, i);
       }
       if (escape != null) {
         out.append(escape);
       } else if (out != null) {
-        out.append(c);
+        out.append(text.charAt(i));
       }
     }
     return out == null ? text : out.toString();
   }
 
-  private static String escapeFor(char c) {
+  private static String escapeAt(String text, int i) {
+    char c = text.charAt(i);
     return switch (c) {
       case '\n' -> "\\n";
       case '\r' -> "\\r";
       case '\t' -> "\\t";
-      case '\u2028', '\u2029' -> unicodeEscape(c);
-      default -> Character.isISOControl(c) ? unicodeEscape(c) : null;
+      default ->
+          Character.isISOControl(c) || JsonReportWriter.needsUnicodeEscape(text, i)
+              ? unicodeEscape(c)
+              : null;
     };
   }
 

@@ -209,6 +209,13 @@ class TextReportTests {
   }
 
   @Test
+  void printableEscapesWhatWouldBreakLinesOrEncoding() {
+    assertThat(TextReport.printable("a\nb\r\tc\u0007\u0085\u2028 \uD800 é \uD83D\uDE00"))
+        .isEqualTo("a\\nb\\r\\tc\\u0007\\u0085\\u2028 \\uD800 é \uD83D\uDE00");
+    assertThat(TextReport.printable("Philosopher.left")).isEqualTo("Philosopher.left");
+  }
+
+  @Test
   void rendersAReportWithASummaryLineAndEveryViolation() {
     String text = TextReport.render(ReportFixtures.fullReport());
 

@@ -1,0 +1,130 @@
+package dev.lockguard.agent.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.lockguard.report.Report;
+import dev.lockguard.report.Violation;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Bad options stop the JVM with a sentence; a killed JVM still leaves a valid report. */
+class BadInputIT {
+  @TempDir Path dir;
+
+  @Test
+  void unknownOptionStopsTheJvmAndNamesTheKey() throws Exception {
+    ForkedJvm.Result result = ForkedJvm.withAgent("polcy=throw").run("fixtures.TwoMonitors");
+
+    assertThat(result.exitCode()).isEqualTo(2);
+    assertThat(result.stderr())
+        .contains("lockguard: unknown option \"polcy\"")
+        .contains("Valid keys: report, policy, order, include, exclude")
+        .doesNotContain("\tat ");
+    assertThat(result.stdout()).isEmpty();
+  }
+
+  @Test
+  void badValueNamesTheKeyAndTheValidValues() throws Exception {
+    ForkedJvm.Result result = ForkedJvm.withAgent("policy=boom").run("fixtures.TwoMonitors");
+
+    assertThat(result.exitCode()).isEqualTo(2);
+    assertThat(result.stderr())
+        .contains("option \"policy\" has the bad value \"boom\"")
+        .contains("Valid values: record, throw")
+        .doesNotContain("\tat ");
+  }
+
+  @Test
+  void badSystemPropertyIsCheckedLikeTheAgentArgument() throws Exception {
+    ForkedJvm.Result result = ForkedJvm.withAgent("")
+        .jvmArg("-Dlockguard.order=sideways")
+        .run("fixtures.TwoMonitors");
+
+    assertThat(result.exitCode()).isEqualTo(2);
+    assertThat(result.stderr()).contains("option \"order\" has the bad value \"sideways\"")
+        .contains("graph, ascending");
+  }
+
+  @Test
+  void malformedPairAndBadGlobAreRejected() throws Exception {
+    ForkedJvm.Result pair = ForkedJvm.withAgent("report").run("fixtures.TwoMonitors");
+    assertThat(pair.exitCode()).isEqualTo(2);
+    assertThat(pair.stderr()).contains("\"report\"").contains("is not key=value");
+
+    ForkedJvm.Result glob = ForkedJvm.withAgent("include=com..acme").run("fixtures.TwoMonitors");
+    assertThat(glob.exitCode()).isEqualTo(2);
+    assertThat(glob.stderr()).contains("option \"include\" has the bad pattern \"com..acme\"");
+  }
+
+  @Test
+  void reportSurvivesSigkillRightAfterTheViolation() throws Exception {
+    Path reportFile = dir.resolve("killed.json");
+    List<String> command = ForkedJvm.withAgent("report=" + reportFile)
+        .command("fixtures.KilledAfterViolation");
+    Process process = new ProcessBuilder(command)
+        .redirectError(ProcessBuilder.Redirect.DISCARD)
+        .start();
+    try (BufferedReader out = new BufferedReader(
+        new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+      String line;
+      do {
+        line = out.readLine();
+      } while (line != null && !line.equals("INVERSION-DONE"));
+      assertThat(line).as("the fixture reached its inversion").isEqualTo("INVERSION-DONE");
+      process.destroyForcibly(); // SIGKILL: no shutdown hook runs
+      assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    } finally {
+      process.destroyForcibly();
+    }
+
+    assertThat(process.exitValue()).isEqualTo(137);
+    Report report = ForkedJvm.readReport(reportFile);
+    assertThat(report.violations()).hasSize(1);
+    Violation violation = report.violations().get(0);
+    assertThat(violation.kind()).isEqualTo(Violation.Kind.POTENTIAL_DEADLOCK);
+    assertThat(violation.edges()).hasSize(2);
+    try (var files = Files.list(dir)) {
+      assertThat(files).as("no temporary files left beside the report").hasSize(1);
+    }
+  }
+
+  @Test
+  void reportCommandPrintsTheTextReportAndRejectsBadFiles() throws Exception {
+    Path reportFile = dir.resolve("two.json");
+    ForkedJvm.withAgent("report=" + reportFile).run("fixtures.TwoMonitors");
+    Path broken = Files.writeString(dir.resolve("broken.json"), "{\"schema\": \"lockguard-report/1\",");
+
+    ForkedJvm.Result good = runCli("report", reportFile.toString());
+    assertThat(good.exitCode()).as(good.toString()).isZero();
+    assertThat(good.stdout()).contains("POTENTIAL_DEADLOCK")
+        .contains("TwoMonitors.checking -> TwoMonitors.savings")
+        .contains("*** DEADLOCK ***");
+
+    ForkedJvm.Result bad = runCli("report", broken.toString(), dir.resolve("missing.json").toString());
+    assertThat(bad.exitCode()).isEqualTo(2);
+    assertThat(bad.stderr().lines().toList()).hasSize(2)
+        .anySatisfy(line -> assertThat(line).contains("broken.json"))
+        .anySatisfy(line -> assertThat(line).contains("missing.json"));
+    assertThat(bad.stderr()).doesNotContain("\tat ");
+  }
+
+  private ForkedJvm.Result runCli(String... args) throws Exception {
+    List<String> command = new java.util.ArrayList<>(List.of(
+        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-jar", ForkedJvm.AGENT_JAR.toString()));
+    command.addAll(List.of(args));
+    Path out = Files.createTempFile(dir, "cli", ".out");
+    Path err = Files.createTempFile(dir, "cli", ".err");
+    Process process = new ProcessBuilder(command).redirectOutput(out.toFile())
+        .redirectError(err.toFile()).start();
+    assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    return new ForkedJvm.Result(process.exitValue(), Files.readString(out), Files.readString(err));
+  }
+}

@@ -1,0 +1,190 @@
+package dev.lockguard.report;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ReportCliTests {
+
+  @TempDir Path dir;
+
+  private final ByteArrayOutputStream outBytes = new ByteArrayOutputStream();
+  private final ByteArrayOutputStream errBytes = new ByteArrayOutputStream();
+  private Path good;
+  private Path bad;
+
+  @BeforeEach
+  void writeReports() throws IOException {
+    good = dir.resolve("good.json");
+    Files.writeString(good, JsonReportWriter.toJson(ReportFixtures.fullReport()));
+    bad = dir.resolve("bad.json");
+    Files.writeString(bad, "{\n  \"schema\": \"lockguard-report/1\"\n  x");
+  }
+
+  @Test
+  void printsAReportAsTextByDefault() {
+    int exit = run(good.toString());
+
+    assertThat(exit).isEqualTo(0);
+    assertThat(out()).isEqualTo(TextReport.render(ReportFixtures.fullReport()));
+    assertThat(err()).isEmpty();
+  }
+
+  @Test
+  void printsJsonThatReadsBackToTheSameReport() {
+    int exit = run("--format", "json", good.toString());
+
+    assertThat(exit).isEqualTo(0);
+    assertThat(JsonReportReader.read(out()))
+        .usingRecursiveComparison()
+        .isEqualTo(ReportFixtures.fullReport());
+  }
+
+  @Test
+  void printsDot() {
+    int exit = run("--format=dot", good.toString());
+
+    assertThat(exit).isEqualTo(0);
+    assertThat(out())
+        .startsWith("digraph lockguard {\n")
+        .contains("  \"Philosopher.left\" -> \"Philosopher.right\" [label=\"t1\"];\n");
+  }
+
+  @Test
+  void headsEachTextReportWithItsFileWhenThereAreSeveral() {
+    int exit = run(good.toString(), good.toString());
+
+    assertThat(exit).isEqualTo(0);
+    assertThat(out().lines().filter(line -> line.startsWith("==> ")))
+        .containsExactly("==> " + good + " <==", "==> " + good + " <==");
+  }
+
+  @Test
+  void aMissingFileIsOneLineAndExit2ButOtherFilesAreStillPrinted() {
+    Path missing = dir.resolve("missing.json");
+
+    int exit = run(missing.toString(), good.toString());
+
+    assertThat(exit).isEqualTo(2);
+    assertThat(err()).isEqualTo("lockguard report: " + missing + ": no such file\n");
+    assertThat(out()).contains("=== lockguard: POTENTIAL_DEADLOCK (ERROR) [pd-1] ===");
+  }
+
+  @Test
+  void aDirectoryIsOneLineAndExit2() {
+    int exit = run(dir.toString());
+
+    assertThat(exit).isEqualTo(2);
+    assertThat(err())
+        .isEqualTo("lockguard report: " + dir + ": is a directory, not a report file\n");
+    assertThat(out()).isEmpty();
+  }
+
+  @Test
+  void aMalformedFileIsOneLineNamingFileLineAndColumn() {
+    int exit = run(good.toString(), bad.toString());
+
+    assertThat(exit).isEqualTo(2);
+    assertThat(err())
+        .isEqualTo(
+            "lockguard report: " + bad + ": line 3, column 3: expected ',' or '}' but found 'x'\n");
+    assertThat(out())
+        .isEqualTo("==> " + good + " <==\n" + TextReport.render(ReportFixtures.fullReport()));
+  }
+
+  @Test
+  void aReportOfAnotherSchemaIsOneLine() throws IOException {
+    Path other = Files.writeString(dir.resolve("other.json"), "{\"schema\": \"sarif\"}");
+
+    int exit = run(other.toString());
+
+    assertThat(exit).isEqualTo(2);
+    assertThat(err())
+        .isEqualTo(
+            "lockguard report: " + other + ": not a lockguard report: field \"schema\" is"
+                + " \"sarif\", expected \"lockguard-report/1\"\n");
+  }
+
+  @Test
+  void violationsDoNotChangeTheExitCode() {
+    assertThat(ReportFixtures.fullReport().violations()).isNotEmpty();
+
+    assertThat(run(good.toString())).isEqualTo(0);
+  }
+
+  @Test
+  void noFilesIsAUsageError() {
+    int exit = run();
+
+    assertThat(exit).isEqualTo(2);
+    assertThat(err())
+        .isEqualTo(
+            "lockguard report: no report files given;"
+                + " usage: report [--format text|json|dot] FILE...\n");
+    assertThat(out()).isEmpty();
+  }
+
+  @Test
+  void anUnknownFlagIsAUsageError() {
+    int exit = run("--verbose", good.toString());
+
+    assertThat(exit).isEqualTo(2);
+    assertThat(err())
+        .isEqualTo(
+            "lockguard report: unknown option '--verbose';"
+                + " usage: report [--format text|json|dot] FILE...\n");
+    assertThat(out()).isEmpty();
+  }
+
+  @Test
+  void anUnknownOrMissingFormatIsAUsageError() {
+    assertThat(run("--format", "xml", good.toString())).isEqualTo(2);
+    assertThat(run(good.toString(), "--format")).isEqualTo(2);
+
+    assertThat(err().lines())
+        .containsExactly(
+            "lockguard report: unknown format 'xml' (valid: text, json, dot);"
+                + " usage: report [--format text|json|dot] FILE...",
+            "lockguard report: --format needs a value;"
+                + " usage: report [--format text|json|dot] FILE...");
+    assertThat(out()).isEmpty();
+  }
+
+  @Test
+  void aDoubleDashMakesTheRestFilesEvenIfTheyStartWithADash() {
+    int exit = run("--", "-odd.json");
+
+    assertThat(exit).isEqualTo(2);
+    assertThat(err()).isEqualTo("lockguard report: -odd.json: no such file\n");
+  }
+
+  @Test
+  void helpPrintsUsageAndExits0() {
+    assertThat(run("--help")).isEqualTo(0);
+    assertThat(out()).isEqualTo("usage: report [--format text|json|dot] FILE...\n");
+  }
+
+  private int run(String... args) {
+    return ReportCli.run(args, stream(outBytes), stream(errBytes));
+  }
+
+  private static PrintStream stream(ByteArrayOutputStream bytes) {
+    return new PrintStream(bytes, true, StandardCharsets.UTF_8);
+  }
+
+  private String out() {
+    return outBytes.toString(StandardCharsets.UTF_8);
+  }
+
+  private String err() {
+    return errBytes.toString(StandardCharsets.UTF_8);
+  }
+}
