@@ -131,12 +131,15 @@ echo "JMH took $((SECONDS - start)) s"
 
 if [[ $agent == required ]]; then
   # Belt and braces: each agent-form fork checked itself and printed one line; count them.
-  forks=$(grep -c '^# lockguard-bench form=lockguard agent=attached' "$out/jmh.log" || true)
+  # (JMH prints a fork's output after its own "# Warmup Iteration" prefix: no ^ anchors.)
+  forks=$(grep -c '# lockguard-bench form=lockguard agent=attached' "$out/jmh.log" || true)
+  instrumented=$(grep -c '# lockguard-bench instrumented .*acquisitions=[1-9]' "$out/jmh.log" || true)
   results=$(grep -c '^"dev\.lockguard\.benchmarks\.LockGuardAgent\.[a-zA-Z]*",' "$out/jmh.csv" || true)
-  if [[ $forks -lt 1 || $forks -lt $results ]]; then
-    fail "LOCKGUARD AGENT NOT PROVEN ATTACHED: $forks attached forks for $results agent-form results"
+  if [[ $forks -lt 1 || $forks -lt $results || $instrumented -lt $forks ]]; then
+    fail "LOCKGUARD AGENT NOT PROVEN ATTACHED AND INSTRUMENTING: $forks attached and" \
+      "$instrumented instrumented forks for $results agent-form results"
   fi
-  echo "agent attached in all $forks lockguard-form forks ($results results)"
+  echo "agent attached and instrumenting in all $forks lockguard-form forks ($results results)"
 fi
 
 forms_startup=bare,lockguard

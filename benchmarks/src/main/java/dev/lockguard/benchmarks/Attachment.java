@@ -64,7 +64,7 @@ public final class Attachment {
     if (!reportedStats) {
       reportedStats = true;
       // run.sh --quick counts these lines too.
-      System.out.println("# lockguard-bench instrumented locksSeen=" + stats[0] + " edges="
+      System.out.println("\n# lockguard-bench instrumented locksSeen=" + stats[0] + " edges="
           + stats[1] + " acquisitions=" + stats[2]);
     }
   }
@@ -124,8 +124,9 @@ public final class Attachment {
     if (!announced) {
       announced = true;
       // run.sh --quick counts these lines; keep the wording in step with it.
+      // Leading newline: JMH has just printed an iteration prefix without one.
       System.out.println(
-          "# lockguard-bench form=" + form.id() + " agent=" + (attached ? "attached" : "absent"));
+          "\n# lockguard-bench form=" + form.id() + " agent=" + (attached ? "attached" : "absent"));
     }
   }
 }
