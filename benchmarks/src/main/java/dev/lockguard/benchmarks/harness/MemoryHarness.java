@@ -16,7 +16,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * so that one-time costs (class loading, first table sizes) are in the baseline, measures the
  * used heap after full collections, uses the million locks, drops them, collects again and
  * reports the difference. What is left is what the detector keeps per lock after the lock itself
- * is garbage: the figure the target bounds.
+ * is garbage: the figure the target bounds. It then uses one more lock and measures again, which
+ * tells memory a detector reclaims lazily (on its next piece of work) from memory it leaks.
  *
  * <p>Workloads: {@code alone} (each lock taken while holding nothing), {@code edge} (each taken
  * while holding one long-lived lock, so a million new edges), {@code monitor} (a
@@ -54,8 +55,9 @@ public final class MemoryHarness {
     ChildJvm child = new ChildJvm(agent);
     StringBuilder out = new StringBuilder();
     out.append(String.format(Locale.ROOT,
-        "| workload (%,d locks) | form | retained MB | retained B/lock | run ms |%n", locks));
-    out.append("|---|---|---:|---:|---:|\n");
+        "| workload (%,d locks) | form | retained MB | retained B/lock"
+            + " | retained MB after one more lock | run ms | ≤ 10 MB per million |%n", locks));
+    out.append("|---|---|---:|---:|---:|---:|---|\n");
     for (String workload : WORKLOADS) {
       for (Form form : forms) {
         if (form == Form.GUAVA && workload.equals("monitor")) {
@@ -64,27 +66,45 @@ public final class MemoryHarness {
         String line = resultLine(ChildJvm.run(child.command(form, List.of("-Xmx1g"),
             MemoryHarness.class, CHILD, workload, Integer.toString(locks))));
         long retained = field(line, "retained");
+        long settled = field(line, "settled");
         long millis = field(line, "millis");
-        out.append(String.format(Locale.ROOT, "| %s | %s | %.3f | %.1f | %d |%n", workload,
-            form.id(), retained / 1e6, (double) retained / locks, millis));
+        out.append(String.format(Locale.ROOT, "| %s | %s | %.3f | %.1f | %.3f | %d | %s |%n",
+            workload, form.id(), retained / 1e6, (double) retained / locks, settled / 1e6,
+            millis, verdict(retained, settled, locks)));
         System.err.println("memory " + workload + " " + form.id() + ": " + line.trim());
       }
     }
-    out.append("\ntarget: one million locks used and then collected retain at most 10 MB\n");
+    out.append("\ntarget: one million locks used and then collected retain at most 10 MB"
+        + " (heap -Xmx1g, default collector; used heap after System.gc())\n");
     System.out.print(out);
+  }
+
+  /** The target, scaled to the number of locks: at most 10 MB per million. */
+  static String verdict(long retained, long settled, int locks) {
+    double bound = 10e6 * locks / 1_000_000;
+    if (retained <= bound) {
+      return "met";
+    }
+    return settled <= bound ? "MISSED (met once reclaimed)" : "MISSED";
   }
 
   private static void child(String workload, int locks) throws InterruptedException {
     Form form = Form.current();
     Attachment.verify(form);
     run(workload, WARM_UP_LOCKS);
+    usedAfterGc();
+    run(workload, 1); // lets a lazy detector reclaim the warm-up's locks before the baseline
     long before = usedAfterGc();
     long start = System.nanoTime();
     run(workload, locks);
     long millis = (System.nanoTime() - start) / 1_000_000;
     long after = usedAfterGc();
-    System.out.println("retained=" + (after - before) + " millis=" + millis
-        + " before=" + before + " after=" + after + " sink=" + sink);
+    // A detector may drop collected locks lazily, on its next piece of work: one more lock shows
+    // whether the memory is leaked or only not yet reclaimed.
+    run(workload, 1);
+    long settled = usedAfterGc();
+    System.out.println("retained=" + (after - before) + " settled=" + (settled - before)
+        + " millis=" + millis + " before=" + before + " after=" + after + " sink=" + sink);
   }
 
   private static void run(String workload, int locks) {
