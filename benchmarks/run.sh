@@ -16,11 +16,17 @@
 # JAVA_HOME selects the JDK (default: java on PATH); every forked JVM uses the same one.
 set -euo pipefail
 
+# The whole script is one function, parsed before it runs: bash reads a script as it goes, so an
+# edit (or a git checkout) during a 20-minute run would otherwise break the run.
+main() {
+
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 BENCH_JAR="$ROOT/benchmarks/target/benchmarks.jar"
 AGENT_JAR="$ROOT/agent/target/lockguard-agent.jar"
 JAVA="${JAVA_HOME:+$JAVA_HOME/bin/}java"
-export LC_ALL=C
+# JDK 17 prints with the locale's charset unless told; the harnesses print ≤ and ÷.
+utf8=(-Dfile.encoding=UTF-8 -Dsun.stdout.encoding=UTF-8)
+export LC_ALL=C.UTF-8  # "." decimals in every tool; UTF-8 for the tables' ÷ and ≤
 
 mode=full
 agent=required
@@ -77,9 +83,9 @@ out=${out:-$ROOT/benchmarks/target/results/$mode-$(date -u +%Y%m%dT%H%M%SZ)}
 mkdir -p "$out"
 
 if [[ $agent == required ]]; then
-  include='^dev\.lockguard\.benchmarks\.(BareJvm|LockGuardAgent|GuavaCycleDetecting)\.'
+  include='^dev\.lockguard\.benchmarks\.[A-Za-z]+\.(bare|lockguard|guava)$'
 else
-  include='^dev\.lockguard\.benchmarks\.(BareJvm|GuavaCycleDetecting)\.'
+  include='^dev\.lockguard\.benchmarks\.[A-Za-z]+\.(bare|guava)$'
   echo "################################################################################"
   echo "# --no-agent: the LOCKGUARD AGENT FORM IS NOT MEASURED in this run."
   echo "################################################################################"
@@ -125,7 +131,7 @@ if [[ $jmh_status -ne 0 ]]; then
 fi
 echo "JMH took $((SECONDS - start)) s"
 
-"$JAVA" -cp "$BENCH_JAR" dev.lockguard.benchmarks.harness.Summary "$out/jmh.csv" \
+"$JAVA" "${utf8[@]}" -cp "$BENCH_JAR" dev.lockguard.benchmarks.harness.Summary "$out/jmh.csv" \
     --expected "$out/expected.txt" --out "$out/jmh.md" > /dev/null \
   || fail "some benchmarks produced no result; see $out/jmh.log"
 
@@ -134,7 +140,7 @@ if [[ $agent == required ]]; then
   # (JMH prints a fork's output after its own "# Warmup Iteration" prefix: no ^ anchors.)
   forks=$(grep -c '# lockguard-bench form=lockguard agent=attached' "$out/jmh.log" || true)
   instrumented=$(grep -c '# lockguard-bench instrumented .*acquisitions=[1-9]' "$out/jmh.log" || true)
-  results=$(grep -c '^"dev\.lockguard\.benchmarks\.LockGuardAgent\.[a-zA-Z]*",' "$out/jmh.csv" || true)
+  results=$(grep -c '^"dev\.lockguard\.benchmarks\.[A-Za-z]*\.lockguard",' "$out/jmh.csv" || true)
   if [[ $forks -lt 1 || $forks -lt $results || $instrumented -lt $forks ]]; then
     fail "LOCKGUARD AGENT NOT PROVEN ATTACHED AND INSTRUMENTING: $forks attached and" \
       "$instrumented instrumented forks for $results agent-form results"
@@ -150,12 +156,12 @@ if [[ $agent != required ]]; then
 fi
 
 echo "== start-up ($startup_runs runs per form)"
-"$JAVA" -cp "$BENCH_JAR" dev.lockguard.benchmarks.harness.StartupHarness \
+"$JAVA" "${utf8[@]}" -cp "$BENCH_JAR" dev.lockguard.benchmarks.harness.StartupHarness \
     --runs "$startup_runs" --forms "$forms_startup" > "$out/startup.md" \
   || fail "start-up harness failed"
 
 echo "== retained memory ($memory_locks locks)"
-"$JAVA" -cp "$BENCH_JAR" dev.lockguard.benchmarks.harness.MemoryHarness \
+"$JAVA" "${utf8[@]}" -cp "$BENCH_JAR" dev.lockguard.benchmarks.harness.MemoryHarness \
     --locks "$memory_locks" --forms "$forms_memory" > "$out/memory.md" 2> "$out/memory.log" \
   || { cat "$out/memory.log" >&2; fail "memory harness failed"; }
 
@@ -193,5 +199,10 @@ echo
 cat "$out/summary.md"
 echo
 echo "results: $out (summary.md, jmh.csv, jmh.log, startup.md, memory.md)"
-[[ $mode == quick ]] && echo "note: quick-run figures are a smoke test, not measurements"
-exit 0
+if [[ $mode == quick ]]; then
+  echo "note: quick-run figures are a smoke test, not measurements"
+fi
+}
+
+main "$@"
+exit

@@ -3,7 +3,11 @@ package dev.lockguard.benchmarks;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.lang.reflect.Method;
+import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.Fork;
 
 class FormTests {
   @Test
@@ -21,14 +25,26 @@ class FormTests {
   }
 
   @Test
-  void benchmarkClassesSelectTheirFormInTheirForkArguments() {
-    // The @Fork literals cannot reference Form (annotations take constants); keep them in step.
-    assertThat(forkArgs(BareJvm.class)).contains(Form.BARE.jvmArg());
-    assertThat(forkArgs(LockGuardAgent.class)).contains(Form.LOCKGUARD.jvmArg(), AgentJar.JVM_ARG);
-    assertThat(forkArgs(GuavaCycleDetecting.class)).contains(Form.GUAVA.jvmArg());
-  }
-
-  private static String[] forkArgs(Class<?> benchmark) {
-    return benchmark.getAnnotation(org.openjdk.jmh.annotations.Fork.class).jvmArgsAppend();
+  void everyBenchmarkMethodForksIntoTheFormItIsNamedAfter() throws Exception {
+    // The @Fork literals cannot call Form (annotations take constants); keep them in step.
+    Class<?>[] workloads = {UncontendedLock.class, Nested.class, SynchronizedBlock.class,
+        SynchronizedNested.class, NewLock.class, NewLockNewEdge.class, Contended.class,
+        ReadersOnly.class};
+    int methods = 0;
+    for (Class<?> workload : workloads) {
+      for (Method method : workload.getDeclaredMethods()) {
+        Fork fork = method.getAnnotation(Fork.class);
+        if (method.getAnnotation(Benchmark.class) == null) {
+          continue;
+        }
+        methods++;
+        Form form = Form.of(method.getName());
+        List<String> args = List.of(fork.jvmArgsAppend());
+        assertThat(args).as(workload.getSimpleName() + "." + method.getName())
+            .contains(form.jvmArg());
+        assertThat(args.contains(AgentJar.JVM_ARG)).isEqualTo(form == Form.LOCKGUARD);
+      }
+    }
+    assertThat(methods).isEqualTo(22);
   }
 }

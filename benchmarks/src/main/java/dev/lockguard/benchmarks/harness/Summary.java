@@ -23,22 +23,22 @@ import java.util.Set;
  * <p>Usage: {@code Summary RESULTS.csv [--expected LIST] [--out FILE.md]}
  */
 public final class Summary {
-  /** Benchmark class simple names, in table column order. */
-  static final List<String> FORMS = List.of("BareJvm", "LockGuardAgent", "GuavaCycleDetecting");
+  /** The forms (benchmark method names), in table column order. */
+  static final List<String> FORMS = List.of("bare", "lockguard", "guava");
 
   /** Workload order of the table; workloads not named here follow in the order first seen. */
   static final List<String> ORDER =
       List.of(
-          "uncontendedLock",
-          "nested depth=2",
-          "nested depth=3",
-          "nested depth=4",
-          "synchronizedBlock",
-          "synchronizedNested",
-          "newLock",
-          "newLockNewEdge",
-          "contended",
-          "readersOnly");
+          "UncontendedLock",
+          "Nested depth=2",
+          "Nested depth=3",
+          "Nested depth=4",
+          "SynchronizedBlock",
+          "SynchronizedNested",
+          "NewLock",
+          "NewLockNewEdge",
+          "Contended",
+          "ReadersOnly");
 
   /** Below this many bytes per operation, the gc profiler's figure is noise: shown as 0. */
   static final double ZERO_BYTES = 0.5;
@@ -107,13 +107,14 @@ public final class Summary {
       secondary = benchmark.substring(colon + 1);
       benchmark = benchmark.substring(0, colon);
     }
+    // dev.lockguard.benchmarks.WORKLOAD.FORM: a class per workload, a method per form.
     int lastDot = benchmark.lastIndexOf('.');
-    String method = benchmark.substring(lastDot + 1);
+    String form = benchmark.substring(lastDot + 1);
     String clazz = benchmark.substring(benchmark.lastIndexOf('.', lastDot - 1) + 1, lastDot);
-    String workload = method + params(header, row);
+    String workload = clazz + params(header, row);
     Result result =
         results.computeIfAbsent(workload, k -> new LinkedHashMap<>())
-            .computeIfAbsent(clazz, k -> new Result());
+            .computeIfAbsent(form, k -> new Result());
     if (secondary == null) {
       benchmarksSeen.add(benchmark);
       result.score = number(row.get(4));
@@ -192,7 +193,7 @@ public final class Summary {
   String targets() {
     StringBuilder out = new StringBuilder();
     out.append("| target | figure | verdict |\n|---|---|---|\n");
-    for (String workload : List.of("uncontendedLock", "nested depth=2", "synchronizedNested")) {
+    for (String workload : List.of("UncontendedLock", "Nested depth=2", "SynchronizedNested")) {
       Result bare = get(workload, 0);
       Result agent = get(workload, 1);
       Result guava = get(workload, 2);
@@ -203,10 +204,11 @@ public final class Summary {
             ratio(agent, guava), verdict(agent, guava, 1.0)));
       }
     }
-    out.append(row("nested depth=4 ≤ 3x bare", ratio(get("nested depth=4", 1),
-        get("nested depth=4", 0)), verdict(get("nested depth=4", 1), get("nested depth=4", 0), 3.0)));
-    for (String workload : List.of("uncontendedLock", "nested depth=2", "nested depth=3",
-        "nested depth=4", "synchronizedBlock", "synchronizedNested")) {
+    Result bare4 = get("Nested depth=4", 0);
+    Result agent4 = get("Nested depth=4", 1);
+    out.append(row("Nested depth=4 ≤ 3x bare", ratio(agent4, bare4), verdict(agent4, bare4, 3.0)));
+    for (String workload : List.of("UncontendedLock", "Nested depth=2", "Nested depth=3",
+        "Nested depth=4", "SynchronizedBlock", "SynchronizedNested")) {
       Result agent = get(workload, 1);
       String verdict = agent == null || Double.isNaN(agent.bytesPerOp)
           ? "not measured" : agent.bytesPerOp < ZERO_BYTES ? "met" : "MISSED";
