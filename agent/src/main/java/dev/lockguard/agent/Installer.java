@@ -16,6 +16,12 @@ import net.bytebuddy.utility.JavaModule;
  * {@link AgentMain} has put the runtime on the bootstrap class path.
  */
 final class Installer {
+  /**
+   * Whether the class being transformed on this thread is already loaded. byte-buddy tells its
+   * listener, just before it calls the transformer on the same thread.
+   */
+  private static final ThreadLocal<Boolean> RETRANSFORMING = ThreadLocal.withInitial(() -> false);
+
   private Installer() {}
 
   static void install(String argument, Instrumentation instrumentation, boolean atStartup) {
@@ -50,7 +56,7 @@ final class Installer {
 
   private static DynamicType.Builder<?> transform(DynamicType.Builder<?> builder,
       TypeDescription type, ClassLoader loader, JavaModule module, ProtectionDomain domain) {
-    return builder.visit(new LockSiteWrapper());
+    return builder.visit(new LockSiteWrapper(!RETRANSFORMING.get()));
   }
 
   /**
@@ -68,6 +74,12 @@ final class Installer {
 
   /** A class that cannot be transformed is left as it was, and said once per class. */
   private static final class TransformErrors extends AgentBuilder.Listener.Adapter {
+    @Override
+    public void onDiscovery(String typeName, ClassLoader loader, JavaModule module,
+        boolean loaded) {
+      RETRANSFORMING.set(loaded);
+    }
+
     @Override
     public void onError(String typeName, ClassLoader loader, JavaModule module, boolean loaded,
         Throwable throwable) {

@@ -22,9 +22,16 @@ final class LockSiteClassVisitor extends ClassVisitor {
   String sourceFile;
   int version;
 
-  LockSiteClassVisitor(ClassVisitor next, TypePool typePool) {
+  /**
+   * True when the class is being loaded, false when an already loaded class is retransformed:
+   * only at load time may a method lose its {@code synchronized} modifier.
+   */
+  final boolean loadTime;
+
+  LockSiteClassVisitor(ClassVisitor next, TypePool typePool, boolean loadTime) {
     super(Opcodes.ASM9, next);
     this.typePool = typePool;
+    this.loadTime = loadTime;
   }
 
   @Override
@@ -45,11 +52,13 @@ final class LockSiteClassVisitor extends ClassVisitor {
   @Override
   public MethodVisitor visitMethod(int access, String name, String descriptor, String signature,
       String[] exceptions) {
-    MethodVisitor next = super.visitMethod(access, name, descriptor, signature, exceptions);
+    boolean explicitMonitor = loadTime && LockSiteMethodVisitor.canMakeMonitorExplicit(this, access);
+    int written = explicitMonitor ? access & ~Opcodes.ACC_SYNCHRONIZED : access;
+    MethodVisitor next = super.visitMethod(written, name, descriptor, signature, exceptions);
     if (next == null || (access & (Opcodes.ACC_ABSTRACT | Opcodes.ACC_NATIVE)) != 0) {
       return next;
     }
-    return new LockSiteMethodVisitor(next, this, access, name);
+    return new LockSiteMethodVisitor(next, this, access, name, explicitMonitor);
   }
 
   /**

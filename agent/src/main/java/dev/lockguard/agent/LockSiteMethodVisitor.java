@@ -12,8 +12,12 @@ import org.objectweb.asm.Type;
  * <ul>
  *   <li>{@code MONITORENTER} gets a check before (while the thread can still not block) and a
  *       push after; {@code MONITOREXIT} a pop before.
- *   <li>A {@code synchronized} method reports its monitor as entered on entry and released before
- *       every return and on every exception (a catch-all handler that rethrows).
+ *   <li>A {@code synchronized} method, in a class being loaded, loses the modifier and takes its
+ *       monitor with explicit {@code MONITORENTER}/{@code MONITOREXIT}, so that the check runs
+ *       before the thread can block (and {@code policy=throw} can stop it). In a class that is
+ *       retransformed (already loaded, such as the JDK's) modifiers cannot change, so the JVM
+ *       takes the monitor first and the hook reports it as entered on entry. Either way the
+ *       monitor is released before every return and in a catch-all handler that rethrows.
  *   <li>Calls of {@code Lock.lock/lockInterruptibly/tryLock/unlock/newCondition},
  *       {@code Condition.await*} and {@code Object.wait*} are replaced by a static hook that
  *       takes the receiver and the arguments, plus the site id, and makes the call itself.
@@ -32,6 +36,8 @@ final class LockSiteMethodVisitor extends MethodVisitor {
   private final String methodName;
   private final boolean synchronizedMethod;
   private final boolean staticMethod;
+  /** The method's monitor is taken by our bytecode, not by the JVM. */
+  private final boolean explicitMonitor;
 
   private int line = -1;
   /** {@code Owner.field} (or {@code Type.class}) of the value on top of the stack, if known. */
@@ -39,13 +45,25 @@ final class LockSiteMethodVisitor extends MethodVisitor {
   private int methodSite = -1;
   private final Label bodyStart = new Label();
 
-  LockSiteMethodVisitor(MethodVisitor next, LockSiteClassVisitor owner, int access, String name) {
+  LockSiteMethodVisitor(MethodVisitor next, LockSiteClassVisitor owner, int access, String name,
+      boolean explicitMonitor) {
     super(Opcodes.ASM9, next);
     this.owner = owner;
     this.methodName = name;
     this.synchronizedMethod = (access & Opcodes.ACC_SYNCHRONIZED) != 0
         && !(owner.version < Opcodes.V1_5 && (access & Opcodes.ACC_STATIC) != 0);
     this.staticMethod = (access & Opcodes.ACC_STATIC) != 0;
+    this.explicitMonitor = explicitMonitor && synchronizedMethod;
+  }
+
+  /**
+   * Whether a synchronized method can take its monitor in bytecode: it needs class literals
+   * (Java 5) for a static method and frames we can write (Java 6) for the handler.
+   */
+  static boolean canMakeMonitorExplicit(LockSiteClassVisitor owner, int access) {
+    return (access & Opcodes.ACC_SYNCHRONIZED) != 0
+        && (access & (Opcodes.ACC_ABSTRACT | Opcodes.ACC_NATIVE)) == 0
+        && owner.version >= Opcodes.V1_6;
   }
 
   // ---- synchronized methods -------------------------------------------------------------------
@@ -53,7 +71,21 @@ final class LockSiteMethodVisitor extends MethodVisitor {
   @Override
   public void visitCode() {
     super.visitCode();
-    if (synchronizedMethod) {
+    if (explicitMonitor) {
+      methodSite = register(null);
+      // Hooks.monitorEnter(m, site); monitorenter m; Hooks.monitorEntered(m, site);
+      loadMethodMonitor();                                     // Stack[1]: m
+      super.visitInsn(Opcodes.DUP);                            // Stack[2]: m, m
+      pushInt(methodSite);                                     // Stack[3]: m, m, I
+      super.visitMethodInsn(Opcodes.INVOKESTATIC, HOOKS, "monitorEnter",
+          "(Ljava/lang/Object;I)V", false);                  // Stack[1]: m
+      super.visitInsn(Opcodes.MONITORENTER);                   // Stack[0]
+      loadMethodMonitor();                                     // Stack[1]: m
+      pushInt(methodSite);                                     // Stack[2]: m, I
+      super.visitMethodInsn(Opcodes.INVOKESTATIC, HOOKS, "monitorEntered",
+          "(Ljava/lang/Object;I)V", false);                  // Stack[0]
+      super.visitLabel(bodyStart);
+    } else if (synchronizedMethod) {
       methodSite = register(null);
       // Hooks.methodMonitorEntered(this or Owner.class, site);
       loadMethodMonitor();                                     // Stack[1]: Object
@@ -88,12 +120,23 @@ final class LockSiteMethodVisitor extends MethodVisitor {
         super.visitFrame(Opcodes.F_NEW, locals.length, locals, 1,
             new Object[] {"java/lang/Throwable"});
       }
-      loadMethodMonitor();                                     // Stack[2]: Throwable, Object
-      super.visitMethodInsn(Opcodes.INVOKESTATIC, HOOKS, "monitorExit",
-          "(Ljava/lang/Object;)V", false);                   // Stack[1]: Throwable
+      releaseMethodMonitor();                                  // Stack[1]: Throwable
       super.visitInsn(Opcodes.ATHROW);
     }
     super.visitMaxs(maxStack, maxLocals);
+  }
+
+  /** Hooks.monitorExit(m); and, when the monitor is ours to release, monitorexit m. */
+  private void releaseMethodMonitor() {
+    loadMethodMonitor();                                       // Stack[+1]: m
+    if (explicitMonitor) {
+      super.visitInsn(Opcodes.DUP);                            // Stack[+2]: m, m
+    }
+    super.visitMethodInsn(Opcodes.INVOKESTATIC, HOOKS, "monitorExit",
+        "(Ljava/lang/Object;)V", false);
+    if (explicitMonitor) {
+      super.visitInsn(Opcodes.MONITOREXIT);                    // Stack[+0]
+    }
   }
 
   private void loadMethodMonitor() {
@@ -120,9 +163,7 @@ final class LockSiteMethodVisitor extends MethodVisitor {
       case Opcodes.IRETURN, Opcodes.LRETURN, Opcodes.FRETURN, Opcodes.DRETURN, Opcodes.ARETURN,
           Opcodes.RETURN -> {
         if (synchronizedMethod) {
-          loadMethodMonitor();                                 // Stack[+1]: Object
-          super.visitMethodInsn(Opcodes.INVOKESTATIC, HOOKS, "monitorExit",
-              "(Ljava/lang/Object;)V", false);
+          releaseMethodMonitor();
         }
         super.visitInsn(opcode);
       }

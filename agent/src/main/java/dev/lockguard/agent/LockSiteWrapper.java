@@ -19,6 +19,11 @@ import org.objectweb.asm.ClassWriter;
  * id. Frames are not recomputed: that would load classes from inside a transformer.
  */
 final class LockSiteWrapper implements AsmVisitorWrapper {
+  private final boolean loadTime;
+
+  LockSiteWrapper(boolean loadTime) {
+    this.loadTime = loadTime;
+  }
   @Override
   public int mergeWriter(int flags) {
     return flags | ClassWriter.COMPUTE_MAXS;
@@ -39,6 +44,6 @@ final class LockSiteWrapper implements AsmVisitorWrapper {
       MethodList<?> methods,
       int writerFlags,
       int readerFlags) {
-    return new LockSiteClassVisitor(classVisitor, typePool);
+    return new LockSiteClassVisitor(classVisitor, typePool, loadTime);
   }
 }

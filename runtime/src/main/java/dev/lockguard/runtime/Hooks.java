@@ -1,5 +1,6 @@
 package dev.lockguard.runtime;
 
+import dev.lockguard.LockOrderViolationException;
 import java.util.Date;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
@@ -28,6 +29,8 @@ public final class Hooks {
     ts.busy = true;
     try {
       Detector.beforeAcquire(ts, lock, lock, site, false, true);
+    } catch (LockOrderViolationException deliberate) {
+      throw deliberate;
     } catch (Throwable failure) {
       Faults.hookFailed(failure);
     } finally {
@@ -44,6 +47,8 @@ public final class Hooks {
     ts.busy = true;
     try {
       Detector.afterAcquire(ts, lock, lock, site, false);
+    } catch (LockOrderViolationException deliberate) {
+      throw deliberate;
     } catch (Throwable failure) {
       Faults.hookFailed(failure);
     } finally {
@@ -64,6 +69,8 @@ public final class Hooks {
     try {
       Detector.beforeAcquire(ts, lock, lock, site, false, true);
       Detector.afterAcquire(ts, lock, lock, site, false);
+    } catch (LockOrderViolationException deliberate) {
+      throw deliberate;
     } catch (Throwable failure) {
       Faults.hookFailed(failure);
     } finally {
@@ -245,6 +252,8 @@ public final class Hooks {
     ts.busy = true;
     try {
       Detector.beforeAcquire(ts, key, lock, site, shared, blocking);
+    } catch (LockOrderViolationException deliberate) {
+      throw deliberate;
     } catch (Throwable failure) {
       Faults.hookFailed(failure);
     } finally {
@@ -256,6 +265,8 @@ public final class Hooks {
     ts.busy = true;
     try {
       Detector.afterAcquire(ts, key, lock, site, shared);
+    } catch (LockOrderViolationException deliberate) {
+      throw deliberate;
     } catch (Throwable failure) {
       Faults.hookFailed(failure);
     } finally {
@@ -271,6 +282,8 @@ public final class Hooks {
     ts.busy = true;
     try {
       Detector.release(ts, key);
+    } catch (LockOrderViolationException deliberate) {
+      throw deliberate;
     } catch (Throwable failure) {
       Faults.hookFailed(failure);
     } finally {
@@ -286,6 +299,8 @@ public final class Hooks {
     ts.busy = true;
     try {
       return ts.suspend(LockKeys.keyOf(lock));
+    } catch (LockOrderViolationException deliberate) {
+      throw deliberate;
     } catch (Throwable failure) {
       Faults.hookFailed(failure);
       return 0;
@@ -310,6 +325,9 @@ public final class Hooks {
       Detector.beforeAcquire(ts, key, lock, site, shared, true);
       Detector.afterAcquire(ts, key, lock, site, shared);
       ts.counts[ts.depth - 1] = count;
+    } catch (LockOrderViolationException recorded) {
+      // Taking the lock back after a wait already happened: the violation is recorded, and
+      // throwing now would only replace the outcome of the wait.
     } catch (Throwable failure) {
       Faults.hookFailed(failure);
     } finally {

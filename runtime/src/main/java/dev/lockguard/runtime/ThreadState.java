@@ -45,6 +45,16 @@ final class ThreadState {
     return CURRENT.get();
   }
 
+  /** The graph node of held lock {@code i}, made on first need (most locks are never nested). */
+  Node nodeAt(int i) {
+    Node node = nodes[i];
+    if (node == null) {
+      node = LockGraph.node(keys[i], keys[i], Sites.get(sites[i]));
+      nodes[i] = node;
+    }
+    return node;
+  }
+
   int indexOf(Object key) {
     for (int i = depth - 1; i >= 0; i--) {
       if (keys[i] == key) {
@@ -88,7 +98,7 @@ final class ThreadState {
       return 0;
     }
     int count = counts[index];
-    suspendedNode = nodes[index];
+    suspendedNode = nodeAt(index);
     suspendedSite = sites[index];
     suspendedShared = shared[index];
     remove(index);
