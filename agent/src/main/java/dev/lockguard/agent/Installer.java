@@ -1,5 +1,6 @@
 package dev.lockguard.agent;
 
+import dev.lockguard.agent.queue.QueueCheckWrapper;
 import dev.lockguard.runtime.Settings;
 import java.lang.instrument.Instrumentation;
 import java.security.ProtectionDomain;
@@ -56,7 +57,8 @@ final class Installer {
 
   private static DynamicType.Builder<?> transform(DynamicType.Builder<?> builder,
       TypeDescription type, ClassLoader loader, JavaModule module, ProtectionDomain domain) {
-    return builder.visit(new LockSiteWrapper(!RETRANSFORMING.get()));
+    return builder.visit(new LockSiteWrapper(!RETRANSFORMING.get()))
+        .visit(new QueueCheckWrapper());
   }
 
   /**
