@@ -57,8 +57,8 @@ final class QueueFindings {
       text.append(", and ").append(named(pair.other())).append(consumes ? " removed" : " added")
           .append(" an element in between (race observed), so ");
     } else {
-      text.append(" without a lock that ").append(named(pair.other()))
-          .append(", which also uses the queue, holds too; if another thread ")
+      text.append(", with no lock in common with ").append(named(pair.other()))
+          .append(", which also uses the queue; if another thread ")
           .append(consumes ? "empties" : "fills").append(" the queue in between, ");
     }
     text.append(actOp.display()).append(' ').append(consequence(actOp)).append(". ")
