@@ -86,6 +86,11 @@ final class QueueTable {
     }
   }
 
+  /** Slots in the table, for tests of its growth. */
+  static int capacity() {
+    return slots.length;
+  }
+
   private static void drainCollected() {
     Reference<?> reference;
     do {

@@ -157,6 +157,24 @@ class QueueCheckIT {
     run.assertStatistics(7, 0, 0);
   }
 
+  // ---- cost ----------------------------------------------------------------------------------
+
+  @Test
+  void pairsAllocateNothingOnceTheirQueueIsKnown() throws Exception {
+    Run run = run("PairHotPath");
+    assertThat(run.report().violations()).extracting(Violation::severity)
+        .containsExactly(Severity.WARNING, Severity.WARNING);
+    Matcher bytes = Pattern.compile("runs=(\\d+) confined=(\\d+) guarded=(\\d+) reported=(\\d+)")
+        .matcher(run.stdout());
+    assertThat(bytes.find()).as(run.result().toString()).isTrue();
+    long runs = Long.parseLong(bytes.group(1));
+    for (int group = 2; group <= 4; group++) {
+      assertThat(Long.parseLong(bytes.group(group)))
+          .as("bytes allocated by %d runs of two pairs (%s)", runs, run.stdout())
+          .isLessThan(runs);
+    }
+  }
+
   // ---- helpers --------------------------------------------------------------------------------
 
   private Run run(String fixture, String... args) throws Exception {
