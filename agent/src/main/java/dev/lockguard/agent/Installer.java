@@ -1,6 +1,7 @@
 package dev.lockguard.agent;
 
 import dev.lockguard.runtime.Settings;
+import dev.lockguard.runtime.Watchdog;
 import java.lang.instrument.Instrumentation;
 import java.security.ProtectionDomain;
 import java.util.Map;
@@ -35,6 +36,7 @@ final class Installer {
     openLocksPackageToRuntime(instrumentation);
     Settings.configure(options.report, Settings.Policy.valueOf(options.policy.toUpperCase()),
         Settings.Order.valueOf(options.order.toUpperCase()), false);
+    Watchdog.start(options.watchdogMillis);
     ClassFilter filter = new ClassFilter(options.include, options.exclude);
     new AgentBuilder.Default()
         .disableClassFormatChanges()

@@ -18,7 +18,8 @@ import java.util.regex.Pattern;
  */
 final class Options {
   /** The option keys, in the order the help lists them. */
-  static final List<String> KEYS = List.of("report", "policy", "order", "include", "exclude");
+  static final List<String> KEYS =
+      List.of("report", "policy", "order", "include", "exclude", "watchdog");
 
   private static final Pattern GLOB = Pattern.compile("[A-Za-z_$][A-Za-z0-9_$]*(\\.[A-Za-z0-9_$*]+)*\\*?|\\*");
 
@@ -27,6 +28,8 @@ final class Options {
   final String order;
   final List<String> include;
   final List<String> exclude;
+  /** How often the deadlock watchdog looks, in milliseconds; 0 turns it off. */
+  final long watchdogMillis;
 
   private Options(Map<String, String> values) {
     String reportValue = values.get("report");
@@ -35,6 +38,7 @@ final class Options {
     this.order = values.getOrDefault("order", "graph");
     this.include = globs("include", values.get("include"));
     this.exclude = globs("exclude", values.get("exclude"));
+    this.watchdogMillis = Long.parseLong(values.getOrDefault("watchdog", "1000"));
   }
 
   /**
@@ -87,6 +91,13 @@ final class Options {
         if (value.isEmpty()) {
           throw new IllegalArgumentException("option \"report\" is empty. Give the JSON report's"
               + " path, for example report=target/lockguard.json.");
+        }
+      }
+      case "watchdog" -> {
+        if (!value.matches("\\d{1,9}")) {
+          throw new IllegalArgumentException("option \"watchdog\" has the bad value \"" + value
+              + "\". Give the deadlock check period in milliseconds, for example watchdog=1000,"
+              + " or watchdog=0 to turn it off.");
         }
       }
       default -> { }

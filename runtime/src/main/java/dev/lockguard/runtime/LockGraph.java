@@ -236,6 +236,28 @@ final class LockGraph {
     return false;
   }
 
+  /**
+   * The name of a live node whose lock has this identity hash and class, or null. A scan: only
+   * the watchdog calls it, to name the locks of a real deadlock.
+   */
+  static String nameByIdentityHash(int hash, String className) {
+    LOCK.lock();
+    try {
+      String[] found = new String[1];
+      NODES.forEach(node -> {
+        Object lock = node.get();
+        Object identity = lock == null ? null : LockKeys.waitIdentity(lock);
+        if (found[0] == null && identity != null && System.identityHashCode(identity) == hash
+            && identity.getClass().getName().equals(className)) {
+          found[0] = node.name;
+        }
+      });
+      return found[0];
+    } finally {
+      LOCK.unlock();
+    }
+  }
+
   static long locksSeen() {
     return LOCKS_SEEN.get();
   }
