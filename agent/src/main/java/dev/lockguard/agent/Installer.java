@@ -37,7 +37,7 @@ final class Installer {
     Settings.configure(options.report, Settings.Policy.valueOf(options.policy.toUpperCase()),
         Settings.Order.valueOf(options.order.toUpperCase()), false);
     Watchdog.start(options.watchdogMillis);
-    ClassFilter filter = new ClassFilter(options.include, options.exclude);
+    ClassFilter filter = new ClassFilter(options.include, options.exclude, options.jdkClasses);
     new AgentBuilder.Default()
         .disableClassFormatChanges()
         .with(AgentBuilder.RedefinitionStrategy.RETRANSFORMATION)

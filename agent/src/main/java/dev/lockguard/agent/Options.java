@@ -19,7 +19,7 @@ import java.util.regex.Pattern;
 final class Options {
   /** The option keys, in the order the help lists them. */
   static final List<String> KEYS =
-      List.of("report", "policy", "order", "include", "exclude", "watchdog");
+      List.of("report", "policy", "order", "include", "exclude", "watchdog", "jdk");
 
   private static final Pattern GLOB = Pattern.compile("[A-Za-z_$][A-Za-z0-9_$]*(\\.[A-Za-z0-9_$*]+)*\\*?|\\*");
 
@@ -30,6 +30,8 @@ final class Options {
   final List<String> exclude;
   /** How often the deadlock watchdog looks, in milliseconds; 0 turns it off. */
   final long watchdogMillis;
+  /** The curated JDK classes to retransform. */
+  final java.util.Set<String> jdkClasses;
 
   private Options(Map<String, String> values) {
     String reportValue = values.get("report");
@@ -39,6 +41,7 @@ final class Options {
     this.include = globs("include", values.get("include"));
     this.exclude = globs("exclude", values.get("exclude"));
     this.watchdogMillis = Long.parseLong(values.getOrDefault("watchdog", "1000"));
+    this.jdkClasses = JdkClasses.select(values.get("jdk"));
   }
 
   /**
