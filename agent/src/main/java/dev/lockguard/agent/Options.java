@@ -122,7 +122,7 @@ final class Options {
     if (value == null || value.isBlank()) {
       return globs;
     }
-    for (String glob : value.split(";")) {
+    for (String glob : value.split(";", -1)) {
       String trimmed = glob.trim();
       if (!GLOB.matcher(trimmed).matches()) {
         throw new IllegalArgumentException("option \"" + key + "\" has the bad pattern \"" + trimmed
