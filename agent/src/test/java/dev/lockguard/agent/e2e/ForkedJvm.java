@@ -76,6 +76,22 @@ final class ForkedJvm {
         Files.readString(err, StandardCharsets.UTF_8));
   }
 
+  /**
+   * Starts {@code mainClass}, returns the first line it prints on stdout, then kills it
+   * (SIGKILL). For fixtures that end by waiting to be killed.
+   */
+  String runUntilLine(String mainClass, String... args) throws IOException, InterruptedException {
+    Process process = new ProcessBuilder(command(mainClass, args))
+        .redirectError(ProcessBuilder.Redirect.DISCARD)
+        .start();
+    try (java.io.BufferedReader out = new java.io.BufferedReader(
+        new java.io.InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+      return out.readLine();
+    } finally {
+      process.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+    }
+  }
+
   /** What a forked JVM left behind. */
   record Result(int exitCode, String stdout, String stderr) {
     @Override
