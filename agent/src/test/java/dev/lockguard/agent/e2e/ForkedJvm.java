@@ -100,6 +100,30 @@ final class ForkedJvm {
     }
   }
 
+  /** A fixture's run: what it printed and the report it wrote. */
+  record Outcome(Result result, Report report) {
+    /** The one violation of the report. */
+    dev.lockguard.report.Violation only() {
+      assertThat(report.violations()).as(result.toString()).hasSize(1);
+      return report.violations().get(0);
+    }
+  }
+
+  /**
+   * Runs {@code fixtures.FIXTURE} under the agent with {@code options} (may be empty) and a
+   * report in {@code dir}; asserts it exited normally and that instrumentation was applied.
+   */
+  static Outcome runFixture(Path dir, String options, String fixture, String... args)
+      throws IOException, InterruptedException {
+    Path reportFile = dir.resolve(fixture + ".json");
+    Result result = withAgent("report=" + reportFile + (options.isEmpty() ? "" : "," + options))
+        .run("fixtures." + fixture, args);
+    assertThat(result.exitCode()).as(result.toString()).isZero();
+    Report report = readReport(reportFile);
+    assertThat(report.stats().acquisitions()).as("instrumentation was applied").isPositive();
+    return new Outcome(result, report);
+  }
+
   static Report readReport(Path file) throws IOException {
     assertThat(file).as("report file").exists();
     return JsonReportReader.read(file);

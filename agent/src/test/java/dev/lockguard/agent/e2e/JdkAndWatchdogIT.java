@@ -120,13 +120,6 @@ class JdkAndWatchdogIT {
   }
 
   private Report run(String options, String fixture, String... args) throws Exception {
-    Path reportFile = dir.resolve(fixture + ".json");
-    ForkedJvm.Result result = ForkedJvm
-        .withAgent("report=" + reportFile + (options.isEmpty() ? "" : "," + options))
-        .run("fixtures." + fixture, args);
-    assertThat(result.exitCode()).as(result.toString()).isZero();
-    Report report = ForkedJvm.readReport(reportFile);
-    assertThat(report.stats().acquisitions()).as("instrumentation was applied").isPositive();
-    return report;
+    return ForkedJvm.runFixture(dir, options, fixture, args).report();
   }
 }
