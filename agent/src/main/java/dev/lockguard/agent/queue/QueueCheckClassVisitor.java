@@ -1,10 +1,8 @@
 package dev.lockguard.agent.queue;
 
 import dev.lockguard.runtime.QueueSites;
-import java.util.HashMap;
-import java.util.Map;
 import java.util.Set;
-import net.bytebuddy.pool.TypePool;
+import java.util.function.Predicate;
 import org.objectweb.asm.ClassVisitor;
 import org.objectweb.asm.MethodVisitor;
 import org.objectweb.asm.Opcodes;
@@ -14,9 +12,9 @@ import org.objectweb.asm.tree.MethodNode;
  * Buffers each method of a class, finds its check-then-act pairs on queues, instruments their
  * sites and passes the method on. Methods without a pair pass on unchanged.
  */
-final class QueueCheckClassVisitor extends ClassVisitor {
+public final class QueueCheckClassVisitor extends ClassVisitor {
   /** The JDK's queue types by name; other {@code java.*} types are not queues. */
-  private static final Set<String> JDK_QUEUES = Set.of(
+  static final Set<String> JDK_QUEUES = Set.of(
       "java/util/Queue",
       "java/util/Deque",
       "java/util/AbstractQueue",
@@ -36,16 +34,24 @@ final class QueueCheckClassVisitor extends ClassVisitor {
       "java/util/concurrent/ConcurrentLinkedQueue",
       "java/util/concurrent/ConcurrentLinkedDeque");
 
-  private final TypePool typePool;
-  private final Map<String, Boolean> queueTypes = new HashMap<>();
+  private static final int STACK_HEADROOM = 8;
+
+  private final Predicate<String> isApplicationQueue;
+  private final Runnable changed;
   private String internalName;
   private String className;
   private String sourceFile;
   private int callsSeen;
 
-  QueueCheckClassVisitor(ClassVisitor next, TypePool typePool) {
+  /**
+   * @param isApplicationQueue whether a non-JDK type (internal name) is a {@code java.util.Queue}
+   * @param changed called when a method of the class was instrumented
+   */
+  public QueueCheckClassVisitor(ClassVisitor next, Predicate<String> isApplicationQueue,
+      Runnable changed) {
     super(Opcodes.ASM9, next);
-    this.typePool = typePool;
+    this.isApplicationQueue = isApplicationQueue;
+    this.changed = changed;
   }
 
   @Override
@@ -82,26 +88,18 @@ final class QueueCheckClassVisitor extends ClassVisitor {
 
   /**
    * Whether calls on {@code owner} are calls on a queue: the JDK's queue types by name, an
-   * application type by resolving its hierarchy (once per class being transformed).
+   * application type by resolving its hierarchy.
    */
   boolean isQueueType(String owner) {
     if (JDK_QUEUES.contains(owner)) {
       return true;
     }
-    if (owner.startsWith("java/") || owner.startsWith("[")) {
-      return false;
-    }
-    return queueTypes.computeIfAbsent(owner, this::resolvesToQueue);
+    return mayBeApplicationQueue(owner) && isApplicationQueue.test(owner);
   }
 
-  private boolean resolvesToQueue(String owner) {
-    try {
-      TypePool.Resolution resolution = typePool.describe(owner.replace('/', '.'));
-      return resolution.isResolved()
-          && resolution.resolve().isAssignableTo(java.util.Queue.class);
-    } catch (RuntimeException e) {
-      return false; // an unresolvable hierarchy: leave the call alone
-    }
+  /** Whether {@code owner} is outside the JDK (whose queues are all in {@link #JDK_QUEUES}). */
+  static boolean mayBeApplicationQueue(String owner) {
+    return !owner.startsWith("java/") && !owner.startsWith("[");
   }
 
   /** One method, held as a tree until its end so that it can be analysed as a whole. */
@@ -114,12 +112,23 @@ final class QueueCheckClassVisitor extends ClassVisitor {
       this.next = next;
     }
 
+    /**
+     * Room for what a rewriter before this one pushed without raising the declared maximum (the
+     * writer recomputes it): the analysis would otherwise stop at the first such push.
+     */
+    @Override
+    public void visitMaxs(int maxStack, int maxLocals) {
+      super.visitMaxs(maxStack + STACK_HEADROOM, maxLocals);
+    }
+
     @Override
     public void visitEnd() {
       QueuePairFinder.Result result =
           QueuePairFinder.find(internalName, this, QueueCheckClassVisitor.this::isQueueType);
       callsSeen += result.callsSeen();
-      QueueSiteRewriter.rewrite(className, sourceFile, this, result);
+      if (QueueSiteRewriter.rewrite(className, sourceFile, this, result)) {
+        changed.run();
+      }
       accept(next);
     }
   }

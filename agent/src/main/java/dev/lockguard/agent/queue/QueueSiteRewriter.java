@@ -36,12 +36,15 @@ final class QueueSiteRewriter {
 
   private QueueSiteRewriter() {}
 
-  /** Instruments the pairs {@code result} found in {@code method} of class {@code className}. */
-  static void rewrite(String className, String sourceFile, MethodNode method,
+  /**
+   * Instruments the pairs {@code result} found in {@code method} of class {@code className};
+   * returns whether there were any.
+   */
+  static boolean rewrite(String className, String sourceFile, MethodNode method,
       QueuePairFinder.Result result) {
     Map<Call, List<Call>> pairs = result.checksOfAct();
     if (pairs.isEmpty()) {
-      return;
+      return false;
     }
     int[] lines = lines(method.instructions);
     Map<Call, Integer> checkSites = new HashMap<>();
@@ -60,6 +63,7 @@ final class QueueSiteRewriter {
     for (Map.Entry<Call, Integer> check : checkSites.entrySet()) {
       instrumentCheck(method.instructions, check.getKey().insn(), check.getValue());
     }
+    return true;
   }
 
   private static int register(String className, String sourceFile, String methodName, int line,

@@ -160,7 +160,8 @@ class QueuePairFinderTests {
   private static byte[] rewrite(Class<?> type) throws IOException {
     ClassReader reader = new ClassReader(type.getName());
     ClassWriter writer = new ClassWriter(ClassWriter.COMPUTE_MAXS);
-    reader.accept(new QueueCheckClassVisitor(writer, typePool()), ClassReader.EXPAND_FRAMES);
+    reader.accept(new QueueCheckClassVisitor(writer, QueuePairFinderTests::isApplicationQueue, () -> { }),
+        ClassReader.EXPAND_FRAMES);
     return writer.toByteArray();
   }
 
@@ -229,7 +230,8 @@ class QueuePairFinderTests {
       throws IOException {
     ClassNode node = new ClassNode();
     new ClassReader(type.getName()).accept(node, ClassReader.EXPAND_FRAMES);
-    QueueCheckClassVisitor types = new QueueCheckClassVisitor(null, typePool());
+    QueueCheckClassVisitor types =
+        new QueueCheckClassVisitor(null, QueuePairFinderTests::isApplicationQueue, () -> { });
     for (MethodNode candidate : node.methods) {
       if (candidate.name.equals(method) && (descriptor == null || candidate.desc.equals(descriptor))) {
         return QueuePairFinder.find(node.name, candidate, types::isQueueType);
@@ -238,7 +240,10 @@ class QueuePairFinderTests {
     throw new AssertionError("no method " + method);
   }
 
-  private static TypePool typePool() {
-    return TypePool.Default.of(QueuePairFinderTests.class.getClassLoader());
+  /** As the agent answers it: through byte-buddy's type pool, without loading the class. */
+  private static boolean isApplicationQueue(String internalName) {
+    TypePool pool = TypePool.Default.of(QueuePairFinderTests.class.getClassLoader());
+    TypePool.Resolution resolution = pool.describe(internalName.replace('/', '.'));
+    return resolution.isResolved() && resolution.resolve().isAssignableTo(java.util.Queue.class);
   }
 }
