@@ -38,6 +38,7 @@ final class Installer {
         Settings.Order.valueOf(options.order.toUpperCase()), false);
     Watchdog.start(options.watchdogMillis);
     ClassFilter filter = new ClassFilter(options.include, options.exclude);
+    LatchTypes latchTypes = new LatchTypes(options.latches);
     new AgentBuilder.Default()
         .disableClassFormatChanges()
         .with(AgentBuilder.RedefinitionStrategy.RETRANSFORMATION)
@@ -52,13 +53,14 @@ final class Installer {
           }
         })
         .type(ElementMatchers.any())
-        .transform(Installer::transform)
+        .transform((builder, type, loader, module, domain) -> transform(builder, latchTypes))
         .installOn(instrumentation);
   }
 
   private static DynamicType.Builder<?> transform(DynamicType.Builder<?> builder,
-      TypeDescription type, ClassLoader loader, JavaModule module, ProtectionDomain domain) {
-    return builder.visit(new LockSiteWrapper(!RETRANSFORMING.get()));
+      LatchTypes latchTypes) {
+    return builder.visit(new LockSiteWrapper(!RETRANSFORMING.get()))
+        .visit(new LatchWrapper(latchTypes));
   }
 
   /**

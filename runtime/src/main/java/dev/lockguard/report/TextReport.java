@@ -138,9 +138,9 @@ public final class TextReport {
     for (Violation.WaiterRef waiter : waiters) {
       out.append("\n thread \"")
           .append(printable(waiter.thread()))
-          .append("\" waits on ")
+          .append("\" (latch ")
           .append(printable(waiter.latch()))
-          .append(" at:\n");
+          .append(") at:\n");
       appendFrames(out, "   ", waiter.stack());
     }
   }

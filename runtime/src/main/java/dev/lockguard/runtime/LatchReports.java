@@ -114,14 +114,25 @@ final class LatchReports {
 
   /**
    * The stack from the first application frame: without the JDK's park and latch internals,
-   * lockguard's hooks, or {@code Event}'s own frames.
+   * lockguard's hooks, or {@code Event}'s own frames. Frames are written alike whether they come
+   * from this thread or another: without module and loader prefixes, and without the frames of
+   * hidden classes (lambda bodies' bridges) that only another thread's stack shows.
    */
   static StackTraceElement[] applicationStack(StackTraceElement[] stack) {
     int first = 0;
     while (first < stack.length && isPlumbing(stack[first].getClassName())) {
       first++;
     }
-    return first == stack.length ? stack : Arrays.copyOfRange(stack, first, stack.length);
+    StackTraceElement[] from = first == stack.length ? stack
+        : Arrays.copyOfRange(stack, first, stack.length);
+    List<StackTraceElement> frames = new ArrayList<>(from.length);
+    for (StackTraceElement frame : from) {
+      if (!frame.getClassName().contains("$$Lambda")) {
+        frames.add(new StackTraceElement(frame.getClassName(), frame.getMethodName(),
+            frame.getFileName(), frame.getLineNumber()));
+      }
+    }
+    return frames.toArray(new StackTraceElement[0]);
   }
 
   private static boolean isPlumbing(String className) {
