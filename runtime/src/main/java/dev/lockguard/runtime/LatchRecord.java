@@ -120,12 +120,21 @@ final class LatchRecord extends WeakReference<Object> {
     return threads;
   }
 
-  /** The entry of {@code thread} among the users, made on its first use of the latch. */
+  /**
+   * The entry of {@code thread} among the users, made on its first use of the latch. Entries of
+   * collected threads are dropped on the way, so a long-lived latch used by many short-lived
+   * threads keeps a list as long as its live users.
+   */
   LatchUser user(Thread thread) {
-    for (int i = 0; i < users.size(); i++) {
+    for (int i = users.size() - 1; i >= 0; i--) {
       LatchUser user = users.get(i);
-      if (user.thread.get() == thread) {
+      Thread t = user.thread.get();
+      if (t == thread) {
         return user;
+      }
+      if (t == null) {
+        users.set(i, users.get(users.size() - 1));
+        users.remove(users.size() - 1);
       }
     }
     LatchUser user = new LatchUser(thread);

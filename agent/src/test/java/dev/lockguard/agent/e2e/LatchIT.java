@@ -84,6 +84,22 @@ class LatchIT {
   }
 
   @Test
+  void latchReplacedUnderAWaiterThatThenGivesUpIsALostWakeUp() throws Exception {
+    Run run = run("LatchReplacedThenWaiterGivesUp");
+    Violation violation = onlyViolation(run);
+
+    assertFinding(violation, Severity.ERROR, "LatchReplacedThenWaiterGivesUp.ready", CDL,
+        List.of(line("LatchReplacedThenWaiterGivesUp", "@replace"),
+            line("LatchReplacedThenWaiterGivesUp", "@await")));
+    assertThat(violation.message()).contains("by \"main\" while 1 thread still waited",
+        "\"waiter\" gave up waiting on the old one", "lost wake-up");
+    assertThat(violation.threads()).containsExactly("waiter");
+    assertWaiters(violation, "LatchReplacedThenWaiterGivesUp.ready", List.of("waiter"),
+        line("LatchReplacedThenWaiterGivesUp", "@await"));
+    assertThat(run.result().stdout()).contains("waiter gave up");
+  }
+
+  @Test
   void latchReplacedAfterItOpenedWhileAWorkerReadsTheFieldIsAWarning() throws Exception {
     Violation violation = onlyViolation(run("LatchReplacedAfterOpen"));
 
