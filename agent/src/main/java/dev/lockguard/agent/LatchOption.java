@@ -105,7 +105,16 @@ final class LatchOption {
         throw bad(entry, "the role " + role + " is given twice; list its methods as"
             + " " + role + "=a|b");
       }
-      roles.put(role, methods(entry, role, pair.substring(equals + 1)));
+      Set<String> methods = methods(entry, role, pair.substring(equals + 1));
+      for (Map.Entry<String, Set<String>> earlier : roles.entrySet()) {
+        for (String method : methods) {
+          if (earlier.getValue().contains(method)) {
+            throw bad(entry, "the method " + method + " has two roles, " + earlier.getKey()
+                + " and " + role);
+          }
+        }
+      }
+      roles.put(role, methods);
     }
     return roles;
   }

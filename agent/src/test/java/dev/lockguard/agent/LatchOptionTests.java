@@ -50,6 +50,7 @@ class LatchOptionTests {
     assertProblem("com.acme.Signal(set=fire(),await=w)", "\"fire()\" is not a method name");
     assertProblem("com.acme.Signal(set=a|,await=w)", "\"\" is not a method name (role set)");
     assertProblem("A(set=a,await=b);A(set=a,await=b)", "the class is named twice");
+    assertProblem("A(set=a,await=a)", "the method a has two roles, set and await");
   }
 
   private static void assertProblem(String value, String problem) {
