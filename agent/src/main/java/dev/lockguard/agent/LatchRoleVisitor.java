@@ -18,8 +18,8 @@ import org.objectweb.asm.Type;
  * </ul>
  */
 final class LatchRoleVisitor extends MethodVisitor {
-  private static final String HOOKS = "dev/lockguard/runtime/LatchHooks";
-  private static final String OBJECT = "Ljava/lang/Object;";
+  private static final String HOOKS = LatchTypes.HOOKS;
+  private static final String OBJECT = LatchTypes.OBJECT;
 
   private final LatchClassVisitor owner;
   private final String role;

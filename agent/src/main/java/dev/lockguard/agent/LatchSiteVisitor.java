@@ -25,8 +25,8 @@ import org.objectweb.asm.Opcodes;
  * TimeUnit}) keep that name.
  */
 final class LatchSiteVisitor extends MethodVisitor {
-  private static final String HOOKS = "dev/lockguard/runtime/LatchHooks";
-  private static final String OBJECT = "Ljava/lang/Object;";
+  private static final String HOOKS = LatchTypes.HOOKS;
+  private static final String OBJECT = LatchTypes.OBJECT;
 
   private final LatchClassVisitor owner;
   private final String methodName;
@@ -122,7 +122,7 @@ final class LatchSiteVisitor extends MethodVisitor {
       super.visitFieldInsn(opcode, fieldOwner, name, descriptor); // a TimeUnit argument keeps the name
       return;
     }
-    String field = simpleName(fieldOwner) + "." + name;
+    String field = Bytecode.simpleName(fieldOwner) + "." + name;
     switch (opcode) {
       case Opcodes.PUTSTATIC -> storeStatic(fieldOwner, name, descriptor, register(field));
       case Opcodes.PUTFIELD -> {
@@ -217,18 +217,6 @@ final class LatchSiteVisitor extends MethodVisitor {
   }
 
   private void pushInt(int value) {
-    if (value >= -1 && value <= 5) {
-      super.visitInsn(Opcodes.ICONST_0 + value);
-    } else if (value >= Byte.MIN_VALUE && value <= Byte.MAX_VALUE) {
-      super.visitIntInsn(Opcodes.BIPUSH, value);
-    } else if (value >= Short.MIN_VALUE && value <= Short.MAX_VALUE) {
-      super.visitIntInsn(Opcodes.SIPUSH, value);
-    } else {
-      super.visitLdcInsn(value);
-    }
-  }
-
-  private static String simpleName(String internalName) {
-    return internalName.substring(internalName.lastIndexOf('/') + 1);
+    Bytecode.pushInt(mv, value);
   }
 }

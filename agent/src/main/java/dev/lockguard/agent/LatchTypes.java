@@ -15,6 +15,9 @@ final class LatchTypes {
   static final String CYCLIC_BARRIER = "java/util/concurrent/CyclicBarrier";
   static final String PHASER = "java/util/concurrent/Phaser";
   static final String EVENT = "dev/lockguard/Event";
+  /** The runtime class the latch instrumentation calls. */
+  static final String HOOKS = "dev/lockguard/runtime/LatchHooks";
+  static final String OBJECT = "Ljava/lang/Object;";
 
   private static final Set<String> EVENT_METHODS = Set.of("set", "clear", "await");
 

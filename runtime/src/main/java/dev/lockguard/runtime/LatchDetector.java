@@ -12,9 +12,9 @@ import java.util.concurrent.CyclicBarrier;
  * field while threads wait on the old one or after it opened, a barrier reset under waiting
  * parties, and a thread looping through a latch that opened long ago.
  *
- * <p>Each entry point is a hook step: it does nothing without the agent or inside another hook
- * (the thread's {@code busy} flag), never throws into the application, decides under {@link
- * LatchTable#LOCK} and reports after releasing it.
+ * <p>Each entry point is one guarded step ({@link #run}): it does nothing without the agent or
+ * inside another hook, never throws into the application, decides under {@link LatchTable#LOCK}
+ * and reports after releasing it.
  */
 final class LatchDetector {
   /** Waits in a row on an open latch at one site, after blocking there once, that make a spin. */
@@ -22,10 +22,98 @@ final class LatchDetector {
 
   private LatchDetector() {}
 
-  // ---- guard ----------------------------------------------------------------------------------
+  // ---- hook entry points ----------------------------------------------------------------------
 
-  /** The thread's state with its busy flag set, or null when this hook must only pass through. */
-  private static ThreadState claim() {
+  /**
+   * Before a thread waits on {@code latch} ({@code arrives}: the wait is also an arrival, as on a
+   * barrier; {@code phase}: the phase a phaser waiter waits to pass). Returns the latch's record
+   * for {@link #endWait}, or null if not tracked.
+   */
+  static LatchRecord beginWait(Object latch, LatchKind kind, int site, long phase,
+      boolean arrives) {
+    return run(arrives ? Step.ARRIVE_AND_WAIT : Step.WAIT, latch, kind, null, site, phase);
+  }
+
+  /** After the wait that {@link #beginWait} announced; {@code completed} false if it gave up. */
+  static void endWait(LatchRecord record, boolean completed) {
+    if (record != null) {
+      run(Step.END_WAIT, record, record.kind, null, Sites.UNKNOWN, completed ? 1 : 0);
+    }
+  }
+
+  /** Before a signal that may open {@code latch}: a count-down, an arrival. */
+  static void signal(Object latch, LatchKind kind, int site) {
+    run(Step.SIGNAL, latch, kind, null, site, 0);
+  }
+
+  /** After an event (or a {@code latches=} class) was set: it is open from now on. */
+  static void eventSet(Object latch) {
+    if (Settings.agentActive) {
+      run(Step.SET, latch, LatchKind.EVENT, null, LatchThread.current().takeSite(), 0);
+    }
+  }
+
+  /** After an event was cleared: if it was open, it has just been re-armed. */
+  static void eventCleared(Object latch) {
+    if (Settings.agentActive) {
+      run(Step.CLEAR, latch, LatchKind.EVENT, null, LatchThread.current().takeSite(), 0);
+    }
+  }
+
+  /** Before an event's await: the site its caller announced, and the wait itself. */
+  static void eventAwaitEnter(Object latch) {
+    if (Settings.agentActive) {
+      run(Step.WAIT, latch, LatchKind.EVENT, null, LatchThread.current().takeSite(), 0);
+    }
+  }
+
+  /** After an event's await, however it ended. */
+  static void eventAwaitExit(Object latch, boolean completed) {
+    if (!Settings.agentActive) {
+      return;
+    }
+    LatchRecord record;
+    synchronized (LatchTable.LOCK) {
+      record = LatchTable.find(latch);
+    }
+    endWait(record, completed);
+  }
+
+  /** Before {@code value} is stored in the field of {@code site}, replacing {@code old}. */
+  static void fieldStore(Object value, Object old, int site) {
+    run(Step.STORE, value, null, old, site, 0);
+  }
+
+  /** Remembers that {@code value} now lives in the field of {@code site} (a constructor's store). */
+  static void fieldInit(Object value, int site) {
+    if (value != null) {
+      run(Step.STORE, value, null, value, site, 0);
+    }
+  }
+
+  /** Before {@code CyclicBarrier.reset()}: resetting under waiting parties breaks their cycle. */
+  static void barrierReset(CyclicBarrier barrier, int site) {
+    run(Step.RESET, barrier, LatchKind.CYCLIC_BARRIER, null, site, 0);
+  }
+
+  // ---- one guarded step -----------------------------------------------------------------------
+
+  /** What a hook asks the detector to do. */
+  private enum Step {
+    WAIT, ARRIVE_AND_WAIT, END_WAIT, SIGNAL, SET, CLEAR, STORE, RESET
+  }
+
+  /**
+   * Runs one hook step: nothing without the agent or inside another hook (the thread's {@code
+   * busy} flag), decided under {@link LatchTable#LOCK}, its finding published after the lock is
+   * released, and never a throw into the application. Returns the latch's record, if any.
+   *
+   * @param latch the latch; the record itself for {@code END_WAIT}; the new value for {@code STORE}
+   * @param other the old value for {@code STORE}
+   * @param arg the phase for waits; 1 for a completed {@code END_WAIT}
+   */
+  private static LatchRecord run(Step step, Object latch, LatchKind kind, Object other, int site,
+      long arg) {
     if (!Settings.agentActive) {
       return null;
     }
@@ -34,37 +122,13 @@ final class LatchDetector {
       return null;
     }
     ts.busy = true;
-    return ts;
-  }
-
-  // ---- waits and signals ----------------------------------------------------------------------
-
-  /**
-   * Before a thread waits on {@code latch} ({@code arrives}: the wait is also an arrival, as on a
-   * barrier). Returns the latch's record for {@link #endWait}, or null if not tracked.
-   */
-  static LatchRecord beginWait(Object latch, LatchKind kind, int site, long phase,
-      boolean arrives) {
-    ThreadState ts = claim();
-    if (ts == null) {
-      return null;
-    }
     try {
-      Finding finding;
       LatchRecord record;
+      Finding finding;
       synchronized (LatchTable.LOCK) {
-        record = LatchTable.recordOf(latch, kind);
-        finding = arrives ? lostWakeUp(record, site) : null;
-        Thread me = Thread.currentThread();
-        LatchUser user = use(record, me, site);
-        user.awaited = true;
-        user.seen = record.generation;
-        boolean open = kind.isOpen(record, latch);
-        long mark = kind == LatchKind.PHASER ? phase : record.generation;
-        if (record.addWaiter(me, mark) && !kind.cyclic) {
-          Finding spinning = spin(record, site, open);
-          finding = finding != null ? finding : spinning;
-        }
+        record = step == Step.END_WAIT ? (LatchRecord) latch
+            : step == Step.STORE ? null : LatchTable.recordOf(latch, kind);
+        finding = decide(step, record, latch, other, site, arg);
       }
       LatchReports.publish(finding);
       return record;
@@ -76,51 +140,52 @@ final class LatchDetector {
     }
   }
 
-  /** After the wait that {@link #beginWait} announced; {@code completed} false if it gave up. */
-  static void endWait(LatchRecord record, boolean completed) {
-    if (record == null) {
-      return;
-    }
-    ThreadState ts = claim();
-    if (ts == null) {
-      return;
-    }
-    try {
-      Finding finding = null;
-      synchronized (LatchTable.LOCK) {
-        Thread me = Thread.currentThread();
-        if (record.removeWaiter(me)) {
-          use(record, me, Sites.UNKNOWN).seen = record.generation;
-          finding = afterReplacedWait(record, completed);
-        }
+  private static Finding decide(Step step, LatchRecord record, Object latch, Object other,
+      int site, long arg) {
+    return switch (step) {
+      case WAIT -> waiting(record, latch, site, arg);
+      case ARRIVE_AND_WAIT -> {
+        Finding lost = signalled(record, site);
+        Finding spinning = waiting(record, latch, site, arg);
+        yield lost != null ? lost : spinning;
       }
-      LatchReports.publish(finding);
-    } catch (Throwable failure) {
-      Faults.hookFailed(failure);
-    } finally {
-      ts.busy = false;
-    }
+      case END_WAIT -> waited(record, arg != 0);
+      case SIGNAL -> signalled(record, site);
+      case SET -> opened(record, site);
+      case CLEAR -> cleared(record, site);
+      case STORE -> stored(latch, other, site);
+      case RESET -> reset(record, (CyclicBarrier) latch, site);
+    };
   }
 
-  /** Before a signal that may open {@code latch}: a count-down, an arrival, an event's set. */
-  static void signal(Object latch, LatchKind kind, int site) {
-    ThreadState ts = claim();
-    if (ts == null) {
-      return;
+  // ---- waits and signals ----------------------------------------------------------------------
+
+  private static Finding waiting(LatchRecord record, Object latch, int site, long phase) {
+    Thread me = Thread.currentThread();
+    LatchUser user = use(record, me, site);
+    user.awaited = true;
+    user.seen = record.generation;
+    LatchKind kind = record.kind;
+    boolean open = kind.isOpen(record, latch);
+    long mark = kind == LatchKind.PHASER ? phase : record.generation;
+    if (record.addWaiter(me, mark) && !kind.cyclic) {
+      return spin(record, site, open);
     }
-    try {
-      Finding finding;
-      synchronized (LatchTable.LOCK) {
-        LatchRecord record = LatchTable.recordOf(latch, kind);
-        use(record, Thread.currentThread(), site);
-        finding = lostWakeUp(record, site);
-      }
-      LatchReports.publish(finding);
-    } catch (Throwable failure) {
-      Faults.hookFailed(failure);
-    } finally {
-      ts.busy = false;
+    return null;
+  }
+
+  private static Finding waited(LatchRecord record, boolean completed) {
+    Thread me = Thread.currentThread();
+    if (!record.removeWaiter(me)) {
+      return null;
     }
+    use(record, me, Sites.UNKNOWN).seen = record.generation;
+    return afterReplacedWait(record, completed);
+  }
+
+  private static Finding signalled(LatchRecord record, int site) {
+    use(record, Thread.currentThread(), site);
+    return lostWakeUp(record, site);
   }
 
   /** Records that the thread used the latch, and through which field it read it. */
@@ -149,76 +214,24 @@ final class LatchDetector {
         List.of(at), Thread.currentThread(), true, List.of());
   }
 
-  // ---- events: set and clear ------------------------------------------------------------------
+  // ---- events: set and clear ----------------------------------------------------------------
 
-  /** After an event (or a {@code latches=} class) was set: it is open from now on. */
-  static void eventSet(Object latch) {
-    ThreadState ts = claim();
-    if (ts == null) {
-      return;
+  private static Finding opened(LatchRecord record, int site) {
+    use(record, Thread.currentThread(), site);
+    if (!record.open) {
+      record.open = true;
+      record.generation++;
     }
-    try {
-      int site = LatchThread.current().takeSite();
-      Finding finding;
-      synchronized (LatchTable.LOCK) {
-        LatchRecord record = LatchTable.recordOf(latch, LatchKind.EVENT);
-        use(record, Thread.currentThread(), site);
-        if (!record.open) {
-          record.open = true;
-          record.generation++;
-        }
-        finding = lostWakeUp(record, site);
-      }
-      LatchReports.publish(finding);
-    } catch (Throwable failure) {
-      Faults.hookFailed(failure);
-    } finally {
-      ts.busy = false;
-    }
+    return lostWakeUp(record, site);
   }
 
-  /** After an event was cleared: if it was open, it has just been re-armed. */
-  static void eventCleared(Object latch) {
-    ThreadState ts = claim();
-    if (ts == null) {
-      return;
+  private static Finding cleared(LatchRecord record, int site) {
+    use(record, Thread.currentThread(), site);
+    if (!record.open) {
+      return null;
     }
-    try {
-      int site = LatchThread.current().takeSite();
-      Finding finding = null;
-      synchronized (LatchTable.LOCK) {
-        LatchRecord record = LatchTable.recordOf(latch, LatchKind.EVENT);
-        use(record, Thread.currentThread(), site);
-        if (record.open) {
-          record.open = false;
-          finding = rearmed(record, site);
-        }
-      }
-      LatchReports.publish(finding);
-    } catch (Throwable failure) {
-      Faults.hookFailed(failure);
-    } finally {
-      ts.busy = false;
-    }
-  }
-
-  /** Before an event's await: the site its caller announced, and the wait itself. */
-  static void eventAwaitEnter(Object latch) {
-    if (Settings.agentActive) {
-      beginWait(latch, LatchKind.EVENT, LatchThread.current().takeSite(), 0, false);
-    }
-  }
-
-  /** After an event's await, however it ended. */
-  static void eventAwaitExit(Object latch, boolean completed) {
-    if (!Settings.agentActive) {
-      return;
-    }
-    LatchRecord record;
-    synchronized (LatchTable.LOCK) {
-      record = LatchTable.find(latch);
-    }
-    endWait(record, completed);
+    record.open = false;
+    return rearmed(record, site);
   }
 
   /**
@@ -268,47 +281,11 @@ final class LatchDetector {
 
   // ---- fields: a latch replaced ---------------------------------------------------------------
 
-  /** Before {@code value} is stored in the field of {@code site}, replacing {@code old}. */
-  static void fieldStore(Object value, Object old, int site) {
-    ThreadState ts = claim();
-    if (ts == null) {
-      return;
-    }
-    try {
-      Finding finding = null;
-      synchronized (LatchTable.LOCK) {
-        LatchRecord fresh = value == null ? null : storedIn(value, site);
-        LatchRecord prior = old == null || old == value ? null : LatchTable.find(old);
-        if (prior != null) {
-          finding = replaced(prior, old, fresh, site);
-        }
-      }
-      LatchReports.publish(finding);
-    } catch (Throwable failure) {
-      Faults.hookFailed(failure);
-    } finally {
-      ts.busy = false;
-    }
-  }
-
-  /** Remembers that {@code value} now lives in the field of {@code site}. */
-  static void fieldInit(Object value, int site) {
-    if (value == null) {
-      return;
-    }
-    ThreadState ts = claim();
-    if (ts == null) {
-      return;
-    }
-    try {
-      synchronized (LatchTable.LOCK) {
-        storedIn(value, site);
-      }
-    } catch (Throwable failure) {
-      Faults.hookFailed(failure);
-    } finally {
-      ts.busy = false;
-    }
+  /** {@code value} stored in the field of {@code site} where {@code old} was (or is, at init). */
+  private static Finding stored(Object value, Object old, int site) {
+    LatchRecord fresh = value == null ? null : storedIn(value, site);
+    LatchRecord prior = old == null || old == value ? null : LatchTable.find(old);
+    return prior == null ? null : replaced(prior, old, fresh, site);
   }
 
   private static LatchRecord storedIn(Object value, int site) {
@@ -423,35 +400,18 @@ final class LatchDetector {
 
   // ---- barriers -------------------------------------------------------------------------------
 
-  /** Before {@code CyclicBarrier.reset()}: resetting under waiting parties breaks their cycle. */
-  static void barrierReset(CyclicBarrier barrier, int site) {
-    ThreadState ts = claim();
-    if (ts == null) {
-      return;
+  private static Finding reset(LatchRecord record, CyclicBarrier barrier, int site) {
+    int waitingParties = barrier.getNumberWaiting();
+    if (waitingParties == 0) {
+      return null;
     }
-    try {
-      int waitingParties = barrier.getNumberWaiting();
-      if (waitingParties == 0) {
-        return;
-      }
-      Finding finding;
-      synchronized (LatchTable.LOCK) {
-        LatchRecord record = LatchTable.recordOf(barrier, LatchKind.CYCLIC_BARRIER);
-        use(record, Thread.currentThread(), site);
-        String at = Sites.get(site).toString();
-        String message = LatchReports.describe(record) + " was reset at " + at + " while "
-            + waitingParties + (waitingParties == 1 ? " party" : " parties") + " waited on it:"
-            + " they get BrokenBarrierException instead of their cycle. Reset a barrier only when"
-            + " no party waits, or let it advance through its cycles.";
-        finding = finding(Severity.ERROR, "reset-while-waiting", message, record, at,
-            record.waiters());
-      }
-      LatchReports.publish(finding);
-    } catch (Throwable failure) {
-      Faults.hookFailed(failure);
-    } finally {
-      ts.busy = false;
-    }
+    use(record, Thread.currentThread(), site);
+    String at = Sites.get(site).toString();
+    String message = LatchReports.describe(record) + " was reset at " + at + " while "
+        + waitingParties + (waitingParties == 1 ? " party" : " parties") + " waited on it: they"
+        + " get BrokenBarrierException instead of their cycle. Reset a barrier only when no party"
+        + " waits, or let it advance through its cycles.";
+    return finding(Severity.ERROR, "reset-while-waiting", message, record, at, record.waiters());
   }
 
   private static Finding finding(Severity severity, String tag, String message,
