@@ -12,6 +12,7 @@ import org.objectweb.asm.Opcodes;
  */
 final class LatchClassVisitor extends ClassVisitor {
   final LatchTypes types;
+  private final Target target;
   String internalName;
   String className;
   String sourceFile;
@@ -20,9 +21,20 @@ final class LatchClassVisitor extends ClassVisitor {
   private LatchOption.Spec spec;
   private final Set<String> rolesFound = new LinkedHashSet<>();
 
-  LatchClassVisitor(ClassVisitor next, LatchTypes types) {
+  LatchClassVisitor(ClassVisitor next, Target target, LatchTypes types) {
     super(Opcodes.ASM9, next);
+    this.target = target;
     this.types = types;
+  }
+
+  /** Plugs this visitor into {@link LockTransformer}, after the lock sites. */
+  static ClassRewriter rewriter(LatchTypes types) {
+    return (next, target) -> new LatchClassVisitor(next, target, types);
+  }
+
+  /** A site was rewritten: the class must be written back. */
+  void siteRewritten() {
+    target.changed();
   }
 
   @Override

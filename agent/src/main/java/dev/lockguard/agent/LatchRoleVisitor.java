@@ -31,6 +31,7 @@ final class LatchRoleVisitor extends MethodVisitor {
     this.owner = owner;
     this.role = role;
     this.returnsBoolean = Type.getReturnType(descriptor).getSort() == Type.BOOLEAN;
+    owner.siteRewritten();
   }
 
   @Override

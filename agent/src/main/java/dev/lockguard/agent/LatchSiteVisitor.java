@@ -57,6 +57,7 @@ final class LatchSiteVisitor extends MethodVisitor {
       String receiver = receiverDescriptor(callOwner, name + descriptor);
       if (receiver != null) {
         // receiver.name(args)  ->  LatchHooks.name(receiver, args, site)
+        owner.siteRewritten();
         pushInt(register(lastLatchField));                     // Stack[+1]: I
         super.visitMethodInsn(Opcodes.INVOKESTATIC, HOOKS, name,
             withReceiver(receiver, descriptor), false);
@@ -65,6 +66,7 @@ final class LatchSiteVisitor extends MethodVisitor {
       }
       if (owner.types.isEventCall(callOwner, name)) {
         // LatchHooks.callSite(site); receiver.name(args);
+        owner.siteRewritten();
         pushInt(register(lastLatchField));                     // Stack[+1]: I
         super.visitMethodInsn(Opcodes.INVOKESTATIC, HOOKS, "callSite", "(I)V", false);
       }
@@ -123,6 +125,9 @@ final class LatchSiteVisitor extends MethodVisitor {
       return;
     }
     String field = Bytecode.simpleName(fieldOwner) + "." + name;
+    if (opcode == Opcodes.PUTSTATIC || opcode == Opcodes.PUTFIELD) {
+      owner.siteRewritten();
+    }
     switch (opcode) {
       case Opcodes.PUTSTATIC -> storeStatic(fieldOwner, name, descriptor, register(field));
       case Opcodes.PUTFIELD -> {

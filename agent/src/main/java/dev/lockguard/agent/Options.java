@@ -19,7 +19,8 @@ import java.util.regex.Pattern;
 final class Options {
   /** The option keys, in the order the help lists them. */
   static final List<String> KEYS =
-      List.of("report", "policy", "order", "include", "exclude", "watchdog", "latches");
+      List.of("report", "policy", "order", "include", "exclude", "watchdog", "jdk",
+          "latches");
 
   private static final Pattern GLOB = Pattern.compile("[A-Za-z_$][A-Za-z0-9_$]*(\\.[A-Za-z0-9_$*]+)*\\*?|\\*");
 
@@ -30,6 +31,8 @@ final class Options {
   final List<String> exclude;
   /** How often the deadlock watchdog looks, in milliseconds; 0 turns it off. */
   final long watchdogMillis;
+  /** The curated JDK classes to retransform. */
+  final java.util.Set<String> jdkClasses;
   /** Application classes to watch like {@code dev.lockguard.Event}. */
   final List<LatchOption.Spec> latches;
 
@@ -41,6 +44,7 @@ final class Options {
     this.include = globs("include", values.get("include"));
     this.exclude = globs("exclude", values.get("exclude"));
     this.watchdogMillis = Long.parseLong(values.getOrDefault("watchdog", "1000"));
+    this.jdkClasses = JdkClasses.select(values.get("jdk"));
     this.latches = LatchOption.parse(values.get("latches"));
   }
 
@@ -145,7 +149,7 @@ final class Options {
     if (value == null || value.isBlank()) {
       return globs;
     }
-    for (String glob : value.split(";")) {
+    for (String glob : value.split(";", -1)) {
       String trimmed = glob.trim();
       if (!GLOB.matcher(trimmed).matches()) {
         throw new IllegalArgumentException("option \"" + key + "\" has the bad pattern \"" + trimmed

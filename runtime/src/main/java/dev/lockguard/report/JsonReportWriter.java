@@ -146,6 +146,8 @@ public final class JsonReportWriter {
     writeStrings(json, edge.heldAt());
     json.name("acquiredAt");
     writeStrings(json, edge.acquiredAt());
+    json.name("held");
+    writeStrings(json, edge.held());
     json.endObject();
   }
 

@@ -85,7 +85,7 @@ class LatchIT {
 
   @Test
   void latchReplacedUnderAWaiterThatThenGivesUpIsALostWakeUp() throws Exception {
-    Run run = run("LatchReplacedThenWaiterGivesUp");
+    ForkedJvm.Outcome run = run("LatchReplacedThenWaiterGivesUp");
     Violation violation = onlyViolation(run);
 
     assertFinding(violation, Severity.ERROR, "LatchReplacedThenWaiterGivesUp.ready", CDL,
@@ -113,7 +113,7 @@ class LatchIT {
 
   @Test
   void barrierResetWhilePartiesWaitIsAnError() throws Exception {
-    Run run = run("BarrierResetWhileWaiting");
+    ForkedJvm.Outcome run = run("BarrierResetWhileWaiting");
     Violation violation = onlyViolation(run);
 
     assertFinding(violation, Severity.ERROR, "BarrierResetWhileWaiting.barrier",
@@ -156,7 +156,7 @@ class LatchIT {
 
   @Test
   void withoutTheLatchesOptionTheApplicationsEventClassIsNotWatched() throws Exception {
-    Run run = run("UserLatchResetWhileWaiting");
+    ForkedJvm.Outcome run = run("UserLatchResetWhileWaiting");
 
     assertThat(run.report().violations()).isEmpty();
     assertThat(run.report().stats().latchesSeen()).as("only the JDK's latches").isZero();
@@ -213,31 +213,28 @@ class LatchIT {
 
   // ---- helpers --------------------------------------------------------------------------------
 
-  /** What a fixture's JVM printed, and the report it wrote. */
-  private record Run(ForkedJvm.Result result, Report report) {}
-
-  private Run run(String fixture) throws Exception {
+  private ForkedJvm.Outcome run(String fixture) throws Exception {
     return run(fixture, "");
   }
 
-  private Run run(String fixture, String extraOptions) throws Exception {
+  private ForkedJvm.Outcome run(String fixture, String extraOptions) throws Exception {
     Path reportFile = dir.resolve(fixture + ".json");
     String options = "report=" + reportFile + ",watchdog=0"
         + (extraOptions.isEmpty() ? "" : "," + extraOptions);
     ForkedJvm.Result result = ForkedJvm.withAgent(options).run("fixtures.latch." + fixture);
     assertThat(result.exitCode()).as(result.toString()).isZero();
-    return new Run(result, ForkedJvm.readReport(reportFile));
+    return new ForkedJvm.Outcome(result, ForkedJvm.readReport(reportFile));
   }
 
   /** The one finding of the run, which was also printed on stderr. */
-  private static Violation onlyViolation(Run run) {
+  private static Violation onlyViolation(ForkedJvm.Outcome run) {
     assertThat(run.report().violations()).as(run.result().toString()).hasSize(1);
     assertThat(run.result().stderr()).contains("=== lockguard: REUSED_LATCH");
     return run.report().violations().get(0);
   }
 
   private void assertSilentAfterWatching(String fixture, int latches) throws Exception {
-    Run run = run(fixture);
+    ForkedJvm.Outcome run = run(fixture);
 
     assertThat(run.report().violations()).as(run.result().toString()).isEmpty();
     assertThat(run.report().stats().latchesSeen()).as("latches were watched").isEqualTo(latches);
