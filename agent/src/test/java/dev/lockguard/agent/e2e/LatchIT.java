@@ -9,7 +9,6 @@ import dev.lockguard.report.Violation.LockRef;
 import dev.lockguard.report.Violation.Severity;
 import dev.lockguard.report.Violation.WaiterRef;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -268,13 +267,6 @@ class LatchIT {
 
   /** {@code File.java:N} for the line of {@code fixtures/latch/File.java} marked {@code marker}. */
   private static String line(String fixture, String marker) throws IOException {
-    Path source = Path.of("src/test/java/fixtures/latch", fixture + ".java");
-    List<String> lines = Files.readAllLines(source);
-    for (int i = 0; i < lines.size(); i++) {
-      if (lines.get(i).contains("// " + marker)) {
-        return fixture + ".java:" + (i + 1);
-      }
-    }
-    throw new AssertionError("no marker " + marker + " in " + source);
+    return ForkedJvm.lineOf("latch/" + fixture, marker);
   }
 }
