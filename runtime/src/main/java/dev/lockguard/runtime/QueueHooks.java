@@ -9,64 +9,45 @@ package dev.lockguard.runtime;
  * application, and allocates nothing once a queue and a pair have been seen.
  */
 public final class QueueHooks {
+  private static final int CHECK = 0;
+  private static final int ACT = 1;
+  private static final int CHANGED = 2;
+
   private QueueHooks() {}
 
   /** Before a flagged check ({@code size}, {@code isEmpty}, {@code remainingCapacity}, {@code peek}). */
   public static void check(Object queue, int site) {
-    if (queue == null) {
-      return; // the call itself throws the NullPointerException
-    }
-    ThreadState ts = ThreadState.current();
-    if (ts.busy) {
-      return;
-    }
-    ts.busy = true;
-    try {
-      QueueChecks.check(ts, queue, site);
-    } catch (Throwable failure) {
-      Faults.hookFailed(failure);
-    } finally {
-      ts.busy = false;
-    }
+    guarded(CHECK, queue, site);
   }
 
   /** Before a flagged act, which may block for ever: the pair is judged here. */
   public static void act(Object queue, int site) {
-    if (queue == null) {
-      return;
-    }
-    ThreadState ts = ThreadState.current();
-    if (ts.busy) {
-      return;
-    }
-    ts.busy = true;
-    try {
-      QueueChecks.act(ts, queue, site);
-    } catch (Throwable failure) {
-      Faults.hookFailed(failure);
-    } finally {
-      ts.busy = false;
-    }
+    guarded(ACT, queue, site);
   }
 
   /** After a flagged {@code poll*}: a null element means it changed nothing. */
   public static void afterPoll(Object element, Object queue, int site) {
     if (element != null) {
-      afterChange(queue, site);
+      guarded(CHANGED, queue, site);
     }
   }
 
   /** After a flagged {@code offer*} or {@code add}: false means it changed nothing. */
   public static void afterOffer(boolean accepted, Object queue, int site) {
     if (accepted) {
-      afterChange(queue, site);
+      guarded(CHANGED, queue, site);
     }
   }
 
   /** After a flagged act that returned normally having changed the queue. */
   public static void afterChange(Object queue, int site) {
+    guarded(CHANGED, queue, site);
+  }
+
+  /** Runs one step under the thread's re-entry guard; a failure is said once, never thrown. */
+  private static void guarded(int step, Object queue, int site) {
     if (queue == null) {
-      return;
+      return; // the queue call itself throws the NullPointerException
     }
     ThreadState ts = ThreadState.current();
     if (ts.busy) {
@@ -74,7 +55,11 @@ public final class QueueHooks {
     }
     ts.busy = true;
     try {
-      QueueChecks.changed(ts, queue, site);
+      switch (step) {
+        case CHECK -> QueueChecks.check(ts, queue, site);
+        case ACT -> QueueChecks.act(ts, queue, site);
+        default -> QueueChecks.changed(ts, queue, site);
+      }
     } catch (Throwable failure) {
       Faults.hookFailed(failure);
     } finally {
