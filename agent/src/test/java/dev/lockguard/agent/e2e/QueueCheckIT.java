@@ -205,7 +205,7 @@ class QueueCheckIT {
 
   /** {@code File.java:N} for the line of {@code fixtures/queue/File.java} marked {@code marker}. */
   private static String line(String fixture, String marker) throws Exception {
-    return ForkedJvm.lineOf("queue/" + fixture, marker).substring("queue/".length());
+    return ForkedJvm.lineOf("queue/" + fixture, marker);
   }
 
   /** A forked run: what it printed and the report it wrote. */
