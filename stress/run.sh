@@ -25,5 +25,18 @@ if [ "$mode" = quick ]; then
   options+=(-sc false -jvmArgs "-Xmx256m")
 fi
 classpath="$PWD/target/test-classes:$(cat target/jcstress.classpath)"
+java="${JAVA_HOME:+$JAVA_HOME/bin/}java"
 cd target # jcstress leaves its result blob in the working directory
-exec java -cp "$classpath" org.openjdk.jcstress.Main "${options[@]}" "$@"
+"$java" -cp "$classpath" org.openjdk.jcstress.Main "${options[@]}" "$@" | tee jcstress.log
+# jcstress exits non-zero on a failed test; check its summary too, so that an error (a test that
+# threw) or a run that selected nothing cannot pass quietly.
+for summary in 'Failed tests' 'Error tests'; do
+  if ! grep -q "^  $summary: No matches\." jcstress.log; then
+    echo "stress/run.sh: jcstress reports $summary; see stress/target/jcstress-report/" >&2
+    exit 1
+  fi
+done
+if grep -q '^  All remaining tests: No matches\.' jcstress.log; then
+  echo "stress/run.sh: jcstress ran no test" >&2
+  exit 1
+fi
