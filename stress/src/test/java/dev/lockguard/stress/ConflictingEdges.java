@@ -55,10 +55,6 @@ public class ConflictingEdges extends Observed {
 
   @Override
   boolean wellFormed(Violation violation) {
-    return violation.kind() == Violation.Kind.POTENTIAL_DEADLOCK
-        && violation.severity() == Violation.Severity.ERROR
-        && violation.locks().size() == 2
-        && violation.edges().size() == 2
-        && violation.threads().size() == 2;
+    return crossThreadCycle(violation, 2);
   }
 }

@@ -52,9 +52,6 @@ public class LongCycleRace extends Observed {
 
   @Override
   boolean wellFormed(Violation violation) {
-    return violation.kind() == Violation.Kind.POTENTIAL_DEADLOCK
-        && violation.severity() == Violation.Severity.ERROR
-        && violation.locks().size() == 3
-        && violation.edges().size() == 3;
+    return crossThreadCycle(violation, 3);
   }
 }

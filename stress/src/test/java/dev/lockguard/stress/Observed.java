@@ -22,6 +22,15 @@ abstract class Observed {
   /** Whether {@code violation} is the finding this state expects (kind, severity, shape). */
   abstract boolean wellFormed(Violation violation);
 
+  /** A cycle of {@code locks} locks whose edges two threads took: an ERROR. */
+  static boolean crossThreadCycle(Violation violation, int locks) {
+    return violation.kind() == Violation.Kind.POTENTIAL_DEADLOCK
+        && violation.severity() == Violation.Severity.ERROR
+        && violation.locks().size() == locks
+        && violation.edges().size() == locks
+        && violation.threads().size() == 2;
+  }
+
   final int findings() {
     return findings.get();
   }
