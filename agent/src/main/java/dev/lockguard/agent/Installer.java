@@ -33,14 +33,15 @@ final class Installer {
         Settings.Order.valueOf(options.order.toUpperCase()), false);
     Watchdog.start(options.watchdogMillis);
     ClassFilter filter = new ClassFilter(options.include, options.exclude, options.jdkClasses);
-    LockTransformer transformer = new LockTransformer(filter, rewriters());
+    LockTransformer transformer =
+        new LockTransformer(filter, rewriters(new LatchTypes(options.latches)));
     instrumentation.addTransformer(transformer, true);
     retransformLoaded(instrumentation, filter);
   }
 
   /** The detectors' rewriters, in the order they see each class. */
-  private static List<ClassRewriter> rewriters() {
-    return List.of(LockSiteClassVisitor.REWRITER);
+  private static List<ClassRewriter> rewriters(LatchTypes latchTypes) {
+    return List.of(LockSiteClassVisitor.REWRITER, LatchClassVisitor.rewriter(latchTypes));
   }
 
   /**

@@ -313,19 +313,10 @@ final class LockSiteMethodVisitor extends MethodVisitor {
   }
 
   private void pushInt(int value) {
-    if (value >= -1 && value <= 5) {
-      super.visitInsn(Opcodes.ICONST_0 + value);
-    } else if (value >= Byte.MIN_VALUE && value <= Byte.MAX_VALUE) {
-      super.visitIntInsn(Opcodes.BIPUSH, value);
-    } else if (value >= Short.MIN_VALUE && value <= Short.MAX_VALUE) {
-      super.visitIntInsn(Opcodes.SIPUSH, value);
-    } else {
-      super.visitLdcInsn(value);
-    }
+    Bytecode.pushInt(mv, value);
   }
 
   private static String simpleName(String internalName) {
-    int slash = internalName.lastIndexOf('/');
-    return internalName.substring(slash + 1);
+    return Bytecode.simpleName(internalName);
   }
 }
