@@ -200,8 +200,10 @@ class FaultsIT {
     EdgeRef edge = violation.edges().stream().filter(candidate -> candidate.from().equals(from))
         .findFirst().orElseThrow(() -> new AssertionError("no edge from " + from));
     assertThat(edge.thread()).isEqualTo(thread);
-    assertThat(edge.heldAt().get(0)).contains(faultsLine("ExitAfterViolation", heldMarker));
-    assertThat(edge.acquiredAt().get(0)).contains(faultsLine("ExitAfterViolation", acquiredMarker));
+    assertThat(edge.heldAt().get(0))
+        .contains(ForkedJvm.lineOf("faults/ExitAfterViolation", heldMarker));
+    assertThat(edge.acquiredAt().get(0))
+        .contains(ForkedJvm.lineOf("faults/ExitAfterViolation", acquiredMarker));
   }
 
   private static List<List<String>> lockNames(Report report) {
@@ -217,16 +219,5 @@ class FaultsIT {
       count++;
     }
     return count;
-  }
-
-  /** {@code File.java:N} for the marked line of {@code fixtures/faults/File.java}. */
-  private static String faultsLine(String fixture, String marker) throws IOException {
-    List<String> lines = Files.readAllLines(Path.of("src/test/java/fixtures/faults", fixture + ".java"));
-    for (int i = 0; i < lines.size(); i++) {
-      if (lines.get(i).contains("// " + marker)) {
-        return fixture + ".java:" + (i + 1);
-      }
-    }
-    throw new AssertionError("no marker " + marker + " in " + fixture);
   }
 }
