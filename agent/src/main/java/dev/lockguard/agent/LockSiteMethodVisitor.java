@@ -172,9 +172,20 @@ final class LockSiteMethodVisitor extends MethodVisitor {
       }
       default -> super.visitInsn(opcode);
     }
-    if (opcode != Opcodes.DUP) {
+    if (!keepsReceiverName(opcode)) {
       lastLoaded = null;
     }
+  }
+
+  /**
+   * Instructions that may stand between loading a lock and calling it without replacing it on
+   * the stack: javac's {@code dup} before {@code monitorenter}, and the pushes of primitive
+   * arguments ({@code tryLock(100, ...)}, {@code wait(0L)}).
+   */
+  private static boolean keepsReceiverName(int opcode) {
+    return opcode == Opcodes.DUP
+        || (opcode >= Opcodes.ICONST_M1 && opcode <= Opcodes.DCONST_1)
+        || (opcode >= Opcodes.I2L && opcode <= Opcodes.I2S);
   }
 
   private void monitorEnter() {
@@ -261,21 +272,35 @@ final class LockSiteMethodVisitor extends MethodVisitor {
   public void visitFieldInsn(int opcode, String fieldOwner, String name, String descriptor) {
     super.visitFieldInsn(opcode, fieldOwner, name, descriptor);
     boolean load = opcode == Opcodes.GETFIELD || opcode == Opcodes.GETSTATIC;
+    if (load && isArgumentType(descriptor)) {
+      return; // TimeUnit.SECONDS or a Date pushed as an argument: the receiver keeps its name
+    }
     boolean reference = descriptor.startsWith("L") || descriptor.startsWith("[");
     lastLoaded = load && reference ? simpleName(fieldOwner) + "." + name : null;
+  }
+
+  /** The reference types among the hooked calls' arguments. */
+  private static boolean isArgumentType(String descriptor) {
+    return descriptor.equals("Ljava/util/concurrent/TimeUnit;")
+        || descriptor.equals("Ljava/util/Date;");
   }
 
   @Override
   public void visitLdcInsn(Object value) {
     super.visitLdcInsn(value);
-    lastLoaded = value instanceof Type type && type.getSort() == Type.OBJECT
-        ? simpleName(type.getInternalName()) + ".class" : null;
+    if (value instanceof Type type) {
+      lastLoaded = type.getSort() == Type.OBJECT ? simpleName(type.getInternalName()) + ".class"
+          : null;
+    } else if (!(value instanceof Number)) {
+      lastLoaded = null; // a number is a primitive argument: the receiver keeps its name
+    }
   }
 
   @Override
   public void visitVarInsn(int opcode, int varIndex) {
     super.visitVarInsn(opcode, varIndex);
-    if (opcode != Opcodes.ASTORE) {
+    boolean primitiveLoad = opcode >= Opcodes.ILOAD && opcode <= Opcodes.DLOAD;
+    if (opcode != Opcodes.ASTORE && !primitiveLoad) {
       lastLoaded = null; // javac's "dup; astore n; monitorenter" keeps the name
     }
   }
@@ -291,7 +316,9 @@ final class LockSiteMethodVisitor extends MethodVisitor {
   @Override
   public void visitIntInsn(int opcode, int operand) {
     super.visitIntInsn(opcode, operand);
-    lastLoaded = null;
+    if (opcode == Opcodes.NEWARRAY) {
+      lastLoaded = null; // BIPUSH and SIPUSH push primitive arguments: the name stays
+    }
   }
 
   @Override

@@ -58,6 +58,17 @@ class LockOrderIT {
   }
 
   @Test
+  void timedTryLockInversionIsReportedWithTheLocksFieldNames() throws Exception {
+    Violation violation = onlyViolation(run("TimedTryLockInversion"));
+
+    assertCycle(violation, Severity.ERROR,
+        "TimedTryLockInversion.source", "TimedTryLockInversion.target");
+    assertThat(violation.sites())
+        .anySatisfy(s -> assertThat(s).contains(lineOf("TimedTryLockInversion", "@timed-target")))
+        .anySatisfy(s -> assertThat(s).contains(lineOf("TimedTryLockInversion", "@timed-source")));
+  }
+
+  @Test
   void threeLockCycleAcrossThreeThreads() throws Exception {
     Violation violation = onlyViolation(run("ThreeLockCycle"));
 
