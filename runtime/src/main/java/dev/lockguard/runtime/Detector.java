@@ -255,9 +255,23 @@ final class Detector {
           + ". It will deadlock if a path ever takes these locks without " 
           + (gate == null ? "the gate" : gate.name) + ".";
     };
-    String id = stableId(Kind.POTENTIAL_DEADLOCK, sites);
+    String id = stableId(Kind.POTENTIAL_DEADLOCK, idParts(sites, locks, edges));
     return new Violation(id, Kind.POTENTIAL_DEADLOCK, severity, message, List.copyOf(threads),
         locks, edgeRefs, sites);
+  }
+
+  /**
+   * The sites plus what names the locks stably: a field or explicit name, or for an anonymous
+   * lock only its type (its hash changes from run to run). Two different lock pairs inverted
+   * through one helper method then get two ids.
+   */
+  private static List<String> idParts(List<String> sites, List<LockRef> locks, List<Edge> edges) {
+    List<String> parts = new ArrayList<>(sites);
+    for (int i = 0; i < edges.size(); i++) {
+      Node node = edges.get(i).from;
+      parts.add("lock:" + (node.anonymous ? locks.get(i).type() : node.name));
+    }
+    return parts;
   }
 
   /** A hash of the kind and the sorted sites: the same bug gets the same id in every run. */

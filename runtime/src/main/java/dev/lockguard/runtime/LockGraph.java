@@ -3,9 +3,9 @@ package dev.lockguard.runtime;
 import dev.lockguard.report.Violation;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.HashSet;
+import java.util.HashMap;
 import java.util.List;
-import java.util.Set;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -26,7 +26,7 @@ final class LockGraph {
   private static final AtomicLong LOCKS_SEEN = new AtomicLong();
   private static final AtomicLong EDGES = new AtomicLong();
   /** Lock-sets of the cycles already reported, so each cycle is reported once. */
-  private static final Set<String> REPORTED_CYCLES = new HashSet<>();
+  private static final Map<String, List<Edge>> REPORTED_CYCLES = new HashMap<>();
   /** Reported cycles below ERROR (one thread only, or gated), whose severity may still rise. */
   private static final List<Cycle> OPEN_CYCLES = new ArrayList<>();
 
@@ -282,7 +282,22 @@ final class LockGraph {
     if (diedSinceSweep > 1024 && diedSinceSweep > NODES.size()) {
       diedSinceSweep = 0;
       NODES.forEach(Node::purgeDeadEdges);
+      REPORTED_CYCLES.values().removeIf(LockGraph::touchesDeadLock);
+      OPEN_CYCLES.removeIf(cycle -> touchesDeadLock(cycle.edges()));
     }
+  }
+
+  /**
+   * A cycle through a collected lock can never be taken again, so its bookkeeping goes: an
+   * application that keeps inverting short-lived locks does not grow these sets for ever.
+   */
+  private static boolean touchesDeadLock(List<Edge> cycle) {
+    for (Edge edge : cycle) {
+      if (edge.from.dead) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /**
@@ -371,7 +386,7 @@ final class LockGraph {
     }
     java.util.Arrays.sort(ids);
     String key = java.util.Arrays.toString(ids);
-    if (!REPORTED_CYCLES.add(key)) {
+    if (REPORTED_CYCLES.putIfAbsent(key, chain) != null) {
       return null;
     }
     Cycle cycle = new Cycle(List.copyOf(chain));
