@@ -18,7 +18,8 @@ import org.junit.jupiter.api.extension.InvocationInterceptor.Invocation;
  * report in the test, interrupts the stuck thread (which helps only if it waits interruptibly)
  * and returns, and {@code afterEach} fails the test. A test that is slow but not deadlocked is
  * left to run. An interrupt of JUnit's thread (JUnit's own {@code @Timeout}) is passed on to the
- * test's thread.
+ * test's thread. The test's thread is a daemon, and so are the threads it starts unless they say
+ * otherwise: threads left stuck in a deadlock must not keep the JVM from exiting.
  *
  * <p>Under parallel execution, when two tests are stuck at once, a deadlock among threads that
  * neither test's own thread takes part in may be given to both: threads carry no record of who
@@ -36,8 +37,11 @@ final class DeadlockWatch {
       return invocation.proceed();
     }
     Outcome<T> outcome = new Outcome<>();
-    Thread body = new Thread(() -> outcome.run(invocation), "lockguard-test " + scope.testName());
-    body.setDaemon(true); // a thread left stuck in a deadlock must not keep the JVM alive
+    Thread body = new Thread(() -> {
+      Attribution.enter(scope);
+      outcome.run(invocation);
+    }, "lockguard-test " + scope.testName());
+    body.setDaemon(true);
     scope.addThread(body);
     body.start();
     if (waitFor(outcome, body, timeout.toMillis())) {

@@ -94,18 +94,21 @@ class LockGuardExtensionTests {
   @Test
   void withADeadlockTimeoutTheTestMethodRunsInAThreadOfItsOwn() {
     EngineRun.run(ThreadModeTestCase.class).results().testEvents()
-        .assertStatistics(stats -> stats.succeeded(1));
+        .assertStatistics(stats -> stats.succeeded(2));
 
     assertThat(ThreadModeTestCase.testThread)
         .isEqualTo("lockguard-test fixtures.ThreadModeTestCase#recordTest()");
     assertThat(ThreadModeTestCase.beforeEachThread).isNotEqualTo(ThreadModeTestCase.testThread);
+    assertThat(ThreadModeTestCase.dynamicTestThread)
+        .isEqualTo("lockguard-test fixtures.ThreadModeTestCase#dynamic()");
   }
 
   @Test
   void withoutADeadlockTimeoutTheTestMethodRunsInJUnitsThread() {
     EngineRun.run(ThreadModeTestCase.class, Map.of(Configuration.DEADLOCK_TIMEOUT, "0"))
-        .results().testEvents().assertStatistics(stats -> stats.succeeded(1));
+        .results().testEvents().assertStatistics(stats -> stats.succeeded(2));
 
     assertThat(ThreadModeTestCase.testThread).isEqualTo(ThreadModeTestCase.beforeEachThread);
+    assertThat(ThreadModeTestCase.dynamicTestThread).isEqualTo(ThreadModeTestCase.testThread);
   }
 }

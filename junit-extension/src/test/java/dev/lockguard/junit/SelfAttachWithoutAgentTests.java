@@ -2,7 +2,7 @@ package dev.lockguard.junit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import fixtures.SelfAttachTestCase;
+import fixtures.InversionTestCase;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -14,7 +14,7 @@ class SelfAttachWithoutAgentTests {
 
   @Test
   void selfAttachAttachesTheAgentFromTheClassPathAndTheExtensionWorks() {
-    EngineRun run = EngineRun.run(SelfAttachTestCase.class,
+    EngineRun run = EngineRun.run(InversionTestCase.class,
         Map.of(Configuration.SELF_ATTACH, "true"));
 
     run.results().containerEvents().assertStatistics(stats -> stats.failed(0));
