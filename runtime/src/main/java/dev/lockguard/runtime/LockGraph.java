@@ -57,7 +57,7 @@ final class LockGraph {
     Node node = NODES.find(key, hash);
     if (node == null) {
       node = createNode(key, hash, display, site);
-    } else if (node.anonymous && site.lockName != null) {
+    } else if (node.anonymous && site.lockName != null && !site.jdk) {
       node.name = site.lockName;
       node.anonymous = false;
     }
@@ -71,8 +71,9 @@ final class LockGraph {
 
   private static Node createNode(Object key, int hash, Object display, Site site) {
     String type = LockNames.typeOf(display);
-    boolean anonymous = site.lockName == null;
-    String name = anonymous ? LockNames.anonymousName(display, key, hash) : site.lockName;
+    boolean anonymous = site.lockName == null || site.jdk;
+    String name = site.lockName == null ? LockNames.anonymousName(display, key, hash)
+        : site.jdk ? site.lockName + "@" + Integer.toHexString(hash) : site.lockName;
     LOCK.lock();
     try {
       Node existing = NODES.find(key, hash);
