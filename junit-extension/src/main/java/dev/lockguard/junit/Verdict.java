@@ -26,22 +26,46 @@ final class Verdict {
   static void forTest(ExtensionContext context, Rules rules, List<Violation> violations,
       String abandoned) {
     Path report = Reports.writeTest(context, violations);
-    context.publishReportEntry(Reports.REPORT_ENTRY, report.toString());
-    publishAllowed(context, rules, violations);
+    publish(context, rules, violations, report);
     List<Violation> expected = violations.stream()
         .filter(v -> rules.expected().stream().anyMatch(expect -> matches(expect, v))).toList();
+    boolean stuck = abandoned != null && expected.stream().noneMatch(Verdict::isDeadlock);
     List<Violation> failing = failing(rules, violations, expected);
-    boolean expectedDeadlock = expected.stream()
-        .anyMatch(v -> v.kind() == Violation.Kind.DEADLOCK);
+    if (stuck) {
+      failing = deadlocksFirst(violations, failing);
+    }
     StringBuilder message = new StringBuilder();
-    if (abandoned != null && !expectedDeadlock) {
+    if (stuck) {
       message.append("lockguard: ").append(abandoned).append('\n');
-      for (Violation v : violations) {
-        if (v.kind() == Violation.Kind.DEADLOCK && !failing.contains(v)) {
-          failing.add(0, v);
-        }
+    }
+    appendUnmetExpectations(message, rules, violations);
+    if (!failing.isEmpty()) {
+      message.append("lockguard: ").append(count(failing.size(), "violation"))
+          .append(" in this test (failing on ").append(rules.describeFailOn()).append(").\n");
+    }
+    if (message.length() > 0) {
+      throw new AssertionFailedError(finish(message, report, failing));
+    }
+  }
+
+  /** A stuck test shows the deadlock it is stuck in, whatever kinds it fails on. */
+  private static List<Violation> deadlocksFirst(List<Violation> all, List<Violation> failing) {
+    List<Violation> shown = new ArrayList<>();
+    for (Violation violation : all) {
+      if (isDeadlock(violation)) {
+        shown.add(violation);
       }
     }
+    for (Violation violation : failing) {
+      if (!shown.contains(violation)) {
+        shown.add(violation);
+      }
+    }
+    return shown;
+  }
+
+  private static void appendUnmetExpectations(
+      StringBuilder message, Rules rules, List<Violation> violations) {
     for (ExpectViolation expect : rules.expected()) {
       if (violations.stream().noneMatch(v -> matches(expect, v))) {
         message.append("lockguard: this test should trigger ").append(describe(expect))
@@ -49,12 +73,22 @@ final class Verdict {
             .append(".\n");
       }
     }
-    if (!failing.isEmpty()) {
-      message.append("lockguard: ").append(count(failing.size(), "violation"))
-          .append(" in this test (failing on ").append(rules.describeFailOn()).append(").\n");
-    }
-    if (message.length() > 0) {
-      throw new AssertionFailedError(finish(message, report, failing));
+  }
+
+  private static boolean isDeadlock(Violation violation) {
+    return violation.kind() == Violation.Kind.DEADLOCK;
+  }
+
+  /** Publishes the report's path, and each accepted lock order with its reason. */
+  private static void publish(
+      ExtensionContext context, Rules rules, List<Violation> violations, Path report) {
+    context.publishReportEntry(Reports.REPORT_ENTRY, report.toString());
+    for (Violation violation : violations) {
+      AllowLockOrder allow = allowedBy(rules, violation);
+      if (allow != null && failsOn(rules, violation)) {
+        context.publishReportEntry("lockguard.allowed",
+            headline(violation) + " allowed by @AllowLockOrder: " + allow.reason());
+      }
     }
   }
 
@@ -65,8 +99,7 @@ final class Verdict {
     }
     List<Violation> violations = findings.stream().map(Finding::violation).toList();
     Path report = Reports.writeClass(context, violations);
-    context.publishReportEntry(Reports.REPORT_ENTRY, report.toString());
-    publishAllowed(context, rules, violations);
+    publish(context, rules, violations, report);
     List<Violation> failing = failing(rules, violations, List.of());
     if (failing.isEmpty()) {
       return;
@@ -146,17 +179,6 @@ final class Verdict {
       }
     }
     return null;
-  }
-
-  private static void publishAllowed(
-      ExtensionContext context, Rules rules, List<Violation> violations) {
-    for (Violation violation : violations) {
-      AllowLockOrder allow = allowedBy(rules, violation);
-      if (allow != null && failsOn(rules, violation)) {
-        context.publishReportEntry("lockguard.allowed",
-            headline(violation) + " allowed by @AllowLockOrder: " + allow.reason());
-      }
-    }
   }
 
   private static Set<String> lockNames(Violation violation) {

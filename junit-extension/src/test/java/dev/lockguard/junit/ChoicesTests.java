@@ -9,6 +9,7 @@ import fixtures.BadClassAnnotationTestCase;
 import fixtures.ExpectViolationTestCase;
 import fixtures.FailOnTestCase;
 import fixtures.InversionTestCase;
+import fixtures.QueueCheckTestCase;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtensionConfigurationException;
@@ -64,6 +65,21 @@ class ChoicesTests {
             + " worse).\n")
         .contains("=== lockguard: POTENTIAL_DEADLOCK (WARNING) [");
     assertThat(run.result("inversionOfAKindNotFailedOn()").getStatus().name())
+        .isEqualTo("SUCCESSFUL");
+  }
+
+  @Test
+  void everyKindFailsByDefaultNotOnlyDeadlocks() {
+    EngineRun run = EngineRun.run(QueueCheckTestCase.class);
+
+    run.results().testEvents().assertStatistics(stats -> stats.started(2).succeeded(1).failed(1));
+    assertThat(run.failure("checkThenTakeInTwoThreads()").getMessage())
+        .startsWith("lockguard: 1 violation in this test (failing on every kind at ERROR or"
+            + " worse).\n")
+        .contains("=== lockguard: UNSAFE_QUEUE_CHECK (ERROR) [")
+        .contains("at " + Sources.frame("QueueCheckTestCase", "takeIfAny", "@check"))
+        .contains("at " + Sources.frame("QueueCheckTestCase", "takeIfAny", "@act"));
+    assertThat(run.result("checkThenTakeFailingOnDeadlocksOnly()").getStatus().name())
         .isEqualTo("SUCCESSFUL");
   }
 
