@@ -203,9 +203,19 @@ final class LockSiteMethodVisitor extends MethodVisitor {
       return;
     }
     // receiver.name(args)  ->  Hooks.name(receiver, args, site)
-    pushInt(register(lastLoaded));                             // Stack[+1]: I
+    pushInt(register(receiverName(descriptor)));               // Stack[+1]: I
     super.visitMethodInsn(Opcodes.INVOKESTATIC, HOOKS, hookName(name), hookDescriptor, false);
     lastLoaded = null;
+  }
+
+  /**
+   * The name of the call's receiver: the last loaded field only when the call takes no
+   * arguments. With arguments the last load is an argument ({@code TimeUnit.SECONDS} in
+   * {@code lock.tryLock(1, TimeUnit.SECONDS)}), so the site stays unnamed and the lock keeps the
+   * name its other sites give it.
+   */
+  private String receiverName(String descriptor) {
+    return descriptor.startsWith("()") ? lastLoaded : null;
   }
 
   /** The hook's descriptor for a call to replace, or null to leave the call alone. */

@@ -58,6 +58,18 @@ class LockOrderIT {
   }
 
   @Test
+  void timedTryLockIsNamedAfterItsReceiverNotItsTimeUnitArgument() throws Exception {
+    Violation violation = onlyViolation(run("TimedTryLockInversion"));
+
+    assertCycle(violation, Severity.ERROR,
+        "TimedTryLockInversion.first", "TimedTryLockInversion.second");
+    assertEdge(violation, "TimedTryLockInversion.first", "TimedTryLockInversion.second", "timed-1",
+        lineOf("TimedTryLockInversion", "@held-first"), lineOf("TimedTryLockInversion", "@acquire-second"));
+    assertEdge(violation, "TimedTryLockInversion.second", "TimedTryLockInversion.first", "timed-2",
+        lineOf("TimedTryLockInversion", "@held-second"), lineOf("TimedTryLockInversion", "@acquire-first"));
+  }
+
+  @Test
   void threeLockCycleAcrossThreeThreads() throws Exception {
     Violation violation = onlyViolation(run("ThreeLockCycle"));
 
