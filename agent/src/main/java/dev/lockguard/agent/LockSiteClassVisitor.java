@@ -1,9 +1,5 @@
 package dev.lockguard.agent;
 
-import java.util.HashMap;
-import java.util.Map;
-import net.bytebuddy.description.type.TypeDescription;
-import net.bytebuddy.pool.TypePool;
 import org.objectweb.asm.ClassVisitor;
 import org.objectweb.asm.MethodVisitor;
 import org.objectweb.asm.Opcodes;
@@ -13,25 +9,24 @@ import org.objectweb.asm.Opcodes;
  * {@code Condition.await*} and {@code Object.wait*}. See {@link LockSiteMethodVisitor}.
  */
 final class LockSiteClassVisitor extends ClassVisitor {
+  /** Plugs this visitor into {@link LockTransformer}. */
+  static final ClassRewriter REWRITER = LockSiteClassVisitor::new;
+
   private static final String LOCK = "java/util/concurrent/locks/Lock";
 
-  private final TypePool typePool;
-  private final Map<String, Boolean> lockTypes = new HashMap<>();
+  private final Target target;
   String internalName;
   String className;
   String sourceFile;
   int version;
 
-  /**
-   * True when the class is being loaded, false when an already loaded class is retransformed:
-   * only at load time may a method lose its {@code synchronized} modifier.
-   */
+  /** See {@link Target#loadTime}. */
   final boolean loadTime;
 
-  LockSiteClassVisitor(ClassVisitor next, TypePool typePool, boolean loadTime) {
+  LockSiteClassVisitor(ClassVisitor next, Target target) {
     super(Opcodes.ASM9, next);
-    this.typePool = typePool;
-    this.loadTime = loadTime;
+    this.target = target;
+    this.loadTime = target.loadTime;
   }
 
   @Override
@@ -76,20 +71,12 @@ final class LockSiteClassVisitor extends ClassVisitor {
         if (owner.startsWith("java/") || owner.startsWith("[")) {
           return false;
         }
-        return lockTypes.computeIfAbsent(owner, this::resolvesToLock);
+        return target.hierarchy.isSubtypeOf(owner, java.util.concurrent.locks.Lock.class);
     }
   }
 
-  private boolean resolvesToLock(String owner) {
-    try {
-      TypePool.Resolution resolution = typePool.describe(owner.replace('/', '.'));
-      if (!resolution.isResolved()) {
-        return false;
-      }
-      TypeDescription type = resolution.resolve();
-      return type.isAssignableTo(java.util.concurrent.locks.Lock.class);
-    } catch (RuntimeException e) {
-      return false; // an unresolvable hierarchy: leave the call alone
-    }
+  /** A site was rewritten: the class must be written back. */
+  void siteRewritten() {
+    target.changed();
   }
 }

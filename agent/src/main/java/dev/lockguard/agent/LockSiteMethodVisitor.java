@@ -85,6 +85,7 @@ final class LockSiteMethodVisitor extends MethodVisitor {
       super.visitMethodInsn(Opcodes.INVOKESTATIC, HOOKS, "monitorEntered",
           "(Ljava/lang/Object;I)V", false);                  // Stack[0]
       super.visitLabel(bodyStart);
+      owner.siteRewritten();
     } else if (synchronizedMethod) {
       methodSite = register(null);
       // Hooks.methodMonitorEntered(this or Owner.class, site);
@@ -93,6 +94,7 @@ final class LockSiteMethodVisitor extends MethodVisitor {
       super.visitMethodInsn(Opcodes.INVOKESTATIC, HOOKS, "methodMonitorEntered",
           "(Ljava/lang/Object;I)V", false);                  // Stack[0]
       super.visitLabel(bodyStart);
+      owner.siteRewritten();
     }
   }
 
@@ -159,6 +161,7 @@ final class LockSiteMethodVisitor extends MethodVisitor {
         super.visitMethodInsn(Opcodes.INVOKESTATIC, HOOKS, "monitorExit",
             "(Ljava/lang/Object;)V", false);                 // Stack[1]: lock
         super.visitInsn(Opcodes.MONITOREXIT);
+        owner.siteRewritten();
       }
       case Opcodes.IRETURN, Opcodes.LRETURN, Opcodes.FRETURN, Opcodes.DRETURN, Opcodes.ARETURN,
           Opcodes.RETURN -> {
@@ -186,6 +189,7 @@ final class LockSiteMethodVisitor extends MethodVisitor {
     pushInt(site);                                             // Stack[2]: lock, I
     super.visitMethodInsn(Opcodes.INVOKESTATIC, HOOKS, "monitorEntered",
         "(Ljava/lang/Object;I)V", false);                    // Stack[0]
+    owner.siteRewritten();
   }
 
   // ---- Lock, Condition and Object.wait calls --------------------------------------------------
@@ -205,6 +209,7 @@ final class LockSiteMethodVisitor extends MethodVisitor {
     // receiver.name(args)  ->  Hooks.name(receiver, args, site)
     pushInt(register(receiverName(descriptor)));               // Stack[+1]: I
     super.visitMethodInsn(Opcodes.INVOKESTATIC, HOOKS, hookName(name), hookDescriptor, false);
+    owner.siteRewritten();
     lastLoaded = null;
   }
 

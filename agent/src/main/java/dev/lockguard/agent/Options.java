@@ -18,7 +18,8 @@ import java.util.regex.Pattern;
  */
 final class Options {
   /** The option keys, in the order the help lists them. */
-  static final List<String> KEYS = List.of("report", "policy", "order", "include", "exclude");
+  static final List<String> KEYS =
+      List.of("report", "policy", "order", "include", "exclude", "watchdog", "jdk");
 
   private static final Pattern GLOB = Pattern.compile("[A-Za-z_$][A-Za-z0-9_$]*(\\.[A-Za-z0-9_$*]+)*\\*?|\\*");
 
@@ -27,6 +28,10 @@ final class Options {
   final String order;
   final List<String> include;
   final List<String> exclude;
+  /** How often the deadlock watchdog looks, in milliseconds; 0 turns it off. */
+  final long watchdogMillis;
+  /** The curated JDK classes to retransform. */
+  final java.util.Set<String> jdkClasses;
 
   private Options(Map<String, String> values) {
     String reportValue = values.get("report");
@@ -35,6 +40,8 @@ final class Options {
     this.order = values.getOrDefault("order", "graph");
     this.include = globs("include", values.get("include"));
     this.exclude = globs("exclude", values.get("exclude"));
+    this.watchdogMillis = Long.parseLong(values.getOrDefault("watchdog", "1000"));
+    this.jdkClasses = JdkClasses.select(values.get("jdk"));
   }
 
   /**
@@ -89,6 +96,13 @@ final class Options {
               + " path, for example report=target/lockguard.json.");
         }
       }
+      case "watchdog" -> {
+        if (!value.matches("\\d{1,9}")) {
+          throw new IllegalArgumentException("option \"watchdog\" has the bad value \"" + value
+              + "\". Give the deadlock check period in milliseconds, for example watchdog=1000,"
+              + " or watchdog=0 to turn it off.");
+        }
+      }
       default -> { }
     }
   }
@@ -108,7 +122,7 @@ final class Options {
     if (value == null || value.isBlank()) {
       return globs;
     }
-    for (String glob : value.split(";")) {
+    for (String glob : value.split(";", -1)) {
       String trimmed = glob.trim();
       if (!GLOB.matcher(trimmed).matches()) {
         throw new IllegalArgumentException("option \"" + key + "\" has the bad pattern \"" + trimmed

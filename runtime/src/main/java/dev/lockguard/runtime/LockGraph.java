@@ -57,7 +57,7 @@ final class LockGraph {
     Node node = NODES.find(key, hash);
     if (node == null) {
       node = createNode(key, hash, display, site);
-    } else if (node.anonymous && site.lockName != null) {
+    } else if (node.anonymous && site.lockName != null && !site.jdk) {
       node.name = site.lockName;
       node.anonymous = false;
     }
@@ -71,8 +71,9 @@ final class LockGraph {
 
   private static Node createNode(Object key, int hash, Object display, Site site) {
     String type = LockNames.typeOf(display);
-    boolean anonymous = site.lockName == null;
-    String name = anonymous ? LockNames.anonymousName(display, key, hash) : site.lockName;
+    boolean anonymous = site.lockName == null || site.jdk;
+    String name = site.lockName == null ? LockNames.anonymousName(display, key, hash)
+        : site.jdk ? site.lockName + "@" + Integer.toHexString(hash) : site.lockName;
     LOCK.lock();
     try {
       Node existing = NODES.find(key, hash);
@@ -234,6 +235,28 @@ final class LockGraph {
       }
     }
     return false;
+  }
+
+  /**
+   * The name of a live node whose lock has this identity hash and class, or null. A scan: only
+   * the watchdog calls it, to name the locks of a real deadlock.
+   */
+  static String nameByIdentityHash(int hash, String className) {
+    LOCK.lock();
+    try {
+      String[] found = new String[1];
+      NODES.forEach(node -> {
+        Object lock = node.get();
+        Object identity = lock == null ? null : LockKeys.waitIdentity(lock);
+        if (found[0] == null && identity != null && System.identityHashCode(identity) == hash
+            && identity.getClass().getName().equals(className)) {
+          found[0] = node.name;
+        }
+      });
+      return found[0];
+    } finally {
+      LOCK.unlock();
+    }
   }
 
   static long locksSeen() {
