@@ -29,7 +29,8 @@ import org.slf4j.LoggerFactory;
  * ping. The agent reports a {@code POTENTIAL_DEADLOCK} ({@code ERROR}) over those two locks, a
  * client thread and the {@code health-check} thread. Both second acquisitions wait with a timeout,
  * so without the agent the real deadlock shows up as timed-out pings and uncounted uses instead
- * of a hang.
+ * of a hang; when the agent's deadlock watchdog happens to look during one, it also reports that
+ * {@code DEADLOCK}.
  */
 public final class Connections {
   static final int CLIENTS = 4;

@@ -37,7 +37,8 @@ import org.slf4j.LoggerFactory;
  * five hold their left chopstick at once they really are deadlocked, and only the timeout ends it
  * (the philosopher puts its left chopstick down and tries again later). That keeps the demo from
  * hanging without the agent; the agent checks a timed {@code tryLock} like {@code lock()}, since
- * it can block.
+ * it can block. When the agent's deadlock watchdog happens to look during such a moment, it also
+ * reports the real {@code DEADLOCK} of the five philosophers.
  *
  * <p>{@code ordered}: each philosopher takes both chopsticks through
  * {@link OrderedLocks#acquire}, the recipe's {@code acquire(*locks)}, which sorts them by rank:
@@ -126,6 +127,7 @@ public final class Philosophers {
     }
   }
 
+  @SuppressWarnings("try") // the held chopsticks are only released, never read
   private void dineInOrder(int seat) throws InterruptedException {
     for (int meal = 0; meal < MEALS; meal++) {
       think();

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.lockguard.report.Report;
 import dev.lockguard.report.Violation;
 import dev.lockguard.report.Violation.EdgeRef;
+import dev.lockguard.report.Violation.Kind;
+import dev.lockguard.report.Violation.LockRef;
 import java.util.List;
 
 /** Assertions on a demo's report that every end-to-end test needs. */
@@ -28,6 +30,24 @@ final class Reports {
   static Violation onlyViolation(Report report) {
     assertThat(report.violations()).hasSize(1);
     return report.violations().get(0);
+  }
+
+  /**
+   * The report's only {@code kind} violation. Any other must be a {@code DEADLOCK} among the same
+   * locks: a broken variant that waits with a timeout really deadlocks now and then until the
+   * timeout ends it, and the agent's watchdog reports that when it happens to look at that moment.
+   */
+  static Violation onlyViolationBesidesRealDeadlocks(Report report, Kind kind) {
+    List<Violation> ofKind = report.violations().stream().filter(v -> v.kind() == kind).toList();
+    assertThat(ofKind).as("%s violations in %s", kind, report.violations()).hasSize(1);
+    Violation finding = ofKind.get(0);
+    List<String> locks = finding.locks().stream().map(LockRef::name).toList();
+    assertThat(report.violations()).filteredOn(violation -> violation != finding)
+        .allSatisfy(deadlock -> {
+          assertThat(deadlock.kind()).isEqualTo(Kind.DEADLOCK);
+          assertThat(deadlock.locks()).extracting(LockRef::name).isSubsetOf(locks);
+        });
+    return finding;
   }
 
   /** The one edge {@code from -> to} of {@code violation}. */
