@@ -23,58 +23,28 @@ public final class Hooks {
   /** Before {@code MONITORENTER}: the lock-order check, while the thread can still not block. */
   public static void monitorEnter(Object lock, int site) {
     ThreadState ts = ThreadState.current();
-    if (ts.busy) {
-      return;
-    }
-    ts.busy = true;
-    try {
-      Detector.beforeAcquire(ts, lock, lock, site, false, true);
-    } catch (LockOrderViolationException deliberate) {
-      throw deliberate;
-    } catch (Throwable failure) {
-      Faults.hookFailed(failure);
-    } finally {
-      ts.busy = false;
+    if (!ts.busy) {
+      before(ts, lock, lock, site, false, true);
     }
   }
 
   /** After {@code MONITORENTER}: the thread now holds {@code lock}. */
   public static void monitorEntered(Object lock, int site) {
     ThreadState ts = ThreadState.current();
-    if (ts.busy) {
-      return;
-    }
-    ts.busy = true;
-    try {
-      Detector.afterAcquire(ts, lock, lock, site, false);
-    } catch (LockOrderViolationException deliberate) {
-      throw deliberate;
-    } catch (Throwable failure) {
-      Faults.hookFailed(failure);
-    } finally {
-      ts.busy = false;
+    if (!ts.busy) {
+      after(ts, lock, lock, site, false);
     }
   }
 
   /**
-   * At the start of a {@code synchronized} method, which the JVM entered holding {@code lock}:
-   * the check and the push in one call.
+   * At the start of a {@code synchronized} method that the JVM entered holding {@code lock} (a
+   * retransformed class): the check and the push in one call.
    */
   public static void methodMonitorEntered(Object lock, int site) {
     ThreadState ts = ThreadState.current();
-    if (ts.busy) {
-      return;
-    }
-    ts.busy = true;
-    try {
-      Detector.beforeAcquire(ts, lock, lock, site, false, true);
-      Detector.afterAcquire(ts, lock, lock, site, false);
-    } catch (LockOrderViolationException deliberate) {
-      throw deliberate;
-    } catch (Throwable failure) {
-      Faults.hookFailed(failure);
-    } finally {
-      ts.busy = false;
+    if (!ts.busy) {
+      before(ts, lock, lock, site, false, true);
+      after(ts, lock, lock, site, false);
     }
   }
 

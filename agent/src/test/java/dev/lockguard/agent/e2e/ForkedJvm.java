@@ -76,12 +76,52 @@ final class ForkedJvm {
         Files.readString(err, StandardCharsets.UTF_8));
   }
 
+  /**
+   * Starts {@code mainClass}, returns the first line it prints on stdout, then kills it
+   * (SIGKILL). For fixtures that end by waiting to be killed.
+   */
+  String runUntilLine(String mainClass, String... args) throws IOException, InterruptedException {
+    Process process = new ProcessBuilder(command(mainClass, args))
+        .redirectError(ProcessBuilder.Redirect.DISCARD)
+        .start();
+    try (java.io.BufferedReader out = new java.io.BufferedReader(
+        new java.io.InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+      return out.readLine();
+    } finally {
+      process.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+    }
+  }
+
   /** What a forked JVM left behind. */
   record Result(int exitCode, String stdout, String stderr) {
     @Override
     public String toString() {
       return "exit " + exitCode + "\n--- stdout\n" + stdout + "\n--- stderr\n" + stderr;
     }
+  }
+
+  /** A fixture's run: what it printed and the report it wrote. */
+  record Outcome(Result result, Report report) {
+    /** The one violation of the report. */
+    dev.lockguard.report.Violation only() {
+      assertThat(report.violations()).as(result.toString()).hasSize(1);
+      return report.violations().get(0);
+    }
+  }
+
+  /**
+   * Runs {@code fixtures.FIXTURE} under the agent with {@code options} (may be empty) and a
+   * report in {@code dir}; asserts it exited normally and that instrumentation was applied.
+   */
+  static Outcome runFixture(Path dir, String options, String fixture, String... args)
+      throws IOException, InterruptedException {
+    Path reportFile = dir.resolve(fixture + ".json");
+    Result result = withAgent("report=" + reportFile + (options.isEmpty() ? "" : "," + options))
+        .run("fixtures." + fixture, args);
+    assertThat(result.exitCode()).as(result.toString()).isZero();
+    Report report = readReport(reportFile);
+    assertThat(report.stats().acquisitions()).as("instrumentation was applied").isPositive();
+    return new Outcome(result, report);
   }
 
   static Report readReport(Path file) throws IOException {

@@ -63,10 +63,10 @@ class JdkAndWatchdogIT {
       String variant, String first, String second, String firstWait, String secondWait)
       throws Exception {
     Path reportFile = dir.resolve("deadlock.json");
-    ForkedJvm.Result result = ForkedJvm.withAgent("report=" + reportFile + ",watchdog=100")
-        .run("fixtures.RealDeadlock", variant);
+    String outcome = ForkedJvm.withAgent("report=" + reportFile) // the default watchdog period
+        .runUntilLine("fixtures.RealDeadlock", variant);
 
-    assertThat(result.stdout()).as(result.toString()).contains("DEADLOCK-REPORTED");
+    assertThat(outcome).isEqualTo("DEADLOCK-REPORTED");
     Report report = ForkedJvm.readReport(reportFile);
     Violation deadlock = report.violations().stream()
         .filter(v -> v.kind() == Kind.DEADLOCK).findFirst().orElseThrow();
@@ -81,14 +81,45 @@ class JdkAndWatchdogIT {
         .first().extracting(Violation::kind).isEqualTo(Kind.POTENTIAL_DEADLOCK);
   }
 
-  private Report run(String options, String fixture, String... args) throws Exception {
-    Path reportFile = dir.resolve(fixture + ".json");
-    ForkedJvm.Result result = ForkedJvm
-        .withAgent("report=" + reportFile + (options.isEmpty() ? "" : "," + options))
-        .run("fixtures." + fixture, args);
+  @Test
+  void synchronizedListKeepsItsJdkNameWhenTheApplicationNeverNamesIt() throws Exception {
+    Report report = run("", "JdkCollections", "list-unnamed");
+
+    Violation violation = report.violations().get(0);
+    assertThat(report.violations()).hasSize(1);
+    assertThat(violation.locks()).extracting(LockRef::name)
+        .anySatisfy(name -> assertThat(name).matches("Collections\\$Synchronized\\w+\\.mutex@[0-9a-f]+"))
+        .contains("JdkCollections.audit");
+  }
+
+  @Test
+  void fivePhilosophersInTurnGiveOneCycleThroughAllFiveChopsticks() throws Exception {
+    Report report = run("", "Philosophers", "in-turn");
+
+    assertThat(report.violations()).hasSize(1);
+    Violation violation = report.violations().get(0);
+    assertThat(violation.kind()).isEqualTo(Kind.POTENTIAL_DEADLOCK);
+    assertThat(violation.severity()).isEqualTo(Severity.ERROR);
+    assertThat(violation.locks()).extracting(LockRef::name).containsExactlyInAnyOrder(
+        "chopstick-0", "chopstick-1", "chopstick-2", "chopstick-3", "chopstick-4");
+    assertThat(violation.threads()).hasSize(5);
+    assertThat(violation.message()).contains("chopstick-4 -> chopstick-0");
+  }
+
+  @Test
+  void ascendingThrowEndsOneHundredDinnersOfFivePhilosophersWithoutHanging() throws Exception {
+    Path reportFile = dir.resolve("philosophers.json");
+    ForkedJvm.Result result = ForkedJvm.withAgent("report=" + reportFile
+            + ",order=ascending,policy=throw")
+        .run("fixtures.Philosophers", "together", "100");
+
     assertThat(result.exitCode()).as(result.toString()).isZero();
-    Report report = ForkedJvm.readReport(reportFile);
-    assertThat(report.stats().acquisitions()).as("instrumentation was applied").isPositive();
-    return report;
+    assertThat(result.stdout()).contains("rounds=100 hung=0 stopped=100")
+        .containsPattern("message=Lock Order Violation: thread \"philosopher-4\" takes chopstick-0"
+            + " \\(rank \\d+\\) while holding chopstick-4 \\(rank \\d+\\)");
+  }
+
+  private Report run(String options, String fixture, String... args) throws Exception {
+    return ForkedJvm.runFixture(dir, options, fixture, args).report();
   }
 }

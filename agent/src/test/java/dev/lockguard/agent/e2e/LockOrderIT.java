@@ -176,13 +176,7 @@ class LockOrderIT {
   // ---- helpers --------------------------------------------------------------------------------
 
   private Report run(String fixture, String... args) throws Exception {
-    Path reportFile = dir.resolve(fixture + ".json");
-    ForkedJvm.Result result = ForkedJvm.withAgent("report=" + reportFile)
-        .run("fixtures." + fixture, args);
-    assertThat(result.exitCode()).as(result.toString()).isZero();
-    Report report = ForkedJvm.readReport(reportFile);
-    assertThat(report.stats().acquisitions()).as("instrumentation was applied").isPositive();
-    return report;
+    return ForkedJvm.runFixture(dir, "", fixture, args).report();
   }
 
   private static Violation onlyViolation(Report report) {

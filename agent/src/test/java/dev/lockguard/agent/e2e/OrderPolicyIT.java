@@ -8,6 +8,7 @@ import dev.lockguard.report.Violation;
 import dev.lockguard.report.Violation.Kind;
 import dev.lockguard.report.Violation.LockRef;
 import dev.lockguard.report.Violation.Severity;
+import dev.lockguard.agent.e2e.ForkedJvm.Outcome;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -46,23 +47,23 @@ class OrderPolicyIT {
   @Test
   void ascendingIsSilentForAscendingOrderWithReentry() throws Exception {
     Outcome outcome = run("order=ascending", "AscendingOrder", "consistent");
-    assertThat(outcome.report.violations()).isEmpty();
-    assertThat(outcome.report.stats().acquisitions()).isGreaterThanOrEqualTo(9);
+    assertThat(outcome.report().violations()).isEmpty();
+    assertThat(outcome.report().stats().acquisitions()).isGreaterThanOrEqualTo(9);
   }
 
   @Test
   void throwPolicyStopsTheCycleClosingAcquisitionBeforeItBlocks() throws Exception {
     Outcome outcome = run("policy=throw", "ThrowOnCycle");
 
-    assertThat(outcome.result.stdout())
+    assertThat(outcome.result().stdout())
         .contains("monitor: thrown holdsInbox=false message=Lock-order cycle")
         .contains("lock: thrown holdsHead=false")
         .doesNotContain("not thrown");
-    assertThat(outcome.report.violations()).hasSize(2)
+    assertThat(outcome.report().violations()).hasSize(2)
         .allSatisfy(v -> assertThat(v.kind()).isEqualTo(Kind.POTENTIAL_DEADLOCK));
-    assertThat(outcome.report.violations()).anySatisfy(v ->
+    assertThat(outcome.report().violations()).anySatisfy(v ->
         assertThat(v.sites()).anySatisfy(s -> assertThat(s).contains(lineOf("ThrowOnCycle", "@throw-monitor"))));
-    assertThat(outcome.report.violations()).anySatisfy(v ->
+    assertThat(outcome.report().violations()).anySatisfy(v ->
         assertThat(v.sites()).anySatisfy(s -> assertThat(s).contains(lineOf("ThrowOnCycle", "@throw-lock"))));
   }
 
@@ -70,12 +71,12 @@ class OrderPolicyIT {
   void throwPolicyOnSynchronizedMethodsBeforeOrAfterTheMonitorDependingOnLoadTime() throws Exception {
     Outcome outcome = run("policy=throw", "ThrowOnSyncMethod");
 
-    assertThat(outcome.result.stdout())
+    assertThat(outcome.result().stdout())
         .as("a class transformed as it loads is checked before its monitor is taken")
         .contains("account: thrown afterHolderLetGo=false")
         .as("a retransformed JDK class is checked once the JVM has taken the monitor")
         .contains("hashtable: thrown afterHolderLetGo=true");
-    assertThat(outcome.report.violations()).extracting(v -> v.locks().stream()
+    assertThat(outcome.report().violations()).extracting(v -> v.locks().stream()
             .map(LockRef::type).sorted().toList())
         .containsExactlyInAnyOrder(
             java.util.List.of("fixtures.ThrowOnSyncMethod$Account", "java.lang.Object"),
@@ -85,14 +86,14 @@ class OrderPolicyIT {
   @Test
   void ascendingWithThrowPolicyThrowsOnEveryOutOfOrderAcquisition() throws Exception {
     Outcome outcome = run("order=ascending,policy=throw", "OrderedLocksUse", "nested");
-    assertThat(outcome.result.stdout()).contains("nested: thrown holdsLow=false");
+    assertThat(outcome.result().stdout()).contains("nested: thrown holdsLow=false");
   }
 
   @Test
   void orderedLocksSortsLocksAndChecksNestedCalls() throws Exception {
     Outcome outcome = run("", "OrderedLocksUse", "nested");
 
-    assertThat(outcome.result.stdout())
+    assertThat(outcome.result().stdout())
         .contains("forward holds both=true")
         .contains("nested: thrown holdsLow=false message=Lock Order Violation: thread \"nested\""
             + " takes low (rank 10) while holding high (rank 20)")
@@ -107,8 +108,8 @@ class OrderPolicyIT {
   @Test
   void orderedLocksInOppositeArgumentOrdersAreSilent() throws Exception {
     Outcome outcome = run("", "OrderedLocksUse");
-    assertThat(outcome.report.violations()).isEmpty();
-    assertThat(outcome.report.stats().edges()).as("low -> high only").isEqualTo(1);
+    assertThat(outcome.report().violations()).isEmpty();
+    assertThat(outcome.report().stats().edges()).as("low -> high only").isEqualTo(1);
   }
 
   @Test
@@ -132,20 +133,6 @@ class OrderPolicyIT {
   }
 
   private Outcome run(String options, String fixture, String... args) throws Exception {
-    Path reportFile = dir.resolve(fixture + ".json");
-    ForkedJvm.Result result = ForkedJvm
-        .withAgent("report=" + reportFile + (options.isEmpty() ? "" : "," + options))
-        .run("fixtures." + fixture, args);
-    assertThat(result.exitCode()).as(result.toString()).isZero();
-    Report report = ForkedJvm.readReport(reportFile);
-    assertThat(report.stats().acquisitions()).as("instrumentation was applied").isPositive();
-    return new Outcome(result, report);
-  }
-
-  private record Outcome(ForkedJvm.Result result, Report report) {
-    Violation only() {
-      assertThat(report.violations()).as(result.toString()).hasSize(1);
-      return report.violations().get(0);
-    }
+    return ForkedJvm.runFixture(dir, options, fixture, args);
   }
 }
