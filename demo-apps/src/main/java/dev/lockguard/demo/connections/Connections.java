@@ -5,7 +5,6 @@ import dev.lockguard.demo.Demo.Variant;
 import dev.lockguard.demo.Tally;
 import dev.lockguard.demo.Workers;
 import java.io.IOException;
-import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;

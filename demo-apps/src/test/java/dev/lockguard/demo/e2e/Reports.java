@@ -7,6 +7,8 @@ import dev.lockguard.report.Violation;
 import dev.lockguard.report.Violation.EdgeRef;
 import dev.lockguard.report.Violation.Kind;
 import dev.lockguard.report.Violation.LockRef;
+import java.io.IOException;
+import java.nio.file.Path;
 import java.util.List;
 
 /** Assertions on a demo's report that every end-to-end test needs. */
@@ -18,6 +20,17 @@ final class Reports {
     assertThat(run.exitCode()).as(run.toString()).isZero();
     assertThat(run.stdout()).as(run.toString()).contains(": done");
     return instrumented(run.report());
+  }
+
+  /**
+   * Runs a fixed variant under the agent and checks that it ran to its end, instrumented, with
+   * nothing reported; returns the run for the variant's own checks.
+   */
+  static DemoJvm.Run silentRun(Path dir, String options, String demo, String variant)
+      throws IOException, InterruptedException {
+    DemoJvm.Run run = DemoJvm.withAgent(dir, options, demo, variant);
+    assertThat(ranToTheEnd(run).violations()).as(run.toString()).isEmpty();
+    return run;
   }
 
   /** The agent saw the demo's lock acquisitions. */
