@@ -1,5 +1,6 @@
 package dev.lockguard.demo;
 
+import java.time.Duration;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -15,6 +16,24 @@ public final class Tally {
   /** Adds {@code amount} to the count called {@code what}. */
   public synchronized void add(String what, long amount) {
     counts.merge(what, amount, Long::sum);
+    notifyAll();
+  }
+
+  /**
+   * Waits at most {@code timeout} until the count called {@code what} reaches {@code count}.
+   *
+   * @return whether it did
+   */
+  public synchronized boolean awaitAtLeast(String what, long count, Duration timeout)
+      throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    for (long left = timeout.toMillis(); get(what) < count; left = (deadline - System.nanoTime()) / 1_000_000) {
+      if (left <= 0) {
+        return false;
+      }
+      wait(left);
+    }
+    return true;
   }
 
   /** Adds one to the count called {@code what}. */

@@ -20,9 +20,11 @@ import org.slf4j.LoggerFactory;
  * <p>{@code unsafe}: each consumer asks {@code queue.isEmpty()} and, when the queue is not
  * empty, calls {@code queue.take()}. Between the two calls another consumer may take the last
  * item, and then {@code take()} blocks for ever. The agent reports {@code UNSAFE_QUEUE_CHECK}
- * ({@code ERROR}: the act can block for ever) naming the check and the act sites. Without the
- * agent the demo still ends: when every item is consumed, a consumer stuck in {@code take()} is
- * interrupted at the deadline and the log names it.
+ * ({@code ERROR}: the act can block for ever) naming the check and the act sites. The run shows
+ * the bug too: each consumer prepares a little between its check and its take, as real consumers
+ * do, and at the end one or two of them are usually stuck in {@code take()} on an empty queue.
+ * The demo still ends: half a second after the last item is consumed it interrupts them, and the
+ * log names them.
  *
  * <p>{@code sentinel}: consumers only {@code take()}, and the producer ends the stream with a
  * sentinel; a consumer that takes it puts it back for the next consumer and stops. Silent.
@@ -35,6 +37,8 @@ public final class ProducerConsumer {
   static final int ITEMS = 200;
   static final int CONSUMERS = 3;
   private static final Duration DEADLINE = Duration.ofSeconds(3);
+  /** How long consumers get to stop once every item is consumed. */
+  private static final Duration GRACE = Duration.ofMillis(500);
   private static final long ACK_TIMEOUT_MS = 2_000;
   private static final Logger LOG = LoggerFactory.getLogger(ProducerConsumer.class);
 
@@ -70,7 +74,8 @@ public final class ProducerConsumer {
     Workers workers = new Workers();
     workers.start("producer", this::produce);
     startConsumers(workers, this::consumeAfterCheckingEmptiness);
-    List<String> stuck = workers.finish(DEADLINE);
+    tally.awaitAtLeast("consumed", ITEMS, DEADLINE);
+    List<String> stuck = workers.finish(GRACE);
     LOG.info("consumed: {}", tally);
     for (String consumer : stuck) {
       LOG.warn("{} was stuck in take() after isEmpty() said there was an item; interrupted it",
@@ -87,11 +92,17 @@ public final class ProducerConsumer {
   private void consumeAfterCheckingEmptiness() throws InterruptedException {
     while (tally.get("consumed") < ITEMS) {
       if (!queue.isEmpty()) { // @check-empty
-        consume(queue.take()); // @take-after-check: another consumer may have taken the last item
+        prepareForAnItem(); // the window in which another consumer may take the last item
+        consume(queue.take()); // @take-after-check
       } else {
         TimeUnit.MILLISECONDS.sleep(1);
       }
     }
+  }
+
+  /** Work a consumer does between its check and its take, as real consumers do. */
+  private static void prepareForAnItem() throws InterruptedException {
+    TimeUnit.MICROSECONDS.sleep(200);
   }
 
   // ---- sentinel -------------------------------------------------------------------------------
