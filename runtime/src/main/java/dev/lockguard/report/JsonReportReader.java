@@ -132,7 +132,8 @@ public final class JsonReportReader {
         string(node, path, "to"),
         string(node, path, "thread"),
         strings(node, path, "heldAt"),
-        strings(node, path, "acquiredAt"));
+        strings(node, path, "acquiredAt"),
+        fields(node, path).containsKey("held") ? strings(node, path, "held") : List.of());
   }
 
   // --- typed access to fields; "path" is the JSON path of the object holding the field ---

@@ -130,6 +130,8 @@ public final class JsonReportWriter {
     writeStrings(json, edge.heldAt());
     json.name("acquiredAt");
     writeStrings(json, edge.acquiredAt());
+    json.name("held");
+    writeStrings(json, edge.held());
     json.endObject();
   }
 

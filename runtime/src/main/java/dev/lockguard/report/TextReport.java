@@ -192,6 +192,13 @@ public final class TextReport {
     appendFrames(out, "     ", edge.heldAt());
     out.append("   ").append(verb).append(to).append(" at:\n");
     appendFrames(out, "     ", edge.acquiredAt());
+    if (!edge.held().isEmpty()) {
+      out.append("   locks held by \"").append(printable(edge.thread())).append("\" then: ");
+      for (int i = 0; i < edge.held().size(); i++) {
+        out.append(i == 0 ? "" : ", ").append(printable(edge.held().get(i)));
+      }
+      out.append('\n');
+    }
   }
 
   private static void appendFrames(StringBuilder out, String indent, List<String> frames) {

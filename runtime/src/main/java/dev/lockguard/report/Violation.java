@@ -37,16 +37,25 @@ public final class Violation {
 
   /**
    * One edge of a lock-order cycle: {@code thread} acquired {@code to} at {@code acquiredAt}
-   * while it held {@code from}, which it had taken at {@code heldAt}.
+   * while it held {@code from}, which it had taken at {@code heldAt}. {@code held} lists every
+   * lock the thread held at that moment, outermost first (JSON field {@code held}, optional).
    */
   public record EdgeRef(
-      String from, String to, String thread, List<String> heldAt, List<String> acquiredAt) {
+      String from, String to, String thread, List<String> heldAt, List<String> acquiredAt,
+      List<String> held) {
     public EdgeRef {
       Objects.requireNonNull(from, "from");
       Objects.requireNonNull(to, "to");
       Objects.requireNonNull(thread, "thread");
       heldAt = List.copyOf(heldAt);
       acquiredAt = List.copyOf(acquiredAt);
+      held = List.copyOf(held);
+    }
+
+    /** An edge whose other held locks are not known. */
+    public EdgeRef(
+        String from, String to, String thread, List<String> heldAt, List<String> acquiredAt) {
+      this(from, to, thread, heldAt, acquiredAt, List.of());
     }
   }
 

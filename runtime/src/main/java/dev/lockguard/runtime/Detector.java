@@ -135,8 +135,12 @@ final class Detector {
     locks.add(new LockRef(node.name, node.type));
     String thread = ts.thread.getName();
     Site heldSite = Sites.get(ts.sites[heldIndex]);
+    List<String> heldNames = new ArrayList<>(ts.depth);
+    for (int i = 0; i < ts.depth; i++) {
+      heldNames.add(ts.nodeAt(i).name);
+    }
     EdgeRef edge = new EdgeRef(held.name, node.name, thread,
-        frames(heldStack(heldSite, stack)), frames(stack));
+        frames(heldStack(heldSite, stack)), frames(stack), heldNames);
     String acquired = stack.length > 0 ? stack[0].toString() : "unknown";
     List<String> sites = List.of(acquired, heldSite.toString());
     String message = "Lock Order Violation: thread \"" + thread + "\" takes " + node.name
@@ -175,7 +179,11 @@ final class Detector {
         alsoHeld[j++] = ts.nodeAt(i);
       }
     }
-    return new Edge(from, to, ts.shared[heldIndex], shared, ts.threadId,
+    List<String> heldNames = new ArrayList<>(ts.depth);
+    for (int i = 0; i < ts.depth; i++) {
+      heldNames.add(ts.nodeAt(i).name);
+    }
+    return new Edge(heldNames, from, to, ts.shared[heldIndex], shared, ts.threadId,
         ts.thread.getName(), heldStack(heldSite, stack), stack, site, alsoHeld);
   }
 
@@ -228,7 +236,7 @@ final class Detector {
     for (Edge edge : edges) {
       locks.add(new LockRef(edge.from.name, edge.from.type));
       edgeRefs.add(new EdgeRef(edge.from.name, edge.to.name, edge.threadName,
-          frames(edge.heldAt), frames(edge.acquiredAt)));
+          frames(edge.heldAt), frames(edge.acquiredAt), edge.heldNames));
       threads.add(edge.threadName);
       sites.add(edge.acquiredAt.length > 0 ? edge.acquiredAt[0].toString() : edge.acquireSite.toString());
       chain.append(edge.from.name).append(" -> ");

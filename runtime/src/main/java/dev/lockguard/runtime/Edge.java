@@ -1,10 +1,14 @@
 package dev.lockguard.runtime;
 
+import java.util.List;
+
 /**
  * A lock-order edge {@code from -> to}: some thread acquired {@code to} while it held
  * {@code from}. Immutable but for the flags that later sightings set.
  */
 final class Edge {
+  /** The names of every lock the thread held when it first took this edge, outermost first. */
+  final List<String> heldNames;
   final Node from;
   final Node to;
   /** The mode {@code from} was held in: true for a shared (read) lock. */
@@ -30,9 +34,10 @@ final class Edge {
   /** Set once {@code order=ascending} reported this edge as out of order. */
   volatile boolean orderReported;
 
-  Edge(Node from, Node to, boolean fromShared, boolean toShared, long threadId,
+  Edge(List<String> heldNames, Node from, Node to, boolean fromShared, boolean toShared, long threadId,
       String threadName, StackTraceElement[] heldAt, StackTraceElement[] acquiredAt,
       Site acquireSite, Node[] gates) {
+    this.heldNames = List.copyOf(heldNames);
     this.from = from;
     this.to = to;
     this.fromShared = fromShared;

@@ -82,6 +82,10 @@ class JsonReportWriterTests {
                       ],
                       "acquiredAt": [
                         "com.acme.Philosopher.eat(Philosopher.java:21)"
+                      ],
+                      "held": [
+                        "Table.gate",
+                        "Philosopher.left"
                       ]
                     },
             """);
