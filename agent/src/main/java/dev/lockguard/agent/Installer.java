@@ -33,14 +33,18 @@ final class Installer {
         Settings.Order.valueOf(options.order.toUpperCase()), false);
     Watchdog.start(options.watchdogMillis);
     ClassFilter filter = new ClassFilter(options.include, options.exclude, options.jdkClasses);
-    LockTransformer transformer = new LockTransformer(filter, rewriters());
+    LockTransformer transformer =
+        new LockTransformer(filter, rewriters(new LatchTypes(options.latches)));
     instrumentation.addTransformer(transformer, true);
     retransformLoaded(instrumentation, filter);
   }
 
   /** The detectors' rewriters, in the order they see each class. */
-  private static List<ClassRewriter> rewriters() {
-    return List.of(LockSiteClassVisitor.REWRITER);
+  private static List<ClassRewriter> rewriters(LatchTypes latchTypes) {
+    // The queue check analyses each method's data flow, so it reads the class before any
+    // rewriting; the other rewriters then see its hooks as plain static calls.
+    return List.of(QueueCheckRewriter.REWRITER, LockSiteClassVisitor.REWRITER,
+        LatchClassVisitor.rewriter(latchTypes));
   }
 
   /**

@@ -172,9 +172,20 @@ final class LockSiteMethodVisitor extends MethodVisitor {
       }
       default -> super.visitInsn(opcode);
     }
-    if (opcode != Opcodes.DUP) {
+    if (!keepsReceiverName(opcode)) {
       lastLoaded = null;
     }
+  }
+
+  /**
+   * Instructions that may stand between loading a lock and calling it without replacing it on
+   * the stack: javac's {@code dup} before {@code monitorenter}, and the pushes of primitive
+   * arguments ({@code tryLock(100, ...)}, {@code wait(0L)}).
+   */
+  private static boolean keepsReceiverName(int opcode) {
+    return opcode == Opcodes.DUP
+        || (opcode >= Opcodes.ICONST_M1 && opcode <= Opcodes.DCONST_1)
+        || (opcode >= Opcodes.I2L && opcode <= Opcodes.I2S);
   }
 
   private void monitorEnter() {
@@ -207,20 +218,10 @@ final class LockSiteMethodVisitor extends MethodVisitor {
       return;
     }
     // receiver.name(args)  ->  Hooks.name(receiver, args, site)
-    pushInt(register(receiverName(descriptor)));               // Stack[+1]: I
+    pushInt(register(lastLoaded));                             // Stack[+1]: I
     super.visitMethodInsn(Opcodes.INVOKESTATIC, HOOKS, hookName(name), hookDescriptor, false);
     owner.siteRewritten();
     lastLoaded = null;
-  }
-
-  /**
-   * The name of the call's receiver: the last loaded field only when the call takes no
-   * arguments. With arguments the last load is an argument ({@code TimeUnit.SECONDS} in
-   * {@code lock.tryLock(1, TimeUnit.SECONDS)}), so the site stays unnamed and the lock keeps the
-   * name its other sites give it.
-   */
-  private String receiverName(String descriptor) {
-    return descriptor.startsWith("()") ? lastLoaded : null;
   }
 
   /** The hook's descriptor for a call to replace, or null to leave the call alone. */
@@ -271,21 +272,35 @@ final class LockSiteMethodVisitor extends MethodVisitor {
   public void visitFieldInsn(int opcode, String fieldOwner, String name, String descriptor) {
     super.visitFieldInsn(opcode, fieldOwner, name, descriptor);
     boolean load = opcode == Opcodes.GETFIELD || opcode == Opcodes.GETSTATIC;
+    if (load && isArgumentType(descriptor)) {
+      return; // TimeUnit.SECONDS or a Date pushed as an argument: the receiver keeps its name
+    }
     boolean reference = descriptor.startsWith("L") || descriptor.startsWith("[");
     lastLoaded = load && reference ? simpleName(fieldOwner) + "." + name : null;
+  }
+
+  /** The reference types among the hooked calls' arguments. */
+  private static boolean isArgumentType(String descriptor) {
+    return descriptor.equals("Ljava/util/concurrent/TimeUnit;")
+        || descriptor.equals("Ljava/util/Date;");
   }
 
   @Override
   public void visitLdcInsn(Object value) {
     super.visitLdcInsn(value);
-    lastLoaded = value instanceof Type type && type.getSort() == Type.OBJECT
-        ? simpleName(type.getInternalName()) + ".class" : null;
+    if (value instanceof Type type) {
+      lastLoaded = type.getSort() == Type.OBJECT ? simpleName(type.getInternalName()) + ".class"
+          : null;
+    } else if (!(value instanceof Number)) {
+      lastLoaded = null; // a number is a primitive argument: the receiver keeps its name
+    }
   }
 
   @Override
   public void visitVarInsn(int opcode, int varIndex) {
     super.visitVarInsn(opcode, varIndex);
-    if (opcode != Opcodes.ASTORE) {
+    boolean primitiveLoad = opcode >= Opcodes.ILOAD && opcode <= Opcodes.DLOAD;
+    if (opcode != Opcodes.ASTORE && !primitiveLoad) {
       lastLoaded = null; // javac's "dup; astore n; monitorenter" keeps the name
     }
   }
@@ -301,7 +316,9 @@ final class LockSiteMethodVisitor extends MethodVisitor {
   @Override
   public void visitIntInsn(int opcode, int operand) {
     super.visitIntInsn(opcode, operand);
-    lastLoaded = null;
+    if (opcode == Opcodes.NEWARRAY) {
+      lastLoaded = null; // BIPUSH and SIPUSH push primitive arguments: the name stays
+    }
   }
 
   @Override
@@ -323,19 +340,10 @@ final class LockSiteMethodVisitor extends MethodVisitor {
   }
 
   private void pushInt(int value) {
-    if (value >= -1 && value <= 5) {
-      super.visitInsn(Opcodes.ICONST_0 + value);
-    } else if (value >= Byte.MIN_VALUE && value <= Byte.MAX_VALUE) {
-      super.visitIntInsn(Opcodes.BIPUSH, value);
-    } else if (value >= Short.MIN_VALUE && value <= Short.MAX_VALUE) {
-      super.visitIntInsn(Opcodes.SIPUSH, value);
-    } else {
-      super.visitLdcInsn(value);
-    }
+    Bytecode.pushInt(mv, value);
   }
 
   private static String simpleName(String internalName) {
-    int slash = internalName.lastIndexOf('/');
-    return internalName.substring(slash + 1);
+    return Bytecode.simpleName(internalName);
   }
 }

@@ -51,7 +51,7 @@ final class LockTransformer implements ClassFileTransformer {
   private byte[] rewrite(String className, ClassLoader loader, boolean loadTime, byte[] classfile) {
     ClassReader reader = new ClassReader(classfile);
     ClassWriter writer = new ClassWriter(reader, ClassWriter.COMPUTE_MAXS);
-    Target target = new Target(className, loader, loadTime, new TypeHierarchy(loader));
+    Target target = new Target(className, loader, loadTime, new TypeHierarchy(loader), reader);
     ClassVisitor chain = writer;
     for (int i = rewriters.size() - 1; i >= 0; i--) {
       chain = rewriters.get(i).wrap(chain, target);

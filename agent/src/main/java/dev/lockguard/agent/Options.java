@@ -19,7 +19,8 @@ import java.util.regex.Pattern;
 final class Options {
   /** The option keys, in the order the help lists them. */
   static final List<String> KEYS =
-      List.of("report", "policy", "order", "include", "exclude", "watchdog", "jdk");
+      List.of("report", "policy", "order", "include", "exclude", "watchdog", "jdk",
+          "latches");
 
   private static final Pattern GLOB = Pattern.compile("[A-Za-z_$][A-Za-z0-9_$]*(\\.[A-Za-z0-9_$*]+)*\\*?|\\*");
 
@@ -32,6 +33,8 @@ final class Options {
   final long watchdogMillis;
   /** The curated JDK classes to retransform. */
   final java.util.Set<String> jdkClasses;
+  /** Application classes to watch like {@code dev.lockguard.Event}. */
+  final List<LatchOption.Spec> latches;
 
   private Options(Map<String, String> values) {
     String reportValue = values.get("report");
@@ -42,6 +45,7 @@ final class Options {
     this.exclude = globs("exclude", values.get("exclude"));
     this.watchdogMillis = Long.parseLong(values.getOrDefault("watchdog", "1000"));
     this.jdkClasses = JdkClasses.select(values.get("jdk"));
+    this.latches = LatchOption.parse(values.get("latches"));
   }
 
   /**
@@ -69,7 +73,7 @@ final class Options {
     if (argument == null || argument.isBlank()) {
       return values;
     }
-    for (String pair : argument.split(",")) {
+    for (String pair : splitOutsideParentheses(argument)) {
       int equals = pair.indexOf('=');
       if (equals <= 0) {
         throw new IllegalArgumentException("option \"" + pair + "\" in -javaagent:...=" + argument
@@ -84,6 +88,29 @@ final class Options {
       values.put(key, pair.substring(equals + 1).trim());
     }
     return values;
+  }
+
+  /** Splits at commas, except inside parentheses ({@code latches=} entries list roles with them). */
+  static List<String> splitOutsideParentheses(String argument) {
+    List<String> parts = new ArrayList<>();
+    int depth = 0;
+    int start = 0;
+    for (int i = 0; i < argument.length(); i++) {
+      char c = argument.charAt(i);
+      if (c == '(') {
+        depth++;
+      } else if (c == ')' && depth > 0) {
+        depth--;
+      } else if (c == ',' && depth == 0) {
+        parts.add(argument.substring(start, i));
+        start = i + 1;
+      }
+    }
+    parts.add(argument.substring(start));
+    while (parts.size() > 1 && parts.get(parts.size() - 1).isEmpty()) {
+      parts.remove(parts.size() - 1); // as String.split: a trailing comma is no option
+    }
+    return parts;
   }
 
   private static void check(String key, String value) {

@@ -1,5 +1,7 @@
 package dev.lockguard.agent;
 
+import org.objectweb.asm.ClassReader;
+
 /** The class being transformed, as rewriters see it. */
 final class Target {
   final String className;
@@ -10,9 +12,13 @@ final class Target {
    */
   final boolean loadTime;
   final TypeHierarchy hierarchy;
+  /** The class file, for a rewriter that skips a class by a look at its constant pool. */
+  final ClassReader reader;
   private boolean changed;
 
-  Target(String className, ClassLoader loader, boolean loadTime, TypeHierarchy hierarchy) {
+  Target(String className, ClassLoader loader, boolean loadTime, TypeHierarchy hierarchy,
+      ClassReader reader) {
+    this.reader = reader;
     this.className = className;
     this.loader = loader;
     this.loadTime = loadTime;

@@ -46,7 +46,7 @@ class OptionsTests {
   void rejectsUnknownKeysBadValuesAndMalformedPairs() {
     assertThatThrownBy(() -> Options.parse("polcy=throw", new Properties()))
         .hasMessageStartingWith("unknown option \"polcy\"")
-        .hasMessageContaining("Valid keys: report, policy, order, include, exclude, watchdog, jdk.");
+        .hasMessageContaining("Valid keys: report, policy, order, include, exclude, watchdog, jdk, latches.");
     assertThatThrownBy(() -> Options.parse("order=random", new Properties()))
         .hasMessage("option \"order\" has the bad value \"random\". Valid values: graph, ascending.");
     assertThatThrownBy(() -> Options.parse("report=", new Properties()))

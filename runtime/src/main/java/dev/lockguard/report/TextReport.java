@@ -129,8 +129,20 @@ public final class TextReport {
     if (showsScenario(violation.kind(), edges)) {
       appendScenario(out, edges);
     }
+    appendWaiters(out, violation.waiters());
     appendLocks(out, violation.locks());
     appendSites(out, violation.sites());
+  }
+
+  private static void appendWaiters(StringBuilder out, List<Violation.WaiterRef> waiters) {
+    for (Violation.WaiterRef waiter : waiters) {
+      out.append("\n thread \"")
+          .append(printable(waiter.thread()))
+          .append("\" (latch ")
+          .append(printable(waiter.latch()))
+          .append(") at:\n");
+      appendFrames(out, "   ", waiter.stack());
+    }
   }
 
   private static void appendHeader(StringBuilder out, Violation violation) {

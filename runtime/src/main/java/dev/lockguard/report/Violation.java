@@ -59,6 +59,18 @@ public final class Violation {
     }
   }
 
+  /**
+   * A thread waiting on a latch when the finding was made, with its stack then: the threads a
+   * re-armed or replaced latch may strand.
+   */
+  public record WaiterRef(String thread, String latch, List<String> stack) {
+    public WaiterRef {
+      Objects.requireNonNull(thread, "thread");
+      Objects.requireNonNull(latch, "latch");
+      stack = List.copyOf(stack);
+    }
+  }
+
   private final String id;
   private final Kind kind;
   private final Severity severity;
@@ -67,7 +79,9 @@ public final class Violation {
   private final List<LockRef> locks;
   private final List<EdgeRef> edges;
   private final List<String> sites;
+  private final List<WaiterRef> waiters;
 
+  /** A violation without waiting threads (every kind but {@code REUSED_LATCH}). */
   public Violation(
       String id,
       Kind kind,
@@ -77,6 +91,20 @@ public final class Violation {
       List<LockRef> locks,
       List<EdgeRef> edges,
       List<String> sites) {
+    this(id, kind, severity, message, threads, locks, edges, sites, List.of());
+  }
+
+  /** A violation that also lists the threads waiting on a latch, each with its stack. */
+  public Violation(
+      String id,
+      Kind kind,
+      Severity severity,
+      String message,
+      List<String> threads,
+      List<LockRef> locks,
+      List<EdgeRef> edges,
+      List<String> sites,
+      List<WaiterRef> waiters) {
     this.id = Objects.requireNonNull(id, "id");
     this.kind = Objects.requireNonNull(kind, "kind");
     this.severity = Objects.requireNonNull(severity, "severity");
@@ -85,6 +113,7 @@ public final class Violation {
     this.locks = List.copyOf(locks);
     this.edges = List.copyOf(edges);
     this.sites = List.copyOf(sites);
+    this.waiters = List.copyOf(waiters);
   }
 
   public String id() {
@@ -119,9 +148,15 @@ public final class Violation {
     return sites;
   }
 
+  /** Threads that were waiting on the latch, with their stacks; empty for lock-order kinds. */
+  public List<WaiterRef> waiters() {
+    return waiters;
+  }
+
   /** The same finding with another severity (a cycle seen later from a second thread). */
   public Violation withSeverity(Severity newSeverity, String newMessage) {
-    return new Violation(id, kind, newSeverity, newMessage, threads, locks, edges, sites);
+    return new Violation(
+        id, kind, newSeverity, newMessage, threads, locks, edges, sites, waiters);
   }
 
   @Override

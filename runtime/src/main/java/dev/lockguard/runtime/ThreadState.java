@@ -26,6 +26,9 @@ final class ThreadState {
   /** Set while a hook runs in this thread; nested hooks then only pass through. */
   boolean busy;
 
+  /** The queue checks this thread made last (made on its first one), for {@link QueueChecks}. */
+  QueueThread queueChecks;
+
   /** The node {@code beforeAcquire} found, for the matching {@code afterAcquire}. */
   Object pendingKey;
   Node pendingNode;

@@ -51,7 +51,8 @@ class JsonReportWriterTests {
               "stats": {
                 "locksSeen": 12,
                 "edges": 3,
-                "acquisitions": 1500
+                "acquisitions": 1500,
+                "latchesSeen": 0
               }
             }
             """);

@@ -129,13 +129,16 @@ final class ForkedJvm {
     return JsonReportReader.read(file);
   }
 
-  /** {@code File.java:N} for the line of {@code fixtures/File.java} that carries {@code marker}. */
+  /**
+   * {@code File.java:N} for the line of {@code fixtures/File.java} that carries {@code marker};
+   * {@code fixture} may name a sub-package ({@code latch/File}).
+   */
   static String lineOf(String fixture, String marker) throws IOException {
     Path source = Path.of("src/test/java/fixtures", fixture + ".java");
     List<String> lines = Files.readAllLines(source);
     for (int i = 0; i < lines.size(); i++) {
       if (lines.get(i).contains("// " + marker)) {
-        return fixture + ".java:" + (i + 1);
+        return source.getFileName() + ":" + (i + 1);
       }
     }
     throw new AssertionError("no marker " + marker + " in " + source);
