@@ -23,7 +23,7 @@ final class EventTimer implements PeriodicTimer {
     if (stopped) {
       return seen;
     }
-    return tick.await(timeoutMs, TimeUnit.MILLISECONDS) ? seen + 1 : seen;
+    return tick.await(timeoutMs, TimeUnit.MILLISECONDS) ? seen + 1 : seen; // @await
   }
 
   @Override

@@ -20,8 +20,11 @@ import org.slf4j.LoggerFactory;
  * <p>{@code event}: {@link EventTimer} signals with one {@code Event} that it sets and clears
  * again every tick. A waiter busy with its work while the timer sets and clears the event misses
  * that tick, and the log shows it seeing fewer ticks than were sent. The agent reports
- * {@code REUSED_LATCH}: an event cleared after it was set, re-armed while waiters may still miss
- * it; it names the event by its field, {@code EventTimer.tick}, and the clearing site.
+ * {@code REUSED_LATCH} on the event, named by its field {@code EventTimer.tick}, at the line that
+ * clears it, once for each way the re-arm goes wrong in the run: an {@code ERROR} when the clear
+ * comes while waiters woken by the set have not yet returned (the report lists them with their
+ * stacks), an {@code ERROR} when a waiter that awaited the event before was busy and missed the
+ * set, and a {@code WARNING} for re-arming a set event at all.
  *
  * <p>{@code condition}: {@link ConditionTimer} bumps a tick counter under a lock and signals a
  * {@code Condition}; each waiter waits until the counter moves past the value it saw, so it counts

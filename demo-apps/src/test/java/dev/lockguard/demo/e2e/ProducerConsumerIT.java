@@ -8,9 +8,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.lockguard.report.Violation;
 import dev.lockguard.report.Violation.Kind;
+import dev.lockguard.report.Violation.LockRef;
 import dev.lockguard.report.Violation.Severity;
 import java.nio.file.Path;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -21,7 +21,6 @@ class ProducerConsumerIT {
   @TempDir Path dir;
 
   @Test
-  @Disabled("waits for the UNSAFE_QUEUE_CHECK detector (issue 5, branch queue), not on main yet")
   void unsafeConsumersCheckThenTake() throws Exception {
     Violation violation = onlyViolation(
         ranToTheEnd(DemoJvm.withAgent(dir, "", "producer-consumer", "unsafe")));
@@ -29,9 +28,14 @@ class ProducerConsumerIT {
     assertThat(violation.kind()).isEqualTo(Kind.UNSAFE_QUEUE_CHECK);
     assertThat(violation.severity()).as("take() after a size check can block for ever")
         .isEqualTo(Severity.ERROR);
-    assertThat(violation.sites())
-        .anySatisfy(site -> assertThat(site).contains(lineOf(SOURCE, "@check-empty")))
-        .anySatisfy(site -> assertThat(site).contains(lineOf(SOURCE, "@take-after-check")));
+    assertThat(violation.locks()).containsExactly(
+        new LockRef("ProducerConsumer.queue", "java.util.concurrent.LinkedBlockingQueue"));
+    assertThat(violation.sites()).hasSize(2);
+    assertThat(violation.sites().get(0)).contains(lineOf(SOURCE, "@check-empty"));
+    assertThat(violation.sites().get(1)).contains(lineOf(SOURCE, "@take-after-check"));
+    assertThat(violation.message()).contains("isEmpty()", "take()", "poll(timeout)");
+    assertThat(violation.threads()).isNotEmpty()
+        .allSatisfy(thread -> assertThat(thread).matches("consumer-[1-3]"));
   }
 
   @Test
@@ -46,5 +50,7 @@ class ProducerConsumerIT {
     DemoJvm.Run run = silentRun(dir, "", "producer-consumer", "acknowledged");
 
     assertThat(run.stdout()).contains("acknowledged=200, consumed=200");
+    assertThat(run.report().stats().latchesSeen()).as("one event per item")
+        .isGreaterThanOrEqualTo(200);
   }
 }
