@@ -16,6 +16,8 @@ class SilentDemosIT {
     DemoJvm.Run run = silentRun(dir, "", "actors", "silent");
 
     assertThat(run.stdout()).contains("results=50; sum of squares 1456050 as expected");
+    assertThat(run.report().stats().latchesSeen()).as("one result event per job")
+        .isGreaterThanOrEqualTo(50);
   }
 
   @Test
