@@ -70,6 +70,32 @@ final class Reporter {
     }
   }
 
+  /** How many recorded violations have this id (for {@link TestSupport}). */
+  static int count(String id) {
+    LOCK.lock();
+    try {
+      int count = 0;
+      for (Violation violation : VIOLATIONS) {
+        if (violation.id().equals(id)) {
+          count++;
+        }
+      }
+      return count;
+    } finally {
+      LOCK.unlock();
+    }
+  }
+
+  /** Drops the recorded violations with this id (for {@link TestSupport}). */
+  static void forget(String id) {
+    LOCK.lock();
+    try {
+      VIOLATIONS.removeIf(violation -> violation.id().equals(id));
+    } finally {
+      LOCK.unlock();
+    }
+  }
+
   static void addListener(Consumer<Violation> listener) {
     LISTENERS.add(listener);
   }
