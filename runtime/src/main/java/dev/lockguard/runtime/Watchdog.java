@@ -131,9 +131,17 @@ public final class Watchdog {
       story.append(i == 0 ? "" : "; ").append('"').append(info.getThreadName())
           .append("\" holds ").append(heldName).append(" and waits for ").append(wantedName);
     }
-    String message = "Deadlock: " + story + ". These threads will never proceed.";
-    return new Violation(Findings.stableId(Kind.DEADLOCK, sites), Kind.DEADLOCK, Severity.ERROR,
-        message, threads, locks, edges, sites);
+    boolean timed = false;
+    for (ThreadInfo info : cycle) {
+      timed |= info.getThreadState() == Thread.State.TIMED_WAITING;
+    }
+    // A thread in a timed wait (tryLock with a timeout) gives up eventually: the threads are
+    // stuck on each other now, but not for ever.
+    String message = "Deadlock: " + story + (timed
+        ? ". At least one of them waits with a timeout, so they are stuck until it gives up."
+        : ". These threads will never proceed.");
+    return new Violation(Findings.stableId(Kind.DEADLOCK, sites), Kind.DEADLOCK,
+        timed ? Severity.WARNING : Severity.ERROR, message, threads, locks, edges, sites);
   }
 
   /**
