@@ -38,16 +38,19 @@ final class ClassFilter {
 
   private final List<Pattern> include;
   private final List<Pattern> exclude;
+  private final java.util.Set<String> jdkClasses;
 
-  ClassFilter(List<String> includeGlobs, List<String> excludeGlobs) {
+  ClassFilter(List<String> includeGlobs, List<String> excludeGlobs,
+      java.util.Set<String> jdkClasses) {
     this.include = compile(includeGlobs);
     this.exclude = compile(excludeGlobs);
+    this.jdkClasses = jdkClasses;
   }
 
   /** Whether to instrument {@code className} (binary name), defined by {@code loader}. */
   boolean instrument(String className, ClassLoader loader) {
     if (loader == null || loader == ClassLoader.getPlatformClassLoader()) {
-      return false; // the JDK: curated JDK classes are handled separately
+      return loader == null && jdkClasses.contains(className); // the JDK: only the curated set
     }
     if (className.contains("$$Lambda") || className.indexOf('/') >= 0) {
       return false; // hidden classes (lambdas, method handles) cannot be retransformed

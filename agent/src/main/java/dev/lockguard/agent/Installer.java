@@ -1,19 +1,21 @@
 package dev.lockguard.agent;
 
 import dev.lockguard.runtime.Settings;
+import dev.lockguard.runtime.Watchdog;
 import java.lang.instrument.Instrumentation;
-import java.security.ProtectionDomain;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import net.bytebuddy.agent.builder.AgentBuilder;
-import net.bytebuddy.description.type.TypeDescription;
-import net.bytebuddy.dynamic.DynamicType;
-import net.bytebuddy.matcher.ElementMatchers;
-import net.bytebuddy.utility.JavaModule;
 
 /**
  * Parses the options, configures the runtime and installs the transformer. Runs after
  * {@link AgentMain} has put the runtime on the bootstrap class path.
+ *
+ * <p>The transformer is a plain {@code ClassFileTransformer} running ASM visitors: byte-buddy's
+ * agent builder cost most of a second of start-up (a thousand classes to load) for matching we
+ * do with a few string tests. byte-buddy's type pool is still used, lazily, to resolve
+ * application type hierarchies (see {@link TypeHierarchy}).
  */
 final class Installer {
   private Installer() {}
@@ -29,33 +31,56 @@ final class Installer {
     openLocksPackageToRuntime(instrumentation);
     Settings.configure(options.report, Settings.Policy.valueOf(options.policy.toUpperCase()),
         Settings.Order.valueOf(options.order.toUpperCase()), false);
-    ClassFilter filter = new ClassFilter(options.include, options.exclude);
-    new AgentBuilder.Default()
-        .disableClassFormatChanges()
-        .with(AgentBuilder.RedefinitionStrategy.RETRANSFORMATION)
-        .with(AgentBuilder.InitializationStrategy.NoOp.INSTANCE)
-        .with(AgentBuilder.TypeStrategy.Default.DECORATE)
-        .with(new TransformErrors())
-        .ignore(new AgentBuilder.RawMatcher() {
-          @Override
-          public boolean matches(TypeDescription type, ClassLoader loader, JavaModule module,
-              Class<?> classBeingRedefined, ProtectionDomain domain) {
-            return !filter.instrument(type.getName(), loader);
-          }
-        })
-        .type(ElementMatchers.any())
-        .transform(Installer::transform)
-        .installOn(instrumentation);
+    Watchdog.start(options.watchdogMillis);
+    ClassFilter filter = new ClassFilter(options.include, options.exclude, options.jdkClasses);
+    LockTransformer transformer =
+        new LockTransformer(filter, rewriters(new LatchTypes(options.latches)));
+    instrumentation.addTransformer(transformer, true);
+    retransformLoaded(instrumentation, filter);
   }
 
-  private static DynamicType.Builder<?> transform(DynamicType.Builder<?> builder,
-      TypeDescription type, ClassLoader loader, JavaModule module, ProtectionDomain domain) {
-    return builder.visit(new LockSiteWrapper());
+  /** The detectors' rewriters, in the order they see each class. */
+  private static List<ClassRewriter> rewriters(LatchTypes latchTypes) {
+    // The queue check analyses each method's data flow, so it reads the class before any
+    // rewriting; the other rewriters then see its hooks as plain static calls.
+    return List.of(QueueCheckRewriter.REWRITER, LockSiteClassVisitor.REWRITER,
+        LatchClassVisitor.rewriter(latchTypes));
   }
 
   /**
-   * Lets the runtime read {@code ReentrantReadWriteLock.ReadLock.sync}, so that a read-write
-   * lock's two halves are one node in the graph.
+   * Retransforms the classes loaded before the agent that it should watch: the curated JDK
+   * classes, and any application class already loaded (an agent attached at run time). One at a
+   * time when a batch fails, so that one unmodifiable class cannot hide the rest.
+   */
+  private static void retransformLoaded(Instrumentation instrumentation, ClassFilter filter) {
+    List<Class<?>> loaded = new ArrayList<>();
+    for (Class<?> type : instrumentation.getAllLoadedClasses()) {
+      if (!type.isArray() && instrumentation.isModifiableClass(type)
+          && filter.instrument(type.getName(), type.getClassLoader())) {
+        loaded.add(type);
+      }
+    }
+    if (loaded.isEmpty()) {
+      return;
+    }
+    try {
+      instrumentation.retransformClasses(loaded.toArray(new Class<?>[0]));
+    } catch (Throwable batchFailure) {
+      for (Class<?> type : loaded) {
+        try {
+          instrumentation.retransformClasses(type);
+        } catch (Throwable failure) {
+          System.err.println("lockguard: could not instrument " + type.getName()
+              + "; its locks are not watched (" + failure + ")");
+        }
+      }
+    }
+  }
+
+  /**
+   * Lets the runtime read {@code ReentrantReadWriteLock.ReadLock.sync} (and
+   * {@code ReentrantLock.sync}), so that a read-write lock's two halves are one node in the graph
+   * and a real deadlock's locks get their graph names.
    */
   private static void openLocksPackageToRuntime(Instrumentation instrumentation) {
     Module javaBase = Object.class.getModule();
@@ -63,16 +88,6 @@ final class Installer {
     if (instrumentation.isModifiableModule(javaBase)) {
       instrumentation.redefineModule(javaBase, Set.of(), Map.of(),
           Map.of("java.util.concurrent.locks", Set.of(runtime)), Set.of(), Map.of());
-    }
-  }
-
-  /** A class that cannot be transformed is left as it was, and said once per class. */
-  private static final class TransformErrors extends AgentBuilder.Listener.Adapter {
-    @Override
-    public void onError(String typeName, ClassLoader loader, JavaModule module, boolean loaded,
-        Throwable throwable) {
-      System.err.println("lockguard: could not instrument " + typeName
-          + "; its locks are not watched (" + throwable + ")");
     }
   }
 }

@@ -1,9 +1,5 @@
 package dev.lockguard.agent;
 
-import java.util.HashMap;
-import java.util.Map;
-import net.bytebuddy.description.type.TypeDescription;
-import net.bytebuddy.pool.TypePool;
 import org.objectweb.asm.ClassVisitor;
 import org.objectweb.asm.MethodVisitor;
 import org.objectweb.asm.Opcodes;
@@ -13,18 +9,24 @@ import org.objectweb.asm.Opcodes;
  * {@code Condition.await*} and {@code Object.wait*}. See {@link LockSiteMethodVisitor}.
  */
 final class LockSiteClassVisitor extends ClassVisitor {
+  /** Plugs this visitor into {@link LockTransformer}. */
+  static final ClassRewriter REWRITER = LockSiteClassVisitor::new;
+
   private static final String LOCK = "java/util/concurrent/locks/Lock";
 
-  private final TypePool typePool;
-  private final Map<String, Boolean> lockTypes = new HashMap<>();
+  private final Target target;
   String internalName;
   String className;
   String sourceFile;
   int version;
 
-  LockSiteClassVisitor(ClassVisitor next, TypePool typePool) {
+  /** See {@link Target#loadTime}. */
+  final boolean loadTime;
+
+  LockSiteClassVisitor(ClassVisitor next, Target target) {
     super(Opcodes.ASM9, next);
-    this.typePool = typePool;
+    this.target = target;
+    this.loadTime = target.loadTime;
   }
 
   @Override
@@ -45,11 +47,13 @@ final class LockSiteClassVisitor extends ClassVisitor {
   @Override
   public MethodVisitor visitMethod(int access, String name, String descriptor, String signature,
       String[] exceptions) {
-    MethodVisitor next = super.visitMethod(access, name, descriptor, signature, exceptions);
+    boolean explicitMonitor = loadTime && LockSiteMethodVisitor.canMakeMonitorExplicit(this, access);
+    int written = explicitMonitor ? access & ~Opcodes.ACC_SYNCHRONIZED : access;
+    MethodVisitor next = super.visitMethod(written, name, descriptor, signature, exceptions);
     if (next == null || (access & (Opcodes.ACC_ABSTRACT | Opcodes.ACC_NATIVE)) != 0) {
       return next;
     }
-    return new LockSiteMethodVisitor(next, this, access, name);
+    return new LockSiteMethodVisitor(next, this, access, name, explicitMonitor);
   }
 
   /**
@@ -67,20 +71,12 @@ final class LockSiteClassVisitor extends ClassVisitor {
         if (owner.startsWith("java/") || owner.startsWith("[")) {
           return false;
         }
-        return lockTypes.computeIfAbsent(owner, this::resolvesToLock);
+        return target.hierarchy.isSubtypeOf(owner, java.util.concurrent.locks.Lock.class);
     }
   }
 
-  private boolean resolvesToLock(String owner) {
-    try {
-      TypePool.Resolution resolution = typePool.describe(owner.replace('/', '.'));
-      if (!resolution.isResolved()) {
-        return false;
-      }
-      TypeDescription type = resolution.resolve();
-      return type.isAssignableTo(java.util.concurrent.locks.Lock.class);
-    } catch (RuntimeException e) {
-      return false; // an unresolvable hierarchy: leave the call alone
-    }
+  /** A site was rewritten: the class must be written back. */
+  void siteRewritten() {
+    target.changed();
   }
 }

@@ -12,8 +12,12 @@ import org.objectweb.asm.Type;
  * <ul>
  *   <li>{@code MONITORENTER} gets a check before (while the thread can still not block) and a
  *       push after; {@code MONITOREXIT} a pop before.
- *   <li>A {@code synchronized} method reports its monitor as entered on entry and released before
- *       every return and on every exception (a catch-all handler that rethrows).
+ *   <li>A {@code synchronized} method, in a class being loaded, loses the modifier and takes its
+ *       monitor with explicit {@code MONITORENTER}/{@code MONITOREXIT}, so that the check runs
+ *       before the thread can block (and {@code policy=throw} can stop it). In a class that is
+ *       retransformed (already loaded, such as the JDK's) modifiers cannot change, so the JVM
+ *       takes the monitor first and the hook reports it as entered on entry. Either way the
+ *       monitor is released before every return and in a catch-all handler that rethrows.
  *   <li>Calls of {@code Lock.lock/lockInterruptibly/tryLock/unlock/newCondition},
  *       {@code Condition.await*} and {@code Object.wait*} are replaced by a static hook that
  *       takes the receiver and the arguments, plus the site id, and makes the call itself.
@@ -32,6 +36,8 @@ final class LockSiteMethodVisitor extends MethodVisitor {
   private final String methodName;
   private final boolean synchronizedMethod;
   private final boolean staticMethod;
+  /** The method's monitor is taken by our bytecode, not by the JVM. */
+  private final boolean explicitMonitor;
 
   private int line = -1;
   /** {@code Owner.field} (or {@code Type.class}) of the value on top of the stack, if known. */
@@ -39,13 +45,25 @@ final class LockSiteMethodVisitor extends MethodVisitor {
   private int methodSite = -1;
   private final Label bodyStart = new Label();
 
-  LockSiteMethodVisitor(MethodVisitor next, LockSiteClassVisitor owner, int access, String name) {
+  LockSiteMethodVisitor(MethodVisitor next, LockSiteClassVisitor owner, int access, String name,
+      boolean explicitMonitor) {
     super(Opcodes.ASM9, next);
     this.owner = owner;
     this.methodName = name;
     this.synchronizedMethod = (access & Opcodes.ACC_SYNCHRONIZED) != 0
         && !(owner.version < Opcodes.V1_5 && (access & Opcodes.ACC_STATIC) != 0);
     this.staticMethod = (access & Opcodes.ACC_STATIC) != 0;
+    this.explicitMonitor = explicitMonitor && synchronizedMethod;
+  }
+
+  /**
+   * Whether a synchronized method can take its monitor in bytecode: it needs class literals
+   * (Java 5) for a static method and frames we can write (Java 6) for the handler.
+   */
+  static boolean canMakeMonitorExplicit(LockSiteClassVisitor owner, int access) {
+    return (access & Opcodes.ACC_SYNCHRONIZED) != 0
+        && (access & (Opcodes.ACC_ABSTRACT | Opcodes.ACC_NATIVE)) == 0
+        && owner.version >= Opcodes.V1_6;
   }
 
   // ---- synchronized methods -------------------------------------------------------------------
@@ -53,7 +71,22 @@ final class LockSiteMethodVisitor extends MethodVisitor {
   @Override
   public void visitCode() {
     super.visitCode();
-    if (synchronizedMethod) {
+    if (explicitMonitor) {
+      methodSite = register(null);
+      // Hooks.monitorEnter(m, site); monitorenter m; Hooks.monitorEntered(m, site);
+      loadMethodMonitor();                                     // Stack[1]: m
+      super.visitInsn(Opcodes.DUP);                            // Stack[2]: m, m
+      pushInt(methodSite);                                     // Stack[3]: m, m, I
+      super.visitMethodInsn(Opcodes.INVOKESTATIC, HOOKS, "monitorEnter",
+          "(Ljava/lang/Object;I)V", false);                  // Stack[1]: m
+      super.visitInsn(Opcodes.MONITORENTER);                   // Stack[0]
+      loadMethodMonitor();                                     // Stack[1]: m
+      pushInt(methodSite);                                     // Stack[2]: m, I
+      super.visitMethodInsn(Opcodes.INVOKESTATIC, HOOKS, "monitorEntered",
+          "(Ljava/lang/Object;I)V", false);                  // Stack[0]
+      super.visitLabel(bodyStart);
+      owner.siteRewritten();
+    } else if (synchronizedMethod) {
       methodSite = register(null);
       // Hooks.methodMonitorEntered(this or Owner.class, site);
       loadMethodMonitor();                                     // Stack[1]: Object
@@ -61,6 +94,7 @@ final class LockSiteMethodVisitor extends MethodVisitor {
       super.visitMethodInsn(Opcodes.INVOKESTATIC, HOOKS, "methodMonitorEntered",
           "(Ljava/lang/Object;I)V", false);                  // Stack[0]
       super.visitLabel(bodyStart);
+      owner.siteRewritten();
     }
   }
 
@@ -88,12 +122,23 @@ final class LockSiteMethodVisitor extends MethodVisitor {
         super.visitFrame(Opcodes.F_NEW, locals.length, locals, 1,
             new Object[] {"java/lang/Throwable"});
       }
-      loadMethodMonitor();                                     // Stack[2]: Throwable, Object
-      super.visitMethodInsn(Opcodes.INVOKESTATIC, HOOKS, "monitorExit",
-          "(Ljava/lang/Object;)V", false);                   // Stack[1]: Throwable
+      releaseMethodMonitor();                                  // Stack[1]: Throwable
       super.visitInsn(Opcodes.ATHROW);
     }
     super.visitMaxs(maxStack, maxLocals);
+  }
+
+  /** Hooks.monitorExit(m); and, when the monitor is ours to release, monitorexit m. */
+  private void releaseMethodMonitor() {
+    loadMethodMonitor();                                       // Stack[+1]: m
+    if (explicitMonitor) {
+      super.visitInsn(Opcodes.DUP);                            // Stack[+2]: m, m
+    }
+    super.visitMethodInsn(Opcodes.INVOKESTATIC, HOOKS, "monitorExit",
+        "(Ljava/lang/Object;)V", false);
+    if (explicitMonitor) {
+      super.visitInsn(Opcodes.MONITOREXIT);                    // Stack[+0]
+    }
   }
 
   private void loadMethodMonitor() {
@@ -116,21 +161,31 @@ final class LockSiteMethodVisitor extends MethodVisitor {
         super.visitMethodInsn(Opcodes.INVOKESTATIC, HOOKS, "monitorExit",
             "(Ljava/lang/Object;)V", false);                 // Stack[1]: lock
         super.visitInsn(Opcodes.MONITOREXIT);
+        owner.siteRewritten();
       }
       case Opcodes.IRETURN, Opcodes.LRETURN, Opcodes.FRETURN, Opcodes.DRETURN, Opcodes.ARETURN,
           Opcodes.RETURN -> {
         if (synchronizedMethod) {
-          loadMethodMonitor();                                 // Stack[+1]: Object
-          super.visitMethodInsn(Opcodes.INVOKESTATIC, HOOKS, "monitorExit",
-              "(Ljava/lang/Object;)V", false);
+          releaseMethodMonitor();
         }
         super.visitInsn(opcode);
       }
       default -> super.visitInsn(opcode);
     }
-    if (opcode != Opcodes.DUP) {
+    if (!keepsReceiverName(opcode)) {
       lastLoaded = null;
     }
+  }
+
+  /**
+   * Instructions that may stand between loading a lock and calling it without replacing it on
+   * the stack: javac's {@code dup} before {@code monitorenter}, and the pushes of primitive
+   * arguments ({@code tryLock(100, ...)}, {@code wait(0L)}).
+   */
+  private static boolean keepsReceiverName(int opcode) {
+    return opcode == Opcodes.DUP
+        || (opcode >= Opcodes.ICONST_M1 && opcode <= Opcodes.DCONST_1)
+        || (opcode >= Opcodes.I2L && opcode <= Opcodes.I2S);
   }
 
   private void monitorEnter() {
@@ -145,6 +200,7 @@ final class LockSiteMethodVisitor extends MethodVisitor {
     pushInt(site);                                             // Stack[2]: lock, I
     super.visitMethodInsn(Opcodes.INVOKESTATIC, HOOKS, "monitorEntered",
         "(Ljava/lang/Object;I)V", false);                    // Stack[0]
+    owner.siteRewritten();
   }
 
   // ---- Lock, Condition and Object.wait calls --------------------------------------------------
@@ -164,6 +220,7 @@ final class LockSiteMethodVisitor extends MethodVisitor {
     // receiver.name(args)  ->  Hooks.name(receiver, args, site)
     pushInt(register(lastLoaded));                             // Stack[+1]: I
     super.visitMethodInsn(Opcodes.INVOKESTATIC, HOOKS, hookName(name), hookDescriptor, false);
+    owner.siteRewritten();
     lastLoaded = null;
   }
 
@@ -215,21 +272,35 @@ final class LockSiteMethodVisitor extends MethodVisitor {
   public void visitFieldInsn(int opcode, String fieldOwner, String name, String descriptor) {
     super.visitFieldInsn(opcode, fieldOwner, name, descriptor);
     boolean load = opcode == Opcodes.GETFIELD || opcode == Opcodes.GETSTATIC;
+    if (load && isArgumentType(descriptor)) {
+      return; // TimeUnit.SECONDS or a Date pushed as an argument: the receiver keeps its name
+    }
     boolean reference = descriptor.startsWith("L") || descriptor.startsWith("[");
     lastLoaded = load && reference ? simpleName(fieldOwner) + "." + name : null;
+  }
+
+  /** The reference types among the hooked calls' arguments. */
+  private static boolean isArgumentType(String descriptor) {
+    return descriptor.equals("Ljava/util/concurrent/TimeUnit;")
+        || descriptor.equals("Ljava/util/Date;");
   }
 
   @Override
   public void visitLdcInsn(Object value) {
     super.visitLdcInsn(value);
-    lastLoaded = value instanceof Type type && type.getSort() == Type.OBJECT
-        ? simpleName(type.getInternalName()) + ".class" : null;
+    if (value instanceof Type type) {
+      lastLoaded = type.getSort() == Type.OBJECT ? simpleName(type.getInternalName()) + ".class"
+          : null;
+    } else if (!(value instanceof Number)) {
+      lastLoaded = null; // a number is a primitive argument: the receiver keeps its name
+    }
   }
 
   @Override
   public void visitVarInsn(int opcode, int varIndex) {
     super.visitVarInsn(opcode, varIndex);
-    if (opcode != Opcodes.ASTORE) {
+    boolean primitiveLoad = opcode >= Opcodes.ILOAD && opcode <= Opcodes.DLOAD;
+    if (opcode != Opcodes.ASTORE && !primitiveLoad) {
       lastLoaded = null; // javac's "dup; astore n; monitorenter" keeps the name
     }
   }
@@ -245,7 +316,9 @@ final class LockSiteMethodVisitor extends MethodVisitor {
   @Override
   public void visitIntInsn(int opcode, int operand) {
     super.visitIntInsn(opcode, operand);
-    lastLoaded = null;
+    if (opcode == Opcodes.NEWARRAY) {
+      lastLoaded = null; // BIPUSH and SIPUSH push primitive arguments: the name stays
+    }
   }
 
   @Override
@@ -267,19 +340,10 @@ final class LockSiteMethodVisitor extends MethodVisitor {
   }
 
   private void pushInt(int value) {
-    if (value >= -1 && value <= 5) {
-      super.visitInsn(Opcodes.ICONST_0 + value);
-    } else if (value >= Byte.MIN_VALUE && value <= Byte.MAX_VALUE) {
-      super.visitIntInsn(Opcodes.BIPUSH, value);
-    } else if (value >= Short.MIN_VALUE && value <= Short.MAX_VALUE) {
-      super.visitIntInsn(Opcodes.SIPUSH, value);
-    } else {
-      super.visitLdcInsn(value);
-    }
+    Bytecode.pushInt(mv, value);
   }
 
   private static String simpleName(String internalName) {
-    int slash = internalName.lastIndexOf('/');
-    return internalName.substring(slash + 1);
+    return Bytecode.simpleName(internalName);
   }
 }

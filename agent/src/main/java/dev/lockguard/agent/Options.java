@@ -18,7 +18,9 @@ import java.util.regex.Pattern;
  */
 final class Options {
   /** The option keys, in the order the help lists them. */
-  static final List<String> KEYS = List.of("report", "policy", "order", "include", "exclude");
+  static final List<String> KEYS =
+      List.of("report", "policy", "order", "include", "exclude", "watchdog", "jdk",
+          "latches");
 
   private static final Pattern GLOB = Pattern.compile("[A-Za-z_$][A-Za-z0-9_$]*(\\.[A-Za-z0-9_$*]+)*\\*?|\\*");
 
@@ -27,6 +29,12 @@ final class Options {
   final String order;
   final List<String> include;
   final List<String> exclude;
+  /** How often the deadlock watchdog looks, in milliseconds; 0 turns it off. */
+  final long watchdogMillis;
+  /** The curated JDK classes to retransform. */
+  final java.util.Set<String> jdkClasses;
+  /** Application classes to watch like {@code dev.lockguard.Event}. */
+  final List<LatchOption.Spec> latches;
 
   private Options(Map<String, String> values) {
     String reportValue = values.get("report");
@@ -35,6 +43,9 @@ final class Options {
     this.order = values.getOrDefault("order", "graph");
     this.include = globs("include", values.get("include"));
     this.exclude = globs("exclude", values.get("exclude"));
+    this.watchdogMillis = Long.parseLong(values.getOrDefault("watchdog", "1000"));
+    this.jdkClasses = JdkClasses.select(values.get("jdk"));
+    this.latches = LatchOption.parse(values.get("latches"));
   }
 
   /**
@@ -62,7 +73,7 @@ final class Options {
     if (argument == null || argument.isBlank()) {
       return values;
     }
-    for (String pair : argument.split(",")) {
+    for (String pair : splitOutsideParentheses(argument)) {
       int equals = pair.indexOf('=');
       if (equals <= 0) {
         throw new IllegalArgumentException("option \"" + pair + "\" in -javaagent:...=" + argument
@@ -79,6 +90,29 @@ final class Options {
     return values;
   }
 
+  /** Splits at commas, except inside parentheses ({@code latches=} entries list roles with them). */
+  static List<String> splitOutsideParentheses(String argument) {
+    List<String> parts = new ArrayList<>();
+    int depth = 0;
+    int start = 0;
+    for (int i = 0; i < argument.length(); i++) {
+      char c = argument.charAt(i);
+      if (c == '(') {
+        depth++;
+      } else if (c == ')' && depth > 0) {
+        depth--;
+      } else if (c == ',' && depth == 0) {
+        parts.add(argument.substring(start, i));
+        start = i + 1;
+      }
+    }
+    parts.add(argument.substring(start));
+    while (parts.size() > 1 && parts.get(parts.size() - 1).isEmpty()) {
+      parts.remove(parts.size() - 1); // as String.split: a trailing comma is no option
+    }
+    return parts;
+  }
+
   private static void check(String key, String value) {
     switch (key) {
       case "policy" -> oneOf(key, value, "record", "throw");
@@ -87,6 +121,13 @@ final class Options {
         if (value.isEmpty()) {
           throw new IllegalArgumentException("option \"report\" is empty. Give the JSON report's"
               + " path, for example report=target/lockguard.json.");
+        }
+      }
+      case "watchdog" -> {
+        if (!value.matches("\\d{1,9}")) {
+          throw new IllegalArgumentException("option \"watchdog\" has the bad value \"" + value
+              + "\". Give the deadlock check period in milliseconds, for example watchdog=1000,"
+              + " or watchdog=0 to turn it off.");
         }
       }
       default -> { }
@@ -108,7 +149,7 @@ final class Options {
     if (value == null || value.isBlank()) {
       return globs;
     }
-    for (String glob : value.split(";")) {
+    for (String glob : value.split(";", -1)) {
       String trimmed = glob.trim();
       if (!GLOB.matcher(trimmed).matches()) {
         throw new IllegalArgumentException("option \"" + key + "\" has the bad pattern \"" + trimmed

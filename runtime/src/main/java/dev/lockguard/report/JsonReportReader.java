@@ -107,7 +107,8 @@ public final class JsonReportReader {
     return new Report.Stats(
         integer(node, path, "locksSeen"),
         integer(node, path, "edges"),
-        integer(node, path, "acquisitions"));
+        integer(node, path, "acquisitions"),
+        fields(node, path).containsKey("latchesSeen") ? integer(node, path, "latchesSeen") : 0);
   }
 
   private Violation violation(JsonNode node, String path) {
@@ -119,7 +120,14 @@ public final class JsonReportReader {
         strings(node, path, "threads"),
         list(node, path, "locks", this::lock),
         list(node, path, "edges", this::edge),
-        strings(node, path, "sites"));
+        strings(node, path, "sites"),
+        fields(node, path).containsKey("waiters")
+            ? list(node, path, "waiters", this::waiter) : List.of());
+  }
+
+  private Violation.WaiterRef waiter(JsonNode node, String path) {
+    return new Violation.WaiterRef(
+        string(node, path, "thread"), string(node, path, "latch"), strings(node, path, "stack"));
   }
 
   private Violation.LockRef lock(JsonNode node, String path) {
@@ -132,7 +140,8 @@ public final class JsonReportReader {
         string(node, path, "to"),
         string(node, path, "thread"),
         strings(node, path, "heldAt"),
-        strings(node, path, "acquiredAt"));
+        strings(node, path, "acquiredAt"),
+        fields(node, path).containsKey("held") ? strings(node, path, "held") : List.of());
   }
 
   // --- typed access to fields; "path" is the JSON path of the object holding the field ---

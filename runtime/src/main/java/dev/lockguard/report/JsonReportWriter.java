@@ -111,6 +111,22 @@ public final class JsonReportWriter {
     json.endArray();
     json.name("sites");
     writeStrings(json, violation.sites());
+    if (!violation.waiters().isEmpty()) {
+      json.name("waiters").beginArray();
+      for (Violation.WaiterRef waiter : violation.waiters()) {
+        writeWaiter(json, waiter);
+      }
+      json.endArray();
+    }
+    json.endObject();
+  }
+
+  private static void writeWaiter(PrettyJson json, Violation.WaiterRef waiter) {
+    json.beginObject();
+    json.name("thread").value(waiter.thread());
+    json.name("latch").value(waiter.latch());
+    json.name("stack");
+    writeStrings(json, waiter.stack());
     json.endObject();
   }
 
@@ -130,6 +146,8 @@ public final class JsonReportWriter {
     writeStrings(json, edge.heldAt());
     json.name("acquiredAt");
     writeStrings(json, edge.acquiredAt());
+    json.name("held");
+    writeStrings(json, edge.held());
     json.endObject();
   }
 
@@ -138,6 +156,7 @@ public final class JsonReportWriter {
     json.name("locksSeen").value(stats.locksSeen());
     json.name("edges").value(stats.edges());
     json.name("acquisitions").value(stats.acquisitions());
+    json.name("latchesSeen").value(stats.latchesSeen());
     json.endObject();
   }
 

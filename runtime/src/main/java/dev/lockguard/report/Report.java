@@ -18,8 +18,16 @@ public final class Report {
     }
   }
 
-  /** Counters of the lock-order detector. */
-  public record Stats(long locksSeen, long edges, long acquisitions) {}
+  /**
+   * Counters of the detectors: the lock-order graph's, and how many latches (count-down latches,
+   * barriers, phasers, events) the latch detector tracked.
+   */
+  public record Stats(long locksSeen, long edges, long acquisitions, long latchesSeen) {
+    /** Counters of a report without latch counts (written before they existed). */
+    public Stats(long locksSeen, long edges, long acquisitions) {
+      this(locksSeen, edges, acquisitions, 0);
+    }
+  }
 
   private final JvmInfo jvm;
   private final List<Violation> violations;

@@ -129,8 +129,20 @@ public final class TextReport {
     if (showsScenario(violation.kind(), edges)) {
       appendScenario(out, edges);
     }
+    appendWaiters(out, violation.waiters());
     appendLocks(out, violation.locks());
     appendSites(out, violation.sites());
+  }
+
+  private static void appendWaiters(StringBuilder out, List<Violation.WaiterRef> waiters) {
+    for (Violation.WaiterRef waiter : waiters) {
+      out.append("\n thread \"")
+          .append(printable(waiter.thread()))
+          .append("\" (latch ")
+          .append(printable(waiter.latch()))
+          .append(") at:\n");
+      appendFrames(out, "   ", waiter.stack());
+    }
   }
 
   private static void appendHeader(StringBuilder out, Violation violation) {
@@ -192,6 +204,13 @@ public final class TextReport {
     appendFrames(out, "     ", edge.heldAt());
     out.append("   ").append(verb).append(to).append(" at:\n");
     appendFrames(out, "     ", edge.acquiredAt());
+    if (!edge.held().isEmpty()) {
+      out.append("   locks held by \"").append(printable(edge.thread())).append("\" then: ");
+      for (int i = 0; i < edge.held().size(); i++) {
+        out.append(i == 0 ? "" : ", ").append(printable(edge.held().get(i)));
+      }
+      out.append('\n');
+    }
   }
 
   private static void appendFrames(StringBuilder out, String indent, List<String> frames) {

@@ -37,16 +37,37 @@ public final class Violation {
 
   /**
    * One edge of a lock-order cycle: {@code thread} acquired {@code to} at {@code acquiredAt}
-   * while it held {@code from}, which it had taken at {@code heldAt}.
+   * while it held {@code from}, which it had taken at {@code heldAt}. {@code held} lists every
+   * lock the thread held at that moment, outermost first (JSON field {@code held}, optional).
    */
   public record EdgeRef(
-      String from, String to, String thread, List<String> heldAt, List<String> acquiredAt) {
+      String from, String to, String thread, List<String> heldAt, List<String> acquiredAt,
+      List<String> held) {
     public EdgeRef {
       Objects.requireNonNull(from, "from");
       Objects.requireNonNull(to, "to");
       Objects.requireNonNull(thread, "thread");
       heldAt = List.copyOf(heldAt);
       acquiredAt = List.copyOf(acquiredAt);
+      held = List.copyOf(held);
+    }
+
+    /** An edge whose other held locks are not known. */
+    public EdgeRef(
+        String from, String to, String thread, List<String> heldAt, List<String> acquiredAt) {
+      this(from, to, thread, heldAt, acquiredAt, List.of());
+    }
+  }
+
+  /**
+   * A thread waiting on a latch when the finding was made, with its stack then: the threads a
+   * re-armed or replaced latch may strand.
+   */
+  public record WaiterRef(String thread, String latch, List<String> stack) {
+    public WaiterRef {
+      Objects.requireNonNull(thread, "thread");
+      Objects.requireNonNull(latch, "latch");
+      stack = List.copyOf(stack);
     }
   }
 
@@ -58,7 +79,9 @@ public final class Violation {
   private final List<LockRef> locks;
   private final List<EdgeRef> edges;
   private final List<String> sites;
+  private final List<WaiterRef> waiters;
 
+  /** A violation without waiting threads (every kind but {@code REUSED_LATCH}). */
   public Violation(
       String id,
       Kind kind,
@@ -68,6 +91,20 @@ public final class Violation {
       List<LockRef> locks,
       List<EdgeRef> edges,
       List<String> sites) {
+    this(id, kind, severity, message, threads, locks, edges, sites, List.of());
+  }
+
+  /** A violation that also lists the threads waiting on a latch, each with its stack. */
+  public Violation(
+      String id,
+      Kind kind,
+      Severity severity,
+      String message,
+      List<String> threads,
+      List<LockRef> locks,
+      List<EdgeRef> edges,
+      List<String> sites,
+      List<WaiterRef> waiters) {
     this.id = Objects.requireNonNull(id, "id");
     this.kind = Objects.requireNonNull(kind, "kind");
     this.severity = Objects.requireNonNull(severity, "severity");
@@ -76,6 +113,7 @@ public final class Violation {
     this.locks = List.copyOf(locks);
     this.edges = List.copyOf(edges);
     this.sites = List.copyOf(sites);
+    this.waiters = List.copyOf(waiters);
   }
 
   public String id() {
@@ -110,9 +148,15 @@ public final class Violation {
     return sites;
   }
 
+  /** Threads that were waiting on the latch, with their stacks; empty for lock-order kinds. */
+  public List<WaiterRef> waiters() {
+    return waiters;
+  }
+
   /** The same finding with another severity (a cycle seen later from a second thread). */
   public Violation withSeverity(Severity newSeverity, String newMessage) {
-    return new Violation(id, kind, newSeverity, newMessage, threads, locks, edges, sites);
+    return new Violation(
+        id, kind, newSeverity, newMessage, threads, locks, edges, sites, waiters);
   }
 
   @Override

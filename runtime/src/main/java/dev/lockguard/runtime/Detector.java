@@ -1,5 +1,6 @@
 package dev.lockguard.runtime;
 
+import dev.lockguard.LockOrderViolationException;
 import dev.lockguard.report.Violation;
 import dev.lockguard.report.Violation.EdgeRef;
 import dev.lockguard.report.Violation.Kind;
@@ -34,6 +35,10 @@ final class Detector {
     if (ts.indexOf(key) >= 0) {
       return; // re-entry cannot block and adds no edge
     }
+    boolean ascending = Settings.order == Settings.Order.ASCENDING;
+    if (ts.depth == 0 && !ascending) {
+      return; // no edge: the node is made only if a lock is later taken under this one
+    }
     Site site = Sites.get(siteId);
     Node node = LockGraph.node(key, lock, site);
     ts.pendingKey = key;
@@ -43,31 +48,118 @@ final class Detector {
     }
     StackTraceElement[] stack = null;
     for (int i = 0; i < ts.depth; i++) {
-      Node held = ts.nodes[i];
-      Edge known = held.findEdge(node, ts.shared[i], shared);
-      if (known != null) {
-        if (known.threadId != ts.threadId && !known.multiThread) {
-          reportCycle(LockGraph.secondThread(known));
+      Node held = ts.nodeAt(i);
+      Edge edge = held.findEdge(node, ts.shared[i], shared);
+      if (edge == null) {
+        if (stack == null) {
+          stack = currentStack();
         }
-        continue;
+        Edge candidate = newEdge(ts, i, node, shared, site, stack);
+        LockGraph.Cycle cycle = LockGraph.addEdge(candidate, !ascending);
+        edge = LockGraph.stored(candidate);
+        if (cycle != null) {
+          Violation violation = toViolation(cycle);
+          candidate.violationMessage = violation.message();
+          Reporter.report(violation);
+        }
       }
-      if (stack == null) {
-        stack = currentStack();
-      }
-      Edge candidate = newEdge(ts, i, node, shared, site, stack);
-      reportCycle(LockGraph.addEdge(candidate));
+      checkKnownEdge(ts, i, node, edge, ascending);
     }
+  }
+
+  /** The per-edge checks of every acquisition: second thread, gates, rank, throw policy. */
+  private static void checkKnownEdge(
+      ThreadState ts, int heldIndex, Node node, Edge edge, boolean ascending) {
+    if (edge.threadId != ts.threadId && !edge.multiThread) {
+      reportRisen(LockGraph.secondThread(edge));
+    }
+    Node[] gates = edge.gates;
+    if (gates.length > 0 && !allHeld(ts, gates)) {
+      reportRisen(LockGraph.narrowGates(edge, ts));
+    }
+    if (ascending) {
+      Node held = ts.nodes[heldIndex];
+      if (held.rank >= node.rank) {
+        if (!edge.orderReported) {
+          edge.orderReported = true;
+          Violation violation = orderViolation(ts, heldIndex, node, currentStack());
+          edge.violationMessage = violation.message();
+          Reporter.report(violation);
+        }
+        throwIfPolicy(edge);
+      }
+    } else if (edge.closesCycle) {
+      throwIfPolicy(edge);
+    }
+  }
+
+  private static void throwIfPolicy(Edge edge) {
+    if (Settings.policy == Settings.Policy.THROW) {
+      String message = edge.violationMessage;
+      throw new LockOrderViolationException(message != null ? message
+          : "Lock order violation: " + edge.from.name + " -> " + edge.to.name);
+    }
+  }
+
+  static boolean allHeld(ThreadState ts, Node[] gates) {
+    for (Node gate : gates) {
+      Object key = gate.get();
+      if (key == null || ts.indexOf(key) < 0) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static void reportRisen(List<LockGraph.Cycle> cycles) {
+    for (LockGraph.Cycle cycle : cycles) {
+      Reporter.report(toViolation(cycle));
+    }
+  }
+
+  /**
+   * The {@code order=ascending} finding: taking {@code node} while holding a lock ranked at or
+   * above it. Lists every held lock with its rank.
+   */
+  static Violation orderViolation(
+      ThreadState ts, int heldIndex, Node node, StackTraceElement[] stack) {
+    Node held = ts.nodeAt(heldIndex);
+    List<LockRef> locks = new ArrayList<>();
+    StringBuilder holding = new StringBuilder();
+    for (int i = 0; i < ts.depth; i++) {
+      Node lock = ts.nodeAt(i);
+      locks.add(new LockRef(lock.name, lock.type));
+      holding.append(i == 0 ? "" : ", ").append(lock.name).append(" (rank ").append(lock.rank)
+          .append(')');
+    }
+    locks.add(new LockRef(node.name, node.type));
+    String thread = ts.thread.getName();
+    Site heldSite = Sites.get(ts.sites[heldIndex]);
+    List<String> heldNames = new ArrayList<>(ts.depth);
+    for (int i = 0; i < ts.depth; i++) {
+      heldNames.add(ts.nodeAt(i).name);
+    }
+    EdgeRef edge = new EdgeRef(held.name, node.name, thread,
+        frames(heldStack(heldSite, stack)), frames(stack), heldNames);
+    String acquired = stack.length > 0 ? stack[0].toString() : "unknown";
+    List<String> sites = List.of(acquired, heldSite.toString());
+    String message = "Lock Order Violation: thread \"" + thread + "\" takes " + node.name
+        + " (rank " + node.rank + ") while holding " + holding
+        + "; a thread may only take locks in ascending rank.";
+    return new Violation(stableId(Kind.LOCK_ORDER_VIOLATION, sites), Kind.LOCK_ORDER_VIOLATION,
+        Severity.ERROR, message, List.of(thread), locks, List.of(edge), sites);
   }
 
   /** Pushes {@code key} on the thread's held locks, or counts a re-entry. */
   static void afterAcquire(ThreadState ts, Object key, Object lock, int siteId, boolean shared) {
+    Faults.injectFailure(); // test-only: a no-op unless -Dlockguard.test.failHooks is set
     Statistics.ACQUISITIONS.increment();
     int index = ts.indexOf(key);
     if (index >= 0) {
       ts.counts[index]++;
       return;
     }
-    Node node = ts.pendingKey == key ? ts.pendingNode : LockGraph.node(key, lock, Sites.get(siteId));
+    Node node = ts.pendingKey == key ? ts.pendingNode : null; // made lazily by nodeAt
     ts.pendingKey = null;
     ts.pendingNode = null;
     ts.push(key, node, siteId, shared, 1);
@@ -80,15 +172,19 @@ final class Detector {
   private static Edge newEdge(
       ThreadState ts, int heldIndex, Node to, boolean shared, Site site,
       StackTraceElement[] stack) {
-    Node from = ts.nodes[heldIndex];
+    Node from = ts.nodeAt(heldIndex);
     Site heldSite = Sites.get(ts.sites[heldIndex]);
     Node[] alsoHeld = new Node[ts.depth - 1];
     for (int i = 0, j = 0; i < ts.depth; i++) {
       if (i != heldIndex) {
-        alsoHeld[j++] = ts.nodes[i];
+        alsoHeld[j++] = ts.nodeAt(i);
       }
     }
-    return new Edge(0, from, to, ts.shared[heldIndex], shared, ts.threadId,
+    List<String> heldNames = new ArrayList<>(ts.depth);
+    for (int i = 0; i < ts.depth; i++) {
+      heldNames.add(ts.nodeAt(i).name);
+    }
+    return new Edge(heldNames, from, to, ts.shared[heldIndex], shared, ts.threadId,
         ts.thread.getName(), heldStack(heldSite, stack), stack, site, alsoHeld);
   }
 
@@ -141,22 +237,41 @@ final class Detector {
     for (Edge edge : edges) {
       locks.add(new LockRef(edge.from.name, edge.from.type));
       edgeRefs.add(new EdgeRef(edge.from.name, edge.to.name, edge.threadName,
-          frames(edge.heldAt), frames(edge.acquiredAt)));
+          frames(edge.heldAt), frames(edge.acquiredAt), edge.heldNames));
       threads.add(edge.threadName);
       sites.add(edge.acquiredAt.length > 0 ? edge.acquiredAt[0].toString() : edge.acquireSite.toString());
       chain.append(edge.from.name).append(" -> ");
     }
     chain.append(edges.get(0).from.name);
-    boolean crossThread = LockGraph.crossThread(cycle);
-    Severity severity = crossThread ? Severity.ERROR : Severity.WARNING;
-    String message = crossThread
-        ? "Lock-order cycle " + chain + ": threads " + quoted(threads)
-            + " take these locks in opposite orders and deadlock if they run at the same moment."
-        : "Lock-order cycle " + chain + " seen in thread " + quoted(threads)
-            + " only: two threads running these paths at once would deadlock.";
-    String id = stableId(Kind.POTENTIAL_DEADLOCK, sites);
+    Severity severity = cycle.severity;
+    Node gate = severity == Severity.INFO ? LockGraph.commonGate(cycle) : null;
+    String message = switch (severity) {
+      case ERROR -> "Lock-order cycle " + chain + ": threads " + quoted(threads)
+          + " take these locks in opposite orders and deadlock if they run at the same moment.";
+      case WARNING -> "Lock-order cycle " + chain + " seen in thread " + quoted(threads)
+          + " only: two threads running these paths at once would deadlock.";
+      case INFO -> "Lock-order cycle " + chain + " cannot deadlock: every edge of it was taken"
+          + " while holding the gate lock " + (gate == null ? "(gone)" : gate.name)
+          + ". It will deadlock if a path ever takes these locks without " 
+          + (gate == null ? "the gate" : gate.name) + ".";
+    };
+    String id = stableId(Kind.POTENTIAL_DEADLOCK, idParts(sites, locks, edges));
     return new Violation(id, Kind.POTENTIAL_DEADLOCK, severity, message, List.copyOf(threads),
         locks, edgeRefs, sites);
+  }
+
+  /**
+   * The sites plus what names the locks stably: a field or explicit name, or for an anonymous
+   * lock only its type (its hash changes from run to run). Two different lock pairs inverted
+   * through one helper method then get two ids.
+   */
+  private static List<String> idParts(List<String> sites, List<LockRef> locks, List<Edge> edges) {
+    List<String> parts = new ArrayList<>(sites);
+    for (int i = 0; i < edges.size(); i++) {
+      Node node = edges.get(i).from;
+      parts.add("lock:" + (node.anonymous ? locks.get(i).type() : node.name));
+    }
+    return parts;
   }
 
   /** A hash of the kind and the sorted sites: the same bug gets the same id in every run. */
@@ -177,7 +292,7 @@ final class Detector {
     return hash ^ 0xff;
   }
 
-  private static List<String> frames(StackTraceElement[] stack) {
+  static List<String> frames(StackTraceElement[] stack) {
     List<String> frames = new ArrayList<>(stack.length);
     for (StackTraceElement frame : stack) {
       frames.add(frame.toString());

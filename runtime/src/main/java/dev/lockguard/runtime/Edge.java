@@ -1,11 +1,14 @@
 package dev.lockguard.runtime;
 
+import java.util.List;
+
 /**
  * A lock-order edge {@code from -> to}: some thread acquired {@code to} while it held
  * {@code from}. Immutable but for the flags that later sightings set.
  */
 final class Edge {
-  final long serial;
+  /** The names of every lock the thread held when it first took this edge, outermost first. */
+  final List<String> heldNames;
   final Node from;
   final Node to;
   /** The mode {@code from} was held in: true for a shared (read) lock. */
@@ -17,15 +20,24 @@ final class Edge {
   final StackTraceElement[] heldAt;
   final StackTraceElement[] acquiredAt;
   final Site acquireSite;
-  /** The other locks the thread held when it first took this edge (gate-lock candidates). */
-  final Node[] alsoHeld;
+  /**
+   * Gate-lock candidates: the other locks held every time this edge was taken. Starts as what the
+   * first thread held and only shrinks (under the graph lock) when a later sighting lacks one.
+   */
+  volatile Node[] gates;
   /** Set once a second thread takes the same edge. */
   volatile boolean multiThread;
+  /** Set on the edge whose addition closed a reported cycle: under policy=throw it throws. */
+  volatile boolean closesCycle;
+  /** The message of the violation this edge was reported in, for the exception under throw. */
+  volatile String violationMessage;
+  /** Set once {@code order=ascending} reported this edge as out of order. */
+  volatile boolean orderReported;
 
-  Edge(long serial, Node from, Node to, boolean fromShared, boolean toShared, long threadId,
+  Edge(List<String> heldNames, Node from, Node to, boolean fromShared, boolean toShared, long threadId,
       String threadName, StackTraceElement[] heldAt, StackTraceElement[] acquiredAt,
-      Site acquireSite, Node[] alsoHeld) {
-    this.serial = serial;
+      Site acquireSite, Node[] gates) {
+    this.heldNames = List.copyOf(heldNames);
     this.from = from;
     this.to = to;
     this.fromShared = fromShared;
@@ -35,6 +47,6 @@ final class Edge {
     this.heldAt = heldAt;
     this.acquiredAt = acquiredAt;
     this.acquireSite = acquireSite;
-    this.alsoHeld = alsoHeld;
+    this.gates = gates;
   }
 }

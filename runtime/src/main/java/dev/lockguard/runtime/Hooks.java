@@ -1,5 +1,6 @@
 package dev.lockguard.runtime;
 
+import dev.lockguard.LockOrderViolationException;
 import java.util.Date;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
@@ -22,52 +23,28 @@ public final class Hooks {
   /** Before {@code MONITORENTER}: the lock-order check, while the thread can still not block. */
   public static void monitorEnter(Object lock, int site) {
     ThreadState ts = ThreadState.current();
-    if (ts.busy) {
-      return;
-    }
-    ts.busy = true;
-    try {
-      Detector.beforeAcquire(ts, lock, lock, site, false, true);
-    } catch (Throwable failure) {
-      Faults.hookFailed(failure);
-    } finally {
-      ts.busy = false;
+    if (!ts.busy) {
+      before(ts, lock, lock, site, false, true);
     }
   }
 
   /** After {@code MONITORENTER}: the thread now holds {@code lock}. */
   public static void monitorEntered(Object lock, int site) {
     ThreadState ts = ThreadState.current();
-    if (ts.busy) {
-      return;
-    }
-    ts.busy = true;
-    try {
-      Detector.afterAcquire(ts, lock, lock, site, false);
-    } catch (Throwable failure) {
-      Faults.hookFailed(failure);
-    } finally {
-      ts.busy = false;
+    if (!ts.busy) {
+      after(ts, lock, lock, site, false);
     }
   }
 
   /**
-   * At the start of a {@code synchronized} method, which the JVM entered holding {@code lock}:
-   * the check and the push in one call.
+   * At the start of a {@code synchronized} method that the JVM entered holding {@code lock} (a
+   * retransformed class): the check and the push in one call.
    */
   public static void methodMonitorEntered(Object lock, int site) {
     ThreadState ts = ThreadState.current();
-    if (ts.busy) {
-      return;
-    }
-    ts.busy = true;
-    try {
-      Detector.beforeAcquire(ts, lock, lock, site, false, true);
-      Detector.afterAcquire(ts, lock, lock, site, false);
-    } catch (Throwable failure) {
-      Faults.hookFailed(failure);
-    } finally {
-      ts.busy = false;
+    if (!ts.busy) {
+      before(ts, lock, lock, site, false, true);
+      after(ts, lock, lock, site, false);
     }
   }
 
@@ -245,6 +222,8 @@ public final class Hooks {
     ts.busy = true;
     try {
       Detector.beforeAcquire(ts, key, lock, site, shared, blocking);
+    } catch (LockOrderViolationException deliberate) {
+      throw deliberate;
     } catch (Throwable failure) {
       Faults.hookFailed(failure);
     } finally {
@@ -256,6 +235,8 @@ public final class Hooks {
     ts.busy = true;
     try {
       Detector.afterAcquire(ts, key, lock, site, shared);
+    } catch (LockOrderViolationException deliberate) {
+      throw deliberate;
     } catch (Throwable failure) {
       Faults.hookFailed(failure);
     } finally {
@@ -271,6 +252,8 @@ public final class Hooks {
     ts.busy = true;
     try {
       Detector.release(ts, key);
+    } catch (LockOrderViolationException deliberate) {
+      throw deliberate;
     } catch (Throwable failure) {
       Faults.hookFailed(failure);
     } finally {
@@ -286,6 +269,8 @@ public final class Hooks {
     ts.busy = true;
     try {
       return ts.suspend(LockKeys.keyOf(lock));
+    } catch (LockOrderViolationException deliberate) {
+      throw deliberate;
     } catch (Throwable failure) {
       Faults.hookFailed(failure);
       return 0;
@@ -310,6 +295,9 @@ public final class Hooks {
       Detector.beforeAcquire(ts, key, lock, site, shared, true);
       Detector.afterAcquire(ts, key, lock, site, shared);
       ts.counts[ts.depth - 1] = count;
+    } catch (LockOrderViolationException recorded) {
+      // Taking the lock back after a wait already happened: the violation is recorded, and
+      // throwing now would only replace the outcome of the wait.
     } catch (Throwable failure) {
       Faults.hookFailed(failure);
     } finally {

@@ -1,10 +1,11 @@
 package dev.lockguard.runtime;
 
+import dev.lockguard.report.Violation;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.HashSet;
+import java.util.HashMap;
 import java.util.List;
-import java.util.Set;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -25,9 +26,9 @@ final class LockGraph {
   private static final AtomicLong LOCKS_SEEN = new AtomicLong();
   private static final AtomicLong EDGES = new AtomicLong();
   /** Lock-sets of the cycles already reported, so each cycle is reported once. */
-  private static final Set<String> REPORTED_CYCLES = new HashSet<>();
-  /** Edges that are part of a reported single-thread cycle, for the later upgrade to ERROR. */
-  private static final List<Cycle> WARNING_CYCLES = new ArrayList<>();
+  private static final Map<String, List<Edge>> REPORTED_CYCLES = new HashMap<>();
+  /** Reported cycles below ERROR (one thread only, or gated), whose severity may still rise. */
+  private static final List<Cycle> OPEN_CYCLES = new ArrayList<>();
 
   private static int nextNodeId = 1;
   private static int searchEpoch;
@@ -36,7 +37,19 @@ final class LockGraph {
   private LockGraph() {}
 
   /** A cycle found in the graph, in chain order starting with the edge that closed it. */
-  record Cycle(List<Edge> edges) {}
+  static final class Cycle {
+    private final List<Edge> edges;
+    /** The severity last reported; guarded by the graph lock. */
+    Violation.Severity severity;
+
+    Cycle(List<Edge> edges) {
+      this.edges = edges;
+    }
+
+    List<Edge> edges() {
+      return edges;
+    }
+  }
 
   /** The node of {@code key}, created on first sight; {@code display} gives type and name. */
   static Node node(Object key, Object display, Site site) {
@@ -44,7 +57,7 @@ final class LockGraph {
     Node node = NODES.find(key, hash);
     if (node == null) {
       node = createNode(key, hash, display, site);
-    } else if (node.anonymous && site.lockName != null) {
+    } else if (node.anonymous && site.lockName != null && !site.jdk) {
       node.name = site.lockName;
       node.anonymous = false;
     }
@@ -58,8 +71,9 @@ final class LockGraph {
 
   private static Node createNode(Object key, int hash, Object display, Site site) {
     String type = LockNames.typeOf(display);
-    boolean anonymous = site.lockName == null;
-    String name = anonymous ? LockNames.anonymousName(display, key, hash) : site.lockName;
+    boolean anonymous = site.lockName == null || site.jdk;
+    String name = site.lockName == null ? LockNames.anonymousName(display, key, hash)
+        : site.jdk ? site.lockName + "@" + Integer.toHexString(hash) : site.lockName;
     LOCK.lock();
     try {
       Node existing = NODES.find(key, hash);
@@ -81,54 +95,168 @@ final class LockGraph {
    *
    * @return the new cycle to report, or null
    */
-  static Cycle addEdge(Edge candidate) {
+  static Cycle addEdge(Edge candidate, boolean searchCycles) {
     LOCK.lock();
     try {
       Edge known = candidate.from.findEdge(candidate.to, candidate.fromShared, candidate.toShared);
       if (known != null) {
-        if (known.threadId != candidate.threadId) {
-          return markSecondThread(known);
-        }
-        return null;
+        return null; // another thread added it first; the caller re-checks it as a known edge
       }
       if (candidate.from.dead || candidate.to.dead) {
         return null;
       }
       candidate.from.addEdge(candidate);
       EDGES.incrementAndGet();
-      return findNewCycle(candidate);
+      if (!searchCycles) {
+        return null;
+      }
+      Cycle cycle = findNewCycle(candidate);
+      if (cycle != null) {
+        candidate.closesCycle = true;
+      }
+      return cycle;
+    } finally {
+      LOCK.unlock();
+    }
+  }
+
+  /** The edge as now stored (the candidate, or the one another thread added first). */
+  static Edge stored(Edge candidate) {
+    Edge known = candidate.from.findEdge(candidate.to, candidate.fromShared, candidate.toShared);
+    return known == null ? candidate : known;
+  }
+
+  /**
+   * Records that a second thread took a known edge.
+   *
+   * @return the reported cycles through the edge whose severity rose, possibly empty
+   */
+  static List<Cycle> secondThread(Edge edge) {
+    LOCK.lock();
+    try {
+      if (edge.multiThread) {
+        return List.of();
+      }
+      edge.multiThread = true;
+      return reevaluate(edge);
     } finally {
       LOCK.unlock();
     }
   }
 
   /**
-   * Records that a second thread took a known edge.
+   * Drops from the edge's gate candidates those the thread does not hold now.
    *
-   * @return a single-thread cycle containing the edge that is now cross-thread, or null
+   * @return the reported cycles through the edge whose severity rose, possibly empty
    */
-  static Cycle secondThread(Edge edge) {
+  static List<Cycle> narrowGates(Edge edge, ThreadState ts) {
     LOCK.lock();
     try {
-      return markSecondThread(edge);
+      Node[] gates = edge.gates;
+      int kept = 0;
+      Node[] narrowed = new Node[gates.length];
+      for (Node gate : gates) {
+        Object key = gate.get();
+        if (key != null && ts.indexOf(key) >= 0) {
+          narrowed[kept++] = gate;
+        }
+      }
+      if (kept == gates.length) {
+        return List.of();
+      }
+      edge.gates = java.util.Arrays.copyOf(narrowed, kept);
+      return reevaluate(edge);
     } finally {
       LOCK.unlock();
     }
   }
 
-  private static Cycle markSecondThread(Edge edge) {
-    if (edge.multiThread) {
-      return null;
+  static boolean contains(Node[] nodes, int length, Node node) {
+    for (int i = 0; i < length; i++) {
+      if (nodes[i] == node) {
+        return true;
+      }
     }
-    edge.multiThread = true;
-    for (int i = 0; i < WARNING_CYCLES.size(); i++) {
-      Cycle cycle = WARNING_CYCLES.get(i);
+    return false;
+  }
+
+  private static List<Cycle> reevaluate(Edge edge) {
+    List<Cycle> risen = new ArrayList<>();
+    for (int i = OPEN_CYCLES.size() - 1; i >= 0; i--) {
+      Cycle cycle = OPEN_CYCLES.get(i);
       if (cycle.edges().contains(edge)) {
-        WARNING_CYCLES.remove(i);
-        return cycle;
+        Violation.Severity now = severityOf(cycle);
+        if (now.compareTo(cycle.severity) < 0) { // ERROR < WARNING < INFO
+          cycle.severity = now;
+          risen.add(cycle);
+          if (now == Violation.Severity.ERROR) {
+            OPEN_CYCLES.remove(i);
+          }
+        }
+      }
+    }
+    return risen;
+  }
+
+  /** INFO when a common gate lock makes the cycle harmless, else ERROR across threads, else WARNING. */
+  static Violation.Severity severityOf(Cycle cycle) {
+    if (commonGate(cycle) != null) {
+      return Violation.Severity.INFO;
+    }
+    return crossThread(cycle) ? Violation.Severity.ERROR : Violation.Severity.WARNING;
+  }
+
+  /**
+   * A lock held, outside the cycle, every time each of the cycle's edges was taken: threads must
+   * take it first, so they can never hold the cycle's locks against each other. Null if none.
+   */
+  static Node commonGate(Cycle cycle) {
+    List<Edge> edges = cycle.edges();
+    for (Node candidate : edges.get(0).gates) {
+      if (candidate.dead || inCycle(cycle, candidate)) {
+        continue;
+      }
+      boolean everywhere = true;
+      for (int i = 1; i < edges.size() && everywhere; i++) {
+        Node[] gates = edges.get(i).gates;
+        everywhere = contains(gates, gates.length, candidate);
+      }
+      if (everywhere) {
+        return candidate;
       }
     }
     return null;
+  }
+
+  private static boolean inCycle(Cycle cycle, Node node) {
+    for (Edge edge : cycle.edges()) {
+      if (edge.from == node) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * The name of a live node whose lock has this identity hash and class, or null. A scan: only
+   * the watchdog calls it, to name the locks of a real deadlock.
+   */
+  static String nameByIdentityHash(int hash, String className) {
+    LOCK.lock();
+    try {
+      String[] found = new String[1];
+      NODES.forEach(node -> {
+        Object lock = node.get();
+        Object identity = lock == null ? null : LockKeys.waitIdentity(lock);
+        if (found[0] == null && identity != null && System.identityHashCode(identity) == hash
+            && identity.getClass().getName().equals(className)) {
+          found[0] = node.name;
+        }
+      });
+      return found[0];
+    } finally {
+      LOCK.unlock();
+    }
   }
 
   static long locksSeen() {
@@ -154,7 +282,22 @@ final class LockGraph {
     if (diedSinceSweep > 1024 && diedSinceSweep > NODES.size()) {
       diedSinceSweep = 0;
       NODES.forEach(Node::purgeDeadEdges);
+      REPORTED_CYCLES.values().removeIf(LockGraph::touchesDeadLock);
+      OPEN_CYCLES.removeIf(cycle -> touchesDeadLock(cycle.edges()));
     }
+  }
+
+  /**
+   * A cycle through a collected lock can never be taken again, so its bookkeeping goes: an
+   * application that keeps inverting short-lived locks does not grow these sets for ever.
+   */
+  private static boolean touchesDeadLock(List<Edge> cycle) {
+    for (Edge edge : cycle) {
+      if (edge.from.dead) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /**
@@ -243,12 +386,13 @@ final class LockGraph {
     }
     java.util.Arrays.sort(ids);
     String key = java.util.Arrays.toString(ids);
-    if (!REPORTED_CYCLES.add(key)) {
+    if (REPORTED_CYCLES.putIfAbsent(key, chain) != null) {
       return null;
     }
     Cycle cycle = new Cycle(List.copyOf(chain));
-    if (!crossThread(cycle)) {
-      WARNING_CYCLES.add(cycle);
+    cycle.severity = severityOf(cycle);
+    if (cycle.severity != Violation.Severity.ERROR) {
+      OPEN_CYCLES.add(cycle);
     }
     return cycle;
   }

@@ -2,6 +2,7 @@ package dev.lockguard.runtime;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 
 /**
@@ -15,6 +16,7 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
 final class LockKeys {
   private static volatile VarHandle readSync;
   private static volatile VarHandle writeSync;
+  private static volatile VarHandle reentrantSync;
 
   private LockKeys() {}
 
@@ -28,6 +30,9 @@ final class LockKeys {
       writeSync = MethodHandles.privateLookupIn(ReentrantReadWriteLock.WriteLock.class,
               MethodHandles.lookup())
           .findVarHandle(ReentrantReadWriteLock.WriteLock.class, "sync", sync);
+      reentrantSync = MethodHandles.privateLookupIn(ReentrantLock.class, MethodHandles.lookup())
+          .findVarHandle(ReentrantLock.class, "sync",
+              Class.forName("java.util.concurrent.locks.ReentrantLock$Sync"));
       return true;
     } catch (ReflectiveOperationException | RuntimeException e) {
       return false;
@@ -42,6 +47,18 @@ final class LockKeys {
     if (lock instanceof ReentrantReadWriteLock.WriteLock) {
       VarHandle handle = writeSync;
       return handle == null ? lock : (Object) handle.get((ReentrantReadWriteLock.WriteLock) lock);
+    }
+    return lock;
+  }
+
+  /**
+   * The object a thread blocked on this lock is shown waiting for in a thread dump: the monitor
+   * itself, or a {@code ReentrantLock}'s synchronizer. Slow path only.
+   */
+  static Object waitIdentity(Object lock) {
+    VarHandle handle = reentrantSync;
+    if (lock instanceof ReentrantLock && handle != null) {
+      return (Object) handle.get((ReentrantLock) lock);
     }
     return lock;
   }

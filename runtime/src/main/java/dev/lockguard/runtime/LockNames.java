@@ -12,6 +12,9 @@ final class LockNames {
         || lock instanceof ReentrantReadWriteLock.WriteLock) {
       return ReentrantReadWriteLock.class.getName();
     }
+    if (lock.getClass().getName().startsWith("java.util.concurrent.locks.ReentrantReadWriteLock$")) {
+      return ReentrantReadWriteLock.class.getName(); // the Sync that stands for both halves
+    }
     if (lock instanceof Class) {
       return Class.class.getName();
     }

@@ -39,16 +39,24 @@ final class Reporter {
     Runtime.getRuntime().addShutdownHook(hook);
   }
 
-  /** Records a new finding, or replaces one with the same id (a severity upgrade). */
+  /**
+   * Records a new finding. A finding with the id of one already recorded (the same code, so the
+   * same bug) replaces it, as detectors re-report a finding they learned more about, unless it is
+   * less severe: a report never downgrades. Listeners hear of every finding, so that a second
+   * test hitting the same bug fails too.
+   */
   static void report(Violation violation) {
+    boolean stored;
     LOCK.lock();
     try {
-      replaceOrAdd(violation);
-      writeReport();
+      stored = addOrUpgrade(violation);
+      if (stored) {
+        writeReport();
+      }
     } finally {
       LOCK.unlock();
     }
-    if (!Settings.quiet) {
+    if (stored && !Settings.quiet) {
       System.err.print(TextReport.render(violation));
       System.err.flush();
     }
@@ -65,6 +73,32 @@ final class Reporter {
     LOCK.lock();
     try {
       return List.copyOf(VIOLATIONS);
+    } finally {
+      LOCK.unlock();
+    }
+  }
+
+  /** How many recorded violations have this id (for {@link TestSupport}). */
+  static int count(String id) {
+    LOCK.lock();
+    try {
+      int count = 0;
+      for (Violation violation : VIOLATIONS) {
+        if (violation.id().equals(id)) {
+          count++;
+        }
+      }
+      return count;
+    } finally {
+      LOCK.unlock();
+    }
+  }
+
+  /** Drops the recorded violations with this id (for {@link TestSupport}). */
+  static void forget(String id) {
+    LOCK.lock();
+    try {
+      VIOLATIONS.removeIf(violation -> violation.id().equals(id));
     } finally {
       LOCK.unlock();
     }
@@ -87,14 +121,20 @@ final class Reporter {
     return new Report(info, violations(), Statistics.snapshot());
   }
 
-  private static void replaceOrAdd(Violation violation) {
+  /** Adds the finding, or lets it replace one with its id that is not more severe; false if neither. */
+  private static boolean addOrUpgrade(Violation violation) {
     for (int i = 0; i < VIOLATIONS.size(); i++) {
-      if (VIOLATIONS.get(i).id().equals(violation.id())) {
-        VIOLATIONS.set(i, violation);
-        return;
+      Violation recorded = VIOLATIONS.get(i);
+      if (recorded.id().equals(violation.id())) {
+        if (violation.severity().compareTo(recorded.severity()) <= 0) { // ERROR < WARNING < INFO
+          VIOLATIONS.set(i, violation);
+          return true;
+        }
+        return false;
       }
     }
     VIOLATIONS.add(violation);
+    return true;
   }
 
   private static void writeReport() {

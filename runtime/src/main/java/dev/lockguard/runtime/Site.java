@@ -15,6 +15,11 @@ public final class Site {
   volatile int line;
   /** {@code Owner.field} when the bytecode loaded the lock from a field, else null. */
   final String lockName;
+  /**
+   * A site inside the JDK (a retransformed class): its field names say little about which
+   * collection it is, so they only stand in until an application site names the lock.
+   */
+  final boolean jdk;
 
   Site(int id, String className, String methodName, String fileName, int line, String lockName) {
     this.id = id;
@@ -23,6 +28,7 @@ public final class Site {
     this.fileName = fileName;
     this.line = line;
     this.lockName = lockName;
+    this.jdk = className.startsWith("java.");
   }
 
   /** The site as a stack frame, in {@link StackTraceElement#toString()} form. */

@@ -10,6 +10,7 @@ final class Statistics {
   private Statistics() {}
 
   static Report.Stats snapshot() {
-    return new Report.Stats(LockGraph.locksSeen(), LockGraph.edgeCount(), ACQUISITIONS.sum());
+    return new Report.Stats(LockGraph.locksSeen(), LockGraph.edgeCount(), ACQUISITIONS.sum(),
+        LatchTable.seen());
   }
 }

@@ -26,6 +26,9 @@ final class ThreadState {
   /** Set while a hook runs in this thread; nested hooks then only pass through. */
   boolean busy;
 
+  /** The queue checks this thread made last (made on its first one), for {@link QueueChecks}. */
+  QueueThread queueChecks;
+
   /** The node {@code beforeAcquire} found, for the matching {@code afterAcquire}. */
   Object pendingKey;
   Node pendingNode;
@@ -43,6 +46,16 @@ final class ThreadState {
 
   static ThreadState current() {
     return CURRENT.get();
+  }
+
+  /** The graph node of held lock {@code i}, made on first need (most locks are never nested). */
+  Node nodeAt(int i) {
+    Node node = nodes[i];
+    if (node == null) {
+      node = LockGraph.node(keys[i], keys[i], Sites.get(sites[i]));
+      nodes[i] = node;
+    }
+    return node;
   }
 
   int indexOf(Object key) {
@@ -88,7 +101,7 @@ final class ThreadState {
       return 0;
     }
     int count = counts[index];
-    suspendedNode = nodes[index];
+    suspendedNode = nodeAt(index);
     suspendedSite = sites[index];
     suspendedShared = shared[index];
     remove(index);

@@ -51,7 +51,8 @@ class JsonReportWriterTests {
               "stats": {
                 "locksSeen": 12,
                 "edges": 3,
-                "acquisitions": 1500
+                "acquisitions": 1500,
+                "latchesSeen": 0
               }
             }
             """);
@@ -82,6 +83,10 @@ class JsonReportWriterTests {
                       ],
                       "acquiredAt": [
                         "com.acme.Philosopher.eat(Philosopher.java:21)"
+                      ],
+                      "held": [
+                        "Table.gate",
+                        "Philosopher.left"
                       ]
                     },
             """);

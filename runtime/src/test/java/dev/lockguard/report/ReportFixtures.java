@@ -38,7 +38,8 @@ final class ReportFixtures {
                 "Philosopher.right",
                 "t1",
                 List.of("com.acme.Philosopher.eat(Philosopher.java:20)"),
-                List.of("com.acme.Philosopher.eat(Philosopher.java:21)")),
+                List.of("com.acme.Philosopher.eat(Philosopher.java:21)"),
+                List.of("Table.gate", "Philosopher.left")),
             new EdgeRef(
                 "Philosopher.right",
                 "Philosopher.left",

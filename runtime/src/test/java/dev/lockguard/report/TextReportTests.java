@@ -12,6 +12,12 @@ import org.junit.jupiter.api.Test;
 class TextReportTests {
 
   @Test
+  void listsTheLocksTheThreadHeldWhenItTookTheEdge() {
+    assertThat(TextReport.render(ReportFixtures.philosophers()))
+        .contains("   locks held by \"t1\" then: Table.gate, Philosopher.left\n");
+  }
+
+  @Test
   void rendersATwoLockCycleLikeLockdep() {
     assertThat(TextReport.render(ReportFixtures.philosophers()))
         .isEqualTo(
@@ -28,6 +34,7 @@ class TextReportTests {
                  at com.acme.Philosopher.eat(Philosopher.java:20)
                acquired Philosopher.right at:
                  at com.acme.Philosopher.eat(Philosopher.java:21)
+               locks held by "t1" then: Table.gate, Philosopher.left
 
              thread "t2" acquired Philosopher.left while holding Philosopher.right:
                held Philosopher.right at:

@@ -53,6 +53,17 @@ class BadInputIT {
   }
 
   @Test
+  void badWatchdogPeriodIsRejected() throws Exception {
+    ForkedJvm.Result result = ForkedJvm.withAgent("watchdog=1s").run("fixtures.TwoMonitors");
+
+    assertThat(result.exitCode()).isEqualTo(2);
+    assertThat(result.stderr())
+        .contains("option \"watchdog\" has the bad value \"1s\"")
+        .contains("in milliseconds, for example watchdog=1000, or watchdog=0 to turn it off")
+        .doesNotContain("\tat ");
+  }
+
+  @Test
   void malformedPairAndBadGlobAreRejected() throws Exception {
     ForkedJvm.Result pair = ForkedJvm.withAgent("report").run("fixtures.TwoMonitors");
     assertThat(pair.exitCode()).isEqualTo(2);

@@ -76,6 +76,22 @@ final class ForkedJvm {
         Files.readString(err, StandardCharsets.UTF_8));
   }
 
+  /**
+   * Starts {@code mainClass}, returns the first line it prints on stdout, then kills it
+   * (SIGKILL). For fixtures that end by waiting to be killed.
+   */
+  String runUntilLine(String mainClass, String... args) throws IOException, InterruptedException {
+    Process process = new ProcessBuilder(command(mainClass, args))
+        .redirectError(ProcessBuilder.Redirect.DISCARD)
+        .start();
+    try (java.io.BufferedReader out = new java.io.BufferedReader(
+        new java.io.InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+      return out.readLine();
+    } finally {
+      process.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+    }
+  }
+
   /** What a forked JVM left behind. */
   record Result(int exitCode, String stdout, String stderr) {
     @Override
@@ -84,18 +100,45 @@ final class ForkedJvm {
     }
   }
 
+  /** A fixture's run: what it printed and the report it wrote. */
+  record Outcome(Result result, Report report) {
+    /** The one violation of the report. */
+    dev.lockguard.report.Violation only() {
+      assertThat(report.violations()).as(result.toString()).hasSize(1);
+      return report.violations().get(0);
+    }
+  }
+
+  /**
+   * Runs {@code fixtures.FIXTURE} under the agent with {@code options} (may be empty) and a
+   * report in {@code dir}; asserts it exited normally and that instrumentation was applied.
+   */
+  static Outcome runFixture(Path dir, String options, String fixture, String... args)
+      throws IOException, InterruptedException {
+    Path reportFile = dir.resolve(fixture + ".json");
+    Result result = withAgent("report=" + reportFile + (options.isEmpty() ? "" : "," + options))
+        .run("fixtures." + fixture, args);
+    assertThat(result.exitCode()).as(result.toString()).isZero();
+    Report report = readReport(reportFile);
+    assertThat(report.stats().acquisitions()).as("instrumentation was applied").isPositive();
+    return new Outcome(result, report);
+  }
+
   static Report readReport(Path file) throws IOException {
     assertThat(file).as("report file").exists();
     return JsonReportReader.read(file);
   }
 
-  /** {@code File.java:N} for the line of {@code fixtures/File.java} that carries {@code marker}. */
+  /**
+   * {@code File.java:N} for the line of {@code fixtures/File.java} that carries {@code marker};
+   * {@code fixture} may name a sub-package ({@code latch/File}).
+   */
   static String lineOf(String fixture, String marker) throws IOException {
     Path source = Path.of("src/test/java/fixtures", fixture + ".java");
     List<String> lines = Files.readAllLines(source);
     for (int i = 0; i < lines.size(); i++) {
       if (lines.get(i).contains("// " + marker)) {
-        return fixture + ".java:" + (i + 1);
+        return source.getFileName() + ":" + (i + 1);
       }
     }
     throw new AssertionError("no marker " + marker + " in " + source);

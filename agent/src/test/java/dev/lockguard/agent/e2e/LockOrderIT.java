@@ -58,6 +58,17 @@ class LockOrderIT {
   }
 
   @Test
+  void timedTryLockInversionIsReportedWithTheLocksFieldNames() throws Exception {
+    Violation violation = onlyViolation(run("TimedTryLockInversion"));
+
+    assertCycle(violation, Severity.ERROR,
+        "TimedTryLockInversion.source", "TimedTryLockInversion.target");
+    assertThat(violation.sites())
+        .anySatisfy(s -> assertThat(s).contains(lineOf("TimedTryLockInversion", "@timed-target")))
+        .anySatisfy(s -> assertThat(s).contains(lineOf("TimedTryLockInversion", "@timed-source")));
+  }
+
+  @Test
   void threeLockCycleAcrossThreeThreads() throws Exception {
     Violation violation = onlyViolation(run("ThreeLockCycle"));
 
@@ -164,13 +175,7 @@ class LockOrderIT {
   // ---- helpers --------------------------------------------------------------------------------
 
   private Report run(String fixture, String... args) throws Exception {
-    Path reportFile = dir.resolve(fixture + ".json");
-    ForkedJvm.Result result = ForkedJvm.withAgent("report=" + reportFile)
-        .run("fixtures." + fixture, args);
-    assertThat(result.exitCode()).as(result.toString()).isZero();
-    Report report = ForkedJvm.readReport(reportFile);
-    assertThat(report.stats().acquisitions()).as("instrumentation was applied").isPositive();
-    return report;
+    return ForkedJvm.runFixture(dir, "", fixture, args).report();
   }
 
   private static Violation onlyViolation(Report report) {

@@ -1,0 +1,91 @@
+package dev.lockguard.agent;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.Properties;
+import org.junit.jupiter.api.Test;
+
+class OptionsTests {
+
+  @Test
+  void parsesEveryOptionAndDefaults() {
+    Options defaults = Options.parse(null, new Properties());
+    assertThat(defaults.policy).isEqualTo("record");
+    assertThat(defaults.order).isEqualTo("graph");
+    assertThat(defaults.report).isNull();
+    assertThat(defaults.watchdogMillis).isEqualTo(1000);
+    assertThat(defaults.jdkClasses).contains("java.util.Vector", "java.lang.StringBuffer");
+
+    Options options = Options.parse(
+        "report=out.json,policy=throw,order=ascending,include=com.acme.*;org.Foo,exclude=com.acme.gen.*,watchdog=0,jdk=Vector",
+        new Properties());
+    assertThat(options.report).isAbsolute().hasFileName("out.json");
+    assertThat(options.policy).isEqualTo("throw");
+    assertThat(options.order).isEqualTo("ascending");
+    assertThat(options.include).containsExactly("com.acme.*", "org.Foo");
+    assertThat(options.exclude).containsExactly("com.acme.gen.*");
+    assertThat(options.watchdogMillis).isZero();
+    assertThat(options.jdkClasses).containsExactlyInAnyOrder("java.util.Vector", "java.util.Stack");
+  }
+
+  @Test
+  void agentArgumentWinsOverSystemProperty() {
+    Properties properties = new Properties();
+    properties.setProperty("lockguard.policy", "throw");
+    properties.setProperty("lockguard.order", "ascending");
+    properties.setProperty("lockguard.selfAttach", "true"); // other lockguard.* keys are not ours
+
+    Options options = Options.parse("policy=record", properties);
+
+    assertThat(options.policy).isEqualTo("record");
+    assertThat(options.order).isEqualTo("ascending");
+  }
+
+  @Test
+  void rejectsUnknownKeysBadValuesAndMalformedPairs() {
+    assertThatThrownBy(() -> Options.parse("polcy=throw", new Properties()))
+        .hasMessageStartingWith("unknown option \"polcy\"")
+        .hasMessageContaining("Valid keys: report, policy, order, include, exclude, watchdog, jdk, latches.");
+    assertThatThrownBy(() -> Options.parse("order=random", new Properties()))
+        .hasMessage("option \"order\" has the bad value \"random\". Valid values: graph, ascending.");
+    assertThatThrownBy(() -> Options.parse("report=", new Properties()))
+        .hasMessageContaining("option \"report\" is empty");
+    assertThatThrownBy(() -> Options.parse("watchdog=soon", new Properties()))
+        .hasMessageContaining("option \"watchdog\" has the bad value \"soon\"");
+    assertThatThrownBy(() -> Options.parse("include=com.acme.*;", new Properties()))
+        .hasMessageContaining("option \"include\" has the bad pattern \"\"");
+    assertThatThrownBy(() -> Options.parse("throw", new Properties()))
+        .hasMessageContaining("is not key=value");
+  }
+
+  @Test
+  void globsCoverSubPackagesAndNestedClasses() {
+    ClassFilter filter = new ClassFilter(java.util.List.of("com.acme.*", "org.foo.Bar"),
+        java.util.List.of("com.acme.gen.*"), java.util.Set.of("java.util.Vector"));
+    ClassLoader app = getClass().getClassLoader();
+
+    assertThat(filter.instrument("com.acme.Service", app)).isTrue();
+    assertThat(filter.instrument("com.acme.deep.Service$Inner", app)).isTrue();
+    assertThat(filter.instrument("com.acme.gen.Generated", app)).isFalse();
+    assertThat(filter.instrument("org.foo.Bar", app)).isTrue();
+    assertThat(filter.instrument("org.foo.Bar$Nested", app)).isTrue();
+    assertThat(filter.instrument("org.foo.Barn", app)).isFalse();
+    assertThat(filter.instrument("net.other.Thing", app)).isFalse();
+    assertThat(filter.instrument("java.util.Vector", null)).isTrue();
+    assertThat(filter.instrument("java.util.ArrayList", null)).isFalse();
+  }
+
+  @Test
+  void defaultFilterSkipsLockguardTheJdkAndTestRunners() {
+    ClassFilter filter = new ClassFilter(java.util.List.of(), java.util.List.of(), java.util.Set.of());
+    ClassLoader app = getClass().getClassLoader();
+
+    assertThat(filter.instrument("com.acme.Service", app)).isTrue();
+    assertThat(filter.instrument("dev.lockguard.demo.Philosophers", app)).isTrue();
+    assertThat(filter.instrument("dev.lockguard.runtime.Hooks", app)).isFalse();
+    assertThat(filter.instrument("dev.lockguard.agent.Installer", app)).isFalse();
+    assertThat(filter.instrument("org.junit.platform.launcher.core.Launcher", app)).isFalse();
+    assertThat(filter.instrument("com.acme.Service$$Lambda$12", app)).isFalse();
+  }
+}

@@ -1,0 +1,125 @@
+package dev.lockguard.agent.e2e;
+
+import static dev.lockguard.agent.e2e.ForkedJvm.lineOf;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.lockguard.report.Report;
+import dev.lockguard.report.Violation;
+import dev.lockguard.report.Violation.Kind;
+import dev.lockguard.report.Violation.LockRef;
+import dev.lockguard.report.Violation.Severity;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/** The curated JDK classes and the deadlock watchdog, under the real agent. */
+class JdkAndWatchdogIT {
+  @TempDir Path dir;
+
+  @ParameterizedTest
+  @CsvSource({
+      "list, JdkCollections.names, java.util.Collections$SynchronizedRandomAccessList, @list-under-audit",
+      "vector, JdkCollections.history, java.util.Vector, @vector-under-audit",
+      "hashtable, JdkCollections.settings, java.util.Hashtable, @hashtable-under-audit"})
+  void inversionsThroughJdkSynchronizedClassesAreReported(
+      String variant, String collection, String type, String marker) throws Exception {
+    Report report = run("", "JdkCollections", variant);
+
+    assertThat(report.violations()).hasSize(1);
+    Violation violation = report.violations().get(0);
+    assertThat(violation.kind()).isEqualTo(Kind.POTENTIAL_DEADLOCK);
+    assertThat(violation.severity()).isEqualTo(Severity.ERROR);
+    assertThat(violation.locks()).extracting(LockRef::name)
+        .containsExactlyInAnyOrder(collection, "JdkCollections.audit");
+    assertThat(violation.locks()).extracting(LockRef::type).contains(type);
+    assertThat(violation.edges()).anySatisfy(edge -> {
+      assertThat(edge.to()).isEqualTo(collection);
+      assertThat(edge.acquiredAt().get(0)).startsWith("java.base/java.util.");
+      assertThat(edge.acquiredAt().get(1)).contains(lineOf("JdkCollections", marker));
+    });
+  }
+
+  @Test
+  void jdkNoneLeavesTheJdkClassesAlone() throws Exception {
+    Report report = run("jdk=none", "JdkCollections", "vector");
+    assertThat(report.violations()).isEmpty();
+  }
+
+  @Test
+  void unknownJdkGroupIsRejected() throws Exception {
+    ForkedJvm.Result result = ForkedJvm.withAgent("jdk=Vectors").run("fixtures.JdkCollections", "vector");
+    assertThat(result.exitCode()).isEqualTo(2);
+    assertThat(result.stderr()).contains("option \"jdk\" names the unknown group \"Vectors\"")
+        .contains("Collections, Vector, Hashtable, StringBuffer, Observable");
+  }
+
+  @ParameterizedTest
+  @CsvSource({
+      "monitors, RealDeadlock.left, RealDeadlock.right, @wait-right, @wait-left",
+      "locks, RealDeadlock.upper, RealDeadlock.lower, @wait-lower, @wait-upper"})
+  void watchdogTurnsARealDeadlockIntoAReport(
+      String variant, String first, String second, String firstWait, String secondWait)
+      throws Exception {
+    Path reportFile = dir.resolve("deadlock.json");
+    String outcome = ForkedJvm.withAgent("report=" + reportFile) // the default watchdog period
+        .runUntilLine("fixtures.RealDeadlock", variant);
+
+    assertThat(outcome).isEqualTo("DEADLOCK-REPORTED");
+    Report report = ForkedJvm.readReport(reportFile);
+    Violation deadlock = report.violations().stream()
+        .filter(v -> v.kind() == Kind.DEADLOCK).findFirst().orElseThrow();
+    assertThat(deadlock.severity()).isEqualTo(Severity.ERROR);
+    assertThat(deadlock.threads()).containsExactlyInAnyOrder("left-first", "right-first");
+    assertThat(deadlock.locks()).extracting(LockRef::name).containsExactlyInAnyOrder(first, second);
+    assertThat(deadlock.message()).contains("holds " + first + " and waits for " + second);
+    assertThat(deadlock.sites())
+        .anySatisfy(site -> assertThat(site).contains(lineOf("RealDeadlock", firstWait)))
+        .anySatisfy(site -> assertThat(site).contains(lineOf("RealDeadlock", secondWait)));
+    assertThat(report.violations()).as("the potential deadlock came first")
+        .first().extracting(Violation::kind).isEqualTo(Kind.POTENTIAL_DEADLOCK);
+  }
+
+  @Test
+  void synchronizedListKeepsItsJdkNameWhenTheApplicationNeverNamesIt() throws Exception {
+    Report report = run("", "JdkCollections", "list-unnamed");
+
+    Violation violation = report.violations().get(0);
+    assertThat(report.violations()).hasSize(1);
+    assertThat(violation.locks()).extracting(LockRef::name)
+        .anySatisfy(name -> assertThat(name).matches("Collections\\$Synchronized\\w+\\.mutex@[0-9a-f]+"))
+        .contains("JdkCollections.audit");
+  }
+
+  @Test
+  void fivePhilosophersInTurnGiveOneCycleThroughAllFiveChopsticks() throws Exception {
+    Report report = run("", "Philosophers", "in-turn");
+
+    assertThat(report.violations()).hasSize(1);
+    Violation violation = report.violations().get(0);
+    assertThat(violation.kind()).isEqualTo(Kind.POTENTIAL_DEADLOCK);
+    assertThat(violation.severity()).isEqualTo(Severity.ERROR);
+    assertThat(violation.locks()).extracting(LockRef::name).containsExactlyInAnyOrder(
+        "chopstick-0", "chopstick-1", "chopstick-2", "chopstick-3", "chopstick-4");
+    assertThat(violation.threads()).hasSize(5);
+    assertThat(violation.message()).contains("chopstick-4 -> chopstick-0");
+  }
+
+  @Test
+  void ascendingThrowEndsOneHundredDinnersOfFivePhilosophersWithoutHanging() throws Exception {
+    Path reportFile = dir.resolve("philosophers.json");
+    ForkedJvm.Result result = ForkedJvm.withAgent("report=" + reportFile
+            + ",order=ascending,policy=throw")
+        .run("fixtures.Philosophers", "together", "100");
+
+    assertThat(result.exitCode()).as(result.toString()).isZero();
+    assertThat(result.stdout()).contains("rounds=100 hung=0 stopped=100")
+        .containsPattern("message=Lock Order Violation: thread \"philosopher-4\" takes chopstick-0"
+            + " \\(rank \\d+\\) while holding chopstick-4 \\(rank \\d+\\)");
+  }
+
+  private Report run(String options, String fixture, String... args) throws Exception {
+    return ForkedJvm.runFixture(dir, options, fixture, args).report();
+  }
+}

@@ -1,0 +1,6 @@
+package dev.lockguard.junit;
+
+import dev.lockguard.report.Violation;
+
+/** A violation that fails a class rather than a test, and where it was found, for the message. */
+record Finding(Violation violation, String where) {}
