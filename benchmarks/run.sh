@@ -3,7 +3,7 @@
 # Guava CycleDetectingLockFactory) in one JMH invocation, then start-up and retained memory.
 #
 #   benchmarks/run.sh            full run, the figures of docs/performance.md (~20 min on 2 cores)
-#   benchmarks/run.sh --quick    smoke run for CI (~1.5 min): every benchmark runs once, briefly,
+#   benchmarks/run.sh --quick    smoke run for CI (~1 min on 2 idle cores): every benchmark runs once,
 #                                and the agent form is proven attached; fails loudly otherwise
 #
 # Options:
@@ -40,7 +40,7 @@ while [[ $# -gt 0 ]]; do
     --build) build=yes ;;
     --out) out="$2"; shift ;;
     --) shift; jmh_extra=("$@"); break ;;
-    -h|--help) sed -n '2,17p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,16p' "$0"; exit 0 ;;
     *) echo "run.sh: unknown argument '$1' (see --help)" >&2; exit 2 ;;
   esac
   shift
