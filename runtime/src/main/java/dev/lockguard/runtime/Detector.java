@@ -153,7 +153,7 @@ final class Detector {
   /** Pushes {@code key} on the thread's held locks, or counts a re-entry. */
   static void afterAcquire(ThreadState ts, Object key, Object lock, int siteId, boolean shared) {
     Faults.injectFailure(); // test-only: a no-op unless -Dlockguard.test.failHooks is set
-    Statistics.ACQUISITIONS.increment();
+    ts.counter.acquisitions++;
     int index = ts.indexOf(key);
     if (index >= 0) {
       ts.counts[index]++;

@@ -20,18 +20,17 @@ public final class Hooks {
 
   // ---- synchronized ---------------------------------------------------------------------------
 
-  /** Before {@code MONITORENTER}: the lock-order check, while the thread can still not block. */
+  /**
+   * Right before {@code MONITORENTER}: the lock-order check, while the thread can still not block,
+   * and the push. The lock counts as held from here: only this thread reads its held locks, and
+   * {@code monitorenter} cannot fail on a non-null object, so the only difference is the time the
+   * thread spends blocked, which nothing reads. A single call keeps the JIT able to compile the
+   * method (see the agent's {@code LockSiteMethodVisitor.monitorEnter}).
+   */
   public static void monitorEnter(Object lock, int site) {
     ThreadState ts = ThreadState.current();
-    if (!ts.busy) {
+    if (!ts.busy && lock != null) {
       before(ts, lock, lock, site, false, true);
-    }
-  }
-
-  /** After {@code MONITORENTER}: the thread now holds {@code lock}. */
-  public static void monitorEntered(Object lock, int site) {
-    ThreadState ts = ThreadState.current();
-    if (!ts.busy) {
       after(ts, lock, lock, site, false);
     }
   }

@@ -15,6 +15,8 @@ final class ThreadState {
 
   final long threadId;
   final Thread thread;
+  /** This thread's acquisition count, summed for the report by {@link Statistics}. */
+  final Statistics.Counter counter;
 
   Object[] keys = new Object[8];
   Node[] nodes = new Node[8];
@@ -42,6 +44,7 @@ final class ThreadState {
   private ThreadState(Thread thread) {
     this.thread = thread;
     this.threadId = thread.getId();
+    this.counter = Statistics.register(thread);
   }
 
   static ThreadState current() {
