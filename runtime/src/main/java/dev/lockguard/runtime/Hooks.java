@@ -29,10 +29,15 @@ public final class Hooks {
    */
   public static void monitorEnter(Object lock, int site) {
     ThreadState ts = ThreadState.current();
-    if (!ts.busy && lock != null) {
-      before(ts, lock, lock, site, false, true);
-      after(ts, lock, lock, site, false);
+    if (ts.busy || lock == null) {
+      return;
     }
+    if (ts.depth == 0 && Settings.fastOutermost) {
+      ts.pushOutermost(lock, site); // the outermost lock: no edge, no check, nothing to guard
+      return;
+    }
+    before(ts, lock, lock, site, false, true);
+    after(ts, lock, lock, site, false);
   }
 
   /**
@@ -62,6 +67,11 @@ public final class Hooks {
     }
     Object key = LockKeys.keyOf(lock);
     boolean shared = LockKeys.isShared(lock);
+    if (ts.depth == 0 && Settings.fastOutermost) {
+      lock.lock();
+      ts.pushOutermost(key, site, shared);
+      return;
+    }
     before(ts, key, lock, site, shared, true);
     lock.lock();
     after(ts, key, lock, site, shared);
@@ -245,7 +255,7 @@ public final class Hooks {
 
   private static void release(Object key) {
     ThreadState ts = ThreadState.current();
-    if (ts.busy) {
+    if (ts.busy || ts.releaseOutermost(key)) {
       return;
     }
     ts.busy = true;
