@@ -10,19 +10,15 @@ import org.objectweb.asm.Opcodes;
  * Rewrites one class's latch sites ({@link LatchSiteVisitor}) and, in a class named by {@code
  * latches=}, the bodies of its set, clear and await methods ({@link LatchRoleVisitor}).
  */
-final class LatchClassVisitor extends ClassVisitor {
+final class LatchClassVisitor extends SiteClassVisitor {
   final LatchTypes types;
   private final Target target;
-  String internalName;
-  String className;
-  String sourceFile;
-  int version;
   /** The {@code latches=} entry for this class, or null. */
   private LatchOption.Spec spec;
   private final Set<String> rolesFound = new LinkedHashSet<>();
 
   LatchClassVisitor(ClassVisitor next, Target target, LatchTypes types) {
-    super(Opcodes.ASM9, next);
+    super(next);
     this.target = target;
     this.types = types;
   }
@@ -40,24 +36,15 @@ final class LatchClassVisitor extends ClassVisitor {
   @Override
   public void visit(int version, int access, String name, String signature, String superName,
       String[] interfaces) {
-    this.version = version;
-    this.internalName = name;
-    this.className = name.replace('/', '.');
     this.spec = types.userLatch(name);
     super.visit(version, access, name, signature, superName, interfaces);
-  }
-
-  @Override
-  public void visitSource(String source, String debug) {
-    this.sourceFile = source;
-    super.visitSource(source, debug);
   }
 
   @Override
   public MethodVisitor visitMethod(int access, String name, String descriptor, String signature,
       String[] exceptions) {
     MethodVisitor next = super.visitMethod(access, name, descriptor, signature, exceptions);
-    if (next == null || (access & (Opcodes.ACC_ABSTRACT | Opcodes.ACC_NATIVE)) != 0) {
+    if (next == null || !hasCode(access)) {
       return next;
     }
     String role = spec == null || (access & Opcodes.ACC_STATIC) != 0 ? null : spec.roleOf(name);

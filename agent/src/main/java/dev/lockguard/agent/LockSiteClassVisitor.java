@@ -8,40 +8,21 @@ import org.objectweb.asm.Opcodes;
  * Rewrites one class's lock sites: {@code synchronized} blocks and methods, {@code Lock} calls,
  * {@code Condition.await*} and {@code Object.wait*}. See {@link LockSiteMethodVisitor}.
  */
-final class LockSiteClassVisitor extends ClassVisitor {
+final class LockSiteClassVisitor extends SiteClassVisitor {
   /** Plugs this visitor into {@link LockTransformer}. */
   static final ClassRewriter REWRITER = LockSiteClassVisitor::new;
 
   private static final String LOCK = "java/util/concurrent/locks/Lock";
 
   private final Target target;
-  String internalName;
-  String className;
-  String sourceFile;
-  int version;
 
   /** See {@link Target#loadTime}. */
   final boolean loadTime;
 
   LockSiteClassVisitor(ClassVisitor next, Target target) {
-    super(Opcodes.ASM9, next);
+    super(next);
     this.target = target;
     this.loadTime = target.loadTime;
-  }
-
-  @Override
-  public void visit(int version, int access, String name, String signature, String superName,
-      String[] interfaces) {
-    this.version = version;
-    this.internalName = name;
-    this.className = name.replace('/', '.');
-    super.visit(version, access, name, signature, superName, interfaces);
-  }
-
-  @Override
-  public void visitSource(String source, String debug) {
-    this.sourceFile = source;
-    super.visitSource(source, debug);
   }
 
   @Override
@@ -50,7 +31,7 @@ final class LockSiteClassVisitor extends ClassVisitor {
     boolean explicitMonitor = loadTime && LockSiteMethodVisitor.canMakeMonitorExplicit(this, access);
     int written = explicitMonitor ? access & ~Opcodes.ACC_SYNCHRONIZED : access;
     MethodVisitor next = super.visitMethod(written, name, descriptor, signature, exceptions);
-    if (next == null || (access & (Opcodes.ACC_ABSTRACT | Opcodes.ACC_NATIVE)) != 0) {
+    if (next == null || !hasCode(access)) {
       return next;
     }
     return new LockSiteMethodVisitor(next, this, access, name, explicitMonitor);

@@ -44,6 +44,10 @@ final class LockSiteMethodVisitor extends MethodVisitor {
   private String lastLoaded;
   private int methodSite = -1;
   private final Label bodyStart = new Label();
+  /** With an explicit monitor: the protected range being written, or null after a return. */
+  private Label openRange;
+  /** With an explicit monitor: the closed protected ranges, start and end. */
+  private final java.util.List<Label[]> ranges = new java.util.ArrayList<>();
 
   LockSiteMethodVisitor(MethodVisitor next, LockSiteClassVisitor owner, int access, String name,
       boolean explicitMonitor) {
@@ -57,12 +61,16 @@ final class LockSiteMethodVisitor extends MethodVisitor {
   }
 
   /**
-   * Whether a synchronized method can take its monitor in bytecode: it needs class literals
-   * (Java 5) for a static method and frames we can write (Java 6) for the handler.
+   * Whether a synchronized method can take its monitor in bytecode: an instance method (its
+   * monitor is {@code this}, in local 0 for the whole method), with frames we can write (Java 6).
+   * A static method's monitor would have to be loaded twice with {@code ldc}, and the JIT only
+   * matches a {@code monitorexit} with its {@code monitorenter} when both use one value (a local
+   * or a {@code dup}): it would refuse to compile the method. So static synchronized methods keep
+   * their modifier, and are checked right after the JVM took their monitor.
    */
   static boolean canMakeMonitorExplicit(LockSiteClassVisitor owner, int access) {
     return (access & Opcodes.ACC_SYNCHRONIZED) != 0
-        && (access & (Opcodes.ACC_ABSTRACT | Opcodes.ACC_NATIVE)) == 0
+        && (access & (Opcodes.ACC_ABSTRACT | Opcodes.ACC_NATIVE | Opcodes.ACC_STATIC)) == 0
         && owner.version >= Opcodes.V1_6;
   }
 
@@ -73,18 +81,15 @@ final class LockSiteMethodVisitor extends MethodVisitor {
     super.visitCode();
     if (explicitMonitor) {
       methodSite = register(null);
-      // Hooks.monitorEnter(m, site); monitorenter m; Hooks.monitorEntered(m, site);
+      // Hooks.monitorEnter(m, site); monitorenter m;  -- and the body's range starts right here
       loadMethodMonitor();                                     // Stack[1]: m
       super.visitInsn(Opcodes.DUP);                            // Stack[2]: m, m
       pushInt(methodSite);                                     // Stack[3]: m, m, I
       super.visitMethodInsn(Opcodes.INVOKESTATIC, HOOKS, "monitorEnter",
           "(Ljava/lang/Object;I)V", false);                  // Stack[1]: m
       super.visitInsn(Opcodes.MONITORENTER);                   // Stack[0]
-      loadMethodMonitor();                                     // Stack[1]: m
-      pushInt(methodSite);                                     // Stack[2]: m, I
-      super.visitMethodInsn(Opcodes.INVOKESTATIC, HOOKS, "monitorEntered",
-          "(Ljava/lang/Object;I)V", false);                  // Stack[0]
-      super.visitLabel(bodyStart);
+      openRange = new Label();
+      super.visitLabel(openRange);
       owner.siteRewritten();
     } else if (synchronizedMethod) {
       methodSite = register(null);
@@ -109,7 +114,9 @@ final class LockSiteMethodVisitor extends MethodVisitor {
 
   @Override
   public void visitMaxs(int maxStack, int maxLocals) {
-    if (synchronizedMethod) {
+    if (explicitMonitor) {
+      releaseOnEveryException();
+    } else if (synchronizedMethod) {
       // } catch (Throwable t) { Hooks.monitorExit(this); throw t; }  -- the last handler, so
       // the method's own handlers still come first.
       Label bodyEnd = new Label();
@@ -126,6 +133,49 @@ final class LockSiteMethodVisitor extends MethodVisitor {
       super.visitInsn(Opcodes.ATHROW);
     }
     super.visitMaxs(maxStack, maxLocals);
+  }
+
+  /**
+   * The catch-all handler of a method whose monitor our bytecode took, shaped as javac shapes
+   * a {@code synchronized} block's so that the JIT can match the monitors: the protected ranges
+   * stop before each return, and the handler covers its own release.
+   *
+   * <pre>
+   * } catch (Throwable t) { Hooks.monitorExit(m); monitorexit m; throw t; }
+   * </pre>
+   */
+  private void releaseOnEveryException() {
+    if (openRange != null) {
+      closeRange();
+    }
+    Label handler = new Label();
+    Label handlerEnd = new Label();
+    for (Label[] range : ranges) {
+      super.visitTryCatchBlock(range[0], range[1], handler, null);
+    }
+    super.visitTryCatchBlock(handler, handlerEnd, handler, null);
+    super.visitLabel(handler);
+    Object[] locals = staticMethod ? new Object[0] : new Object[] {owner.internalName};
+    super.visitFrame(Opcodes.F_NEW, locals.length, locals, 1,
+        new Object[] {"java/lang/Throwable"});
+    releaseMethodMonitor();                                    // Stack[1]: Throwable
+    super.visitLabel(handlerEnd);
+    super.visitInsn(Opcodes.ATHROW);
+  }
+
+  /** Opens a protected range at the next instruction, after a return closed the last one. */
+  private void ensureRangeOpen() {
+    if (explicitMonitor && openRange == null) {
+      openRange = new Label();
+      super.visitLabel(openRange);
+    }
+  }
+
+  private void closeRange() {
+    Label end = new Label();
+    super.visitLabel(end);
+    ranges.add(new Label[] {openRange, end});
+    openRange = null;
   }
 
   /** Hooks.monitorExit(m); and, when the monitor is ours to release, monitorexit m. */
@@ -153,6 +203,9 @@ final class LockSiteMethodVisitor extends MethodVisitor {
 
   @Override
   public void visitInsn(int opcode) {
+    if (!isReturn(opcode)) {
+      ensureRangeOpen();
+    }
     switch (opcode) {
       case Opcodes.MONITORENTER -> monitorEnter();
       case Opcodes.MONITOREXIT -> {
@@ -165,7 +218,11 @@ final class LockSiteMethodVisitor extends MethodVisitor {
       }
       case Opcodes.IRETURN, Opcodes.LRETURN, Opcodes.FRETURN, Opcodes.DRETURN, Opcodes.ARETURN,
           Opcodes.RETURN -> {
-        if (synchronizedMethod) {
+        if (explicitMonitor) {
+          ensureRangeOpen();
+          releaseMethodMonitor();
+          closeRange(); // the return itself stays outside the range, as javac leaves it
+        } else if (synchronizedMethod) {
           releaseMethodMonitor();
         }
         super.visitInsn(opcode);
@@ -188,18 +245,23 @@ final class LockSiteMethodVisitor extends MethodVisitor {
         || (opcode >= Opcodes.I2L && opcode <= Opcodes.I2S);
   }
 
+  /**
+   * {@code Hooks.monitorEnter(lock, site); monitorenter lock;} The hook checks the order and
+   * records the lock as held before the thread blocks: nothing may run between
+   * {@code monitorenter} and the start of javac's exception range, or the JIT sees a call that
+   * could throw while the monitor is held with no handler to release it, and refuses to compile
+   * the method (it then runs interpreted, ten times slower).
+   */
   private void monitorEnter() {
     int site = register(lastLoaded);
-    // Hooks.monitorEnter(lock, site); monitorenter lock; Hooks.monitorEntered(lock, site);
     super.visitInsn(Opcodes.DUP);                              // Stack[2]: lock, lock
-    super.visitInsn(Opcodes.DUP);                              // Stack[3]: lock, lock, lock
-    pushInt(site);                                             // Stack[4]: lock, lock, lock, I
+    pushInt(site);                                             // Stack[3]: lock, lock, I
     super.visitMethodInsn(Opcodes.INVOKESTATIC, HOOKS, "monitorEnter",
-        "(Ljava/lang/Object;I)V", false);                    // Stack[2]: lock, lock
-    super.visitInsn(Opcodes.MONITORENTER);                     // Stack[1]: lock
-    pushInt(site);                                             // Stack[2]: lock, I
-    super.visitMethodInsn(Opcodes.INVOKESTATIC, HOOKS, "monitorEntered",
-        "(Ljava/lang/Object;I)V", false);                    // Stack[0]
+        "(Ljava/lang/Object;I)V", false);                    // Stack[1]: lock
+    super.visitInsn(Opcodes.MONITORENTER);                     // Stack[0]
+    // A thread blocked in monitorenter is shown at the next instruction, which the JIT compiles
+    // to nothing; without it thread dumps (and DEADLOCK reports) would point one line too far.
+    super.visitInsn(Opcodes.NOP);
     owner.siteRewritten();
   }
 
@@ -208,6 +270,7 @@ final class LockSiteMethodVisitor extends MethodVisitor {
   @Override
   public void visitMethodInsn(
       int opcode, String callOwner, String name, String descriptor, boolean isInterface) {
+    ensureRangeOpen();
     String hookDescriptor = hookFor(opcode, callOwner, name, descriptor);
     if (hookDescriptor == null) {
       boolean keepsName = isLockAccessor(name, descriptor);
@@ -270,6 +333,7 @@ final class LockSiteMethodVisitor extends MethodVisitor {
 
   @Override
   public void visitFieldInsn(int opcode, String fieldOwner, String name, String descriptor) {
+    ensureRangeOpen();
     super.visitFieldInsn(opcode, fieldOwner, name, descriptor);
     boolean load = opcode == Opcodes.GETFIELD || opcode == Opcodes.GETSTATIC;
     if (load && isArgumentType(descriptor)) {
@@ -287,6 +351,7 @@ final class LockSiteMethodVisitor extends MethodVisitor {
 
   @Override
   public void visitLdcInsn(Object value) {
+    ensureRangeOpen();
     super.visitLdcInsn(value);
     if (value instanceof Type type) {
       lastLoaded = type.getSort() == Type.OBJECT ? simpleName(type.getInternalName()) + ".class"
@@ -298,6 +363,7 @@ final class LockSiteMethodVisitor extends MethodVisitor {
 
   @Override
   public void visitVarInsn(int opcode, int varIndex) {
+    ensureRangeOpen();
     super.visitVarInsn(opcode, varIndex);
     boolean primitiveLoad = opcode >= Opcodes.ILOAD && opcode <= Opcodes.DLOAD;
     if (opcode != Opcodes.ASTORE && !primitiveLoad) {
@@ -307,6 +373,7 @@ final class LockSiteMethodVisitor extends MethodVisitor {
 
   @Override
   public void visitTypeInsn(int opcode, String type) {
+    ensureRangeOpen();
     super.visitTypeInsn(opcode, type);
     if (opcode != Opcodes.CHECKCAST) {
       lastLoaded = null;
@@ -315,6 +382,7 @@ final class LockSiteMethodVisitor extends MethodVisitor {
 
   @Override
   public void visitIntInsn(int opcode, int operand) {
+    ensureRangeOpen();
     super.visitIntInsn(opcode, operand);
     if (opcode == Opcodes.NEWARRAY) {
       lastLoaded = null; // BIPUSH and SIPUSH push primitive arguments: the name stays
@@ -323,6 +391,7 @@ final class LockSiteMethodVisitor extends MethodVisitor {
 
   @Override
   public void visitJumpInsn(int opcode, Label label) {
+    ensureRangeOpen();
     super.visitJumpInsn(opcode, label);
     lastLoaded = null;
   }
@@ -331,6 +400,45 @@ final class LockSiteMethodVisitor extends MethodVisitor {
   public void visitLabel(Label label) {
     super.visitLabel(label);
     lastLoaded = null;
+  }
+
+  @Override
+  public void visitIincInsn(int varIndex, int increment) {
+    ensureRangeOpen();
+    super.visitIincInsn(varIndex, increment);
+  }
+
+  @Override
+  public void visitInvokeDynamicInsn(String name, String descriptor,
+      org.objectweb.asm.Handle bootstrap, Object... arguments) {
+    ensureRangeOpen();
+    super.visitInvokeDynamicInsn(name, descriptor, bootstrap, arguments);
+    lastLoaded = null;
+  }
+
+  @Override
+  public void visitTableSwitchInsn(int min, int max, Label dflt, Label... labels) {
+    ensureRangeOpen();
+    super.visitTableSwitchInsn(min, max, dflt, labels);
+    lastLoaded = null;
+  }
+
+  @Override
+  public void visitLookupSwitchInsn(Label dflt, int[] keys, Label[] labels) {
+    ensureRangeOpen();
+    super.visitLookupSwitchInsn(dflt, keys, labels);
+    lastLoaded = null;
+  }
+
+  @Override
+  public void visitMultiANewArrayInsn(String descriptor, int numDimensions) {
+    ensureRangeOpen();
+    super.visitMultiANewArrayInsn(descriptor, numDimensions);
+    lastLoaded = null;
+  }
+
+  private static boolean isReturn(int opcode) {
+    return opcode >= Opcodes.IRETURN && opcode <= Opcodes.RETURN;
   }
 
   // ---- helpers --------------------------------------------------------------------------------

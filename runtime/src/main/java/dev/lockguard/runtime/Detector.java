@@ -35,13 +35,16 @@ final class Detector {
     if (ts.indexOf(key) >= 0) {
       return; // re-entry cannot block and adds no edge
     }
+    int hash = System.identityHashCode(key); // before the thread locks it: see LockGraph.node
+    ts.pendingKey = key;
+    ts.pendingHash = hash;
+    ts.pendingNode = null;
     boolean ascending = Settings.order == Settings.Order.ASCENDING;
     if (ts.depth == 0 && !ascending) {
       return; // no edge: the node is made only if a lock is later taken under this one
     }
     Site site = Sites.get(siteId);
-    Node node = LockGraph.node(key, lock, site);
-    ts.pendingKey = key;
+    Node node = LockGraph.node(key, hash, lock, site);
     ts.pendingNode = node;
     if (!blocking) {
       return;
@@ -153,16 +156,18 @@ final class Detector {
   /** Pushes {@code key} on the thread's held locks, or counts a re-entry. */
   static void afterAcquire(ThreadState ts, Object key, Object lock, int siteId, boolean shared) {
     Faults.injectFailure(); // test-only: a no-op unless -Dlockguard.test.failHooks is set
-    Statistics.ACQUISITIONS.increment();
+    ts.counter.acquisitions++;
     int index = ts.indexOf(key);
     if (index >= 0) {
       ts.counts[index]++;
       return;
     }
-    Node node = ts.pendingKey == key ? ts.pendingNode : null; // made lazily by nodeAt
+    boolean pending = ts.pendingKey == key;
+    Node node = pending ? ts.pendingNode : null; // else made lazily by nodeAt
+    int hash = pending ? ts.pendingHash : System.identityHashCode(key);
     ts.pendingKey = null;
     ts.pendingNode = null;
-    ts.push(key, node, siteId, shared, 1);
+    ts.push(key, hash, node, siteId, shared, 1);
   }
 
   static void release(ThreadState ts, Object key) {

@@ -20,20 +20,24 @@ public final class Hooks {
 
   // ---- synchronized ---------------------------------------------------------------------------
 
-  /** Before {@code MONITORENTER}: the lock-order check, while the thread can still not block. */
+  /**
+   * Right before {@code MONITORENTER}: the lock-order check, while the thread can still not block,
+   * and the push. The lock counts as held from here: only this thread reads its held locks, and
+   * {@code monitorenter} cannot fail on a non-null object, so the only difference is the time the
+   * thread spends blocked, which nothing reads. A single call keeps the JIT able to compile the
+   * method (see the agent's {@code LockSiteMethodVisitor.monitorEnter}).
+   */
   public static void monitorEnter(Object lock, int site) {
     ThreadState ts = ThreadState.current();
-    if (!ts.busy) {
-      before(ts, lock, lock, site, false, true);
+    if (ts.busy || lock == null) {
+      return;
     }
-  }
-
-  /** After {@code MONITORENTER}: the thread now holds {@code lock}. */
-  public static void monitorEntered(Object lock, int site) {
-    ThreadState ts = ThreadState.current();
-    if (!ts.busy) {
-      after(ts, lock, lock, site, false);
+    if (ts.depth == 0 && Settings.fastOutermost) {
+      ts.pushOutermost(lock, site); // the outermost lock: no edge, no check, nothing to guard
+      return;
     }
+    before(ts, lock, lock, site, false, true);
+    after(ts, lock, lock, site, false);
   }
 
   /**
@@ -63,6 +67,11 @@ public final class Hooks {
     }
     Object key = LockKeys.keyOf(lock);
     boolean shared = LockKeys.isShared(lock);
+    if (ts.depth == 0 && Settings.fastOutermost) {
+      lock.lock();
+      ts.pushOutermost(key, site, shared);
+      return;
+    }
     before(ts, key, lock, site, shared, true);
     lock.lock();
     after(ts, key, lock, site, shared);
@@ -246,7 +255,7 @@ public final class Hooks {
 
   private static void release(Object key) {
     ThreadState ts = ThreadState.current();
-    if (ts.busy) {
+    if (ts.busy || ts.releaseOutermost(key)) {
       return;
     }
     ts.busy = true;

@@ -53,7 +53,15 @@ final class LockGraph {
 
   /** The node of {@code key}, created on first sight; {@code display} gives type and name. */
   static Node node(Object key, Object display, Site site) {
-    int hash = System.identityHashCode(key);
+    return node(key, System.identityHashCode(key), display, site);
+  }
+
+  /**
+   * The node of {@code key} whose identity hash the caller took already. Hooks take it before
+   * the thread locks a monitor: HotSpot answers {@code identityHashCode} from the object header,
+   * but for a monitor the thread holds, the header is displaced and it has to take a slow path.
+   */
+  static Node node(Object key, int hash, Object display, Site site) {
     Node node = NODES.find(key, hash);
     if (node == null) {
       node = createNode(key, hash, display, site);

@@ -26,6 +26,11 @@ public final class Settings {
   static volatile Order order = Order.GRAPH;
   static volatile Path reportPath;
   static volatile boolean quiet;
+  /**
+   * Graph mode takes the outermost lock of a thread on a fast path (nothing to check, no edge).
+   * Ascending mode ranks every lock at first sight, so it takes the full path.
+   */
+  static volatile boolean fastOutermost = true;
 
   private Settings() {}
 
@@ -34,6 +39,7 @@ public final class Settings {
     reportPath = report;
     policy = newPolicy;
     order = newOrder;
+    fastOutermost = newOrder == Order.GRAPH;
     quiet = beQuiet;
     agentActive = true;
     LockKeys.initReadWriteAccess();

@@ -15,11 +15,15 @@ final class ThreadState {
 
   final long threadId;
   final Thread thread;
+  /** This thread's acquisition count, summed for the report by {@link Statistics}. */
+  final Statistics.Counter counter;
 
   Object[] keys = new Object[8];
   Node[] nodes = new Node[8];
   int[] counts = new int[8];
   int[] sites = new int[8];
+  /** Identity hashes of the held locks, taken before they were locked (see LockGraph.node). */
+  int[] hashes = new int[8];
   boolean[] shared = new boolean[8];
   int depth;
 
@@ -29,9 +33,10 @@ final class ThreadState {
   /** The queue checks this thread made last (made on its first one), for {@link QueueChecks}. */
   QueueThread queueChecks;
 
-  /** The node {@code beforeAcquire} found, for the matching {@code afterAcquire}. */
+  /** What {@code beforeAcquire} found, for the matching {@code afterAcquire}. */
   Object pendingKey;
   Node pendingNode;
+  int pendingHash;
 
   /** What {@code suspend} took off the stack, for the matching {@code resume}. */
   Node suspendedNode;
@@ -42,6 +47,7 @@ final class ThreadState {
   private ThreadState(Thread thread) {
     this.thread = thread;
     this.threadId = thread.getId();
+    this.counter = Statistics.register(thread);
   }
 
   static ThreadState current() {
@@ -52,10 +58,36 @@ final class ThreadState {
   Node nodeAt(int i) {
     Node node = nodes[i];
     if (node == null) {
-      node = LockGraph.node(keys[i], keys[i], Sites.get(sites[i]));
+      node = LockGraph.node(keys[i], hashes[i], keys[i], Sites.get(sites[i]));
       nodes[i] = node;
     }
     return node;
+  }
+
+  /**
+   * The fast path for a lock taken while the thread holds none, in graph mode: no edge can
+   * start here and no check applies, so it is only pushed (with its hash, taken before a monitor
+   * is locked). Calls nothing that could come back into a hook.
+   */
+  void pushOutermost(Object key, int site) {
+    pushOutermost(key, site, false);
+  }
+
+  void pushOutermost(Object key, int site, boolean isShared) {
+    counter.acquisitions++;
+    push(key, System.identityHashCode(key), null, site, isShared, 1);
+  }
+
+  /** The fast path for releasing the only lock the thread holds; false if it is not that case. */
+  boolean releaseOutermost(Object key) {
+    if (depth != 1 || keys[0] != key) {
+      return false;
+    }
+    if (--counts[0] == 0) {
+      depth = 0;
+      keys[0] = null;
+    }
+    return true;
   }
 
   int indexOf(Object key) {
@@ -67,11 +99,12 @@ final class ThreadState {
     return -1;
   }
 
-  void push(Object key, Node node, int site, boolean isShared, int count) {
+  void push(Object key, int hash, Node node, int site, boolean isShared, int count) {
     if (depth == keys.length) {
       grow();
     }
     keys[depth] = key;
+    hashes[depth] = hash;
     nodes[depth] = node;
     sites[depth] = site;
     shared[depth] = isShared;
@@ -114,12 +147,13 @@ final class ThreadState {
       System.arraycopy(keys, index + 1, keys, index, tail);
       System.arraycopy(nodes, index + 1, nodes, index, tail);
       System.arraycopy(sites, index + 1, sites, index, tail);
+      System.arraycopy(hashes, index + 1, hashes, index, tail);
       System.arraycopy(shared, index + 1, shared, index, tail);
       System.arraycopy(counts, index + 1, counts, index, tail);
     }
     depth--;
-    keys[depth] = null;
-    nodes[depth] = null;
+    keys[depth] = null; // a released lock must not be kept alive; its node may stay
+
   }
 
   private void grow() {
@@ -127,6 +161,7 @@ final class ThreadState {
     keys = Arrays.copyOf(keys, length);
     nodes = Arrays.copyOf(nodes, length);
     sites = Arrays.copyOf(sites, length);
+    hashes = Arrays.copyOf(hashes, length);
     shared = Arrays.copyOf(shared, length);
     counts = Arrays.copyOf(counts, length);
   }

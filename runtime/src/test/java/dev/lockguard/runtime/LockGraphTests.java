@@ -165,9 +165,7 @@ class LockGraphTests {
     for (int i = 0; i < 50_000; i++) {
       Object lock = new Object();
       Hooks.monitorEnter(keep, Sites.UNKNOWN);
-      Hooks.monitorEntered(keep, Sites.UNKNOWN);
       Hooks.monitorEnter(lock, Sites.UNKNOWN);
-      Hooks.monitorEntered(lock, Sites.UNKNOWN);
       Hooks.monitorExit(lock);
       Hooks.monitorExit(keep);
     }

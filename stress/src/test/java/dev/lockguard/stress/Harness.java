@@ -31,7 +31,6 @@ final class Harness {
   /** {@code synchronized (monitor) {} } as instrumented bytecode announces it, without the monitor. */
   static void enter(Object monitor) {
     Hooks.monitorEnter(monitor, Sites.UNKNOWN);
-    Hooks.monitorEntered(monitor, Sites.UNKNOWN);
   }
 
   static void exit(Object monitor) {

@@ -3,6 +3,7 @@ package dev.lockguard.agent.queue;
 import dev.lockguard.runtime.QueueSites;
 import java.util.Set;
 import java.util.function.Predicate;
+import dev.lockguard.agent.SiteClassVisitor;
 import org.objectweb.asm.ClassVisitor;
 import org.objectweb.asm.MethodVisitor;
 import org.objectweb.asm.Opcodes;
@@ -12,7 +13,7 @@ import org.objectweb.asm.tree.MethodNode;
  * Buffers each method of a class, finds its check-then-act pairs on queues, instruments their
  * sites and passes the method on. Methods without a pair pass on unchanged.
  */
-public final class QueueCheckClassVisitor extends ClassVisitor {
+public final class QueueCheckClassVisitor extends SiteClassVisitor {
   /** The JDK's queue types by name; other {@code java.*} types are not queues. */
   static final Set<String> JDK_QUEUES = Set.of(
       "java/util/Queue",
@@ -38,9 +39,6 @@ public final class QueueCheckClassVisitor extends ClassVisitor {
 
   private final Predicate<String> isApplicationQueue;
   private final Runnable changed;
-  private String internalName;
-  private String className;
-  private String sourceFile;
   private int callsSeen;
 
   /**
@@ -49,30 +47,16 @@ public final class QueueCheckClassVisitor extends ClassVisitor {
    */
   public QueueCheckClassVisitor(ClassVisitor next, Predicate<String> isApplicationQueue,
       Runnable changed) {
-    super(Opcodes.ASM9, next);
+    super(next);
     this.isApplicationQueue = isApplicationQueue;
     this.changed = changed;
-  }
-
-  @Override
-  public void visit(int version, int access, String name, String signature, String superName,
-      String[] interfaces) {
-    this.internalName = name;
-    this.className = name.replace('/', '.');
-    super.visit(version, access, name, signature, superName, interfaces);
-  }
-
-  @Override
-  public void visitSource(String source, String debug) {
-    this.sourceFile = source;
-    super.visitSource(source, debug);
   }
 
   @Override
   public MethodVisitor visitMethod(int access, String name, String descriptor, String signature,
       String[] exceptions) {
     MethodVisitor next = super.visitMethod(access, name, descriptor, signature, exceptions);
-    if (next == null || (access & (Opcodes.ACC_ABSTRACT | Opcodes.ACC_NATIVE)) != 0) {
+    if (next == null || !hasCode(access)) {
       return next;
     }
     return new MethodBuffer(access, name, descriptor, signature, exceptions, next);
