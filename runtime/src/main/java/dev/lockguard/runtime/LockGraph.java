@@ -285,8 +285,47 @@ final class LockGraph {
     }
   }
 
+  /**
+   * Starts the daemon that drops collected locks from the graph as soon as the GC reports them,
+   * so that memory comes back even when the application stops making new locks. Called once by
+   * the agent; without it, collected locks are dropped on the next new node.
+   */
+  static void startCleaner() {
+    Thread cleaner = new Thread(LockGraph::clean, "lockguard-graph-cleaner");
+    cleaner.setDaemon(true);
+    cleaner.start();
+  }
+
+  private static void clean() {
+    while (true) {
+      try {
+        java.lang.ref.Reference<?> collected = NODES.queue.remove();
+        LOCK.lock();
+        try {
+          diedSinceSweep += NODES.expunge(collected);
+          sweepIfWorthIt();
+        } finally {
+          LOCK.unlock();
+        }
+      } catch (InterruptedException e) {
+        return;
+      } catch (RuntimeException | Error e) {
+        Faults.hookFailed(e);
+        return;
+      }
+    }
+  }
+
   private static void expungeDeadNodes() {
     diedSinceSweep += NODES.expunge();
+    sweepIfWorthIt();
+  }
+
+  /**
+   * Drops edges to collected locks once as many locks died as are alive (at least 1,024): a
+   * sweep costs a pass over the graph, so it runs after enough deaths to pay for itself.
+   */
+  private static void sweepIfWorthIt() {
     if (diedSinceSweep > 1024 && diedSinceSweep > NODES.size()) {
       diedSinceSweep = 0;
       NODES.forEach(Node::purgeDeadEdges);

@@ -69,18 +69,29 @@ final class NodeTable {
    * @return how many nodes died
    */
   int expunge() {
-    int died = 0;
+    return expunge(null);
+  }
+
+  /**
+   * Like {@link #expunge()}, starting with a reference the caller already took off the queue.
+   */
+  int expunge(Reference<?> first) {
+    int died = first == null ? 0 : bury((Node) first);
     Reference<?> reference;
     while ((reference = queue.poll()) != null) {
-      Node node = (Node) reference;
-      if (!node.dead) {
-        node.dead = true;
-        node.clearEdges();
-        remove(node);
-        died++;
-      }
+      died += bury((Node) reference);
     }
     return died;
+  }
+
+  private int bury(Node node) {
+    if (node.dead) {
+      return 0;
+    }
+    node.dead = true;
+    node.clearEdges();
+    remove(node);
+    return 1;
   }
 
   int size() {

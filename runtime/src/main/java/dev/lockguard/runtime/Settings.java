@@ -43,6 +43,7 @@ public final class Settings {
     quiet = beQuiet;
     agentActive = true;
     LockKeys.initReadWriteAccess();
+    LockGraph.startCleaner();
     Reporter.start();
   }
 
