@@ -27,7 +27,6 @@ final class Node extends WeakReference<Object> {
   volatile boolean anonymous;
   /** Rank for {@code order=ascending}: explicit, or first-seen order. */
   volatile long rank;
-  volatile boolean explicitRank;
   volatile boolean dead;
 
   private volatile Edge[] out = NO_EDGES;

@@ -15,7 +15,6 @@ public final class Ranks {
   public static void setRank(Object lock, int rank) {
     Node node = nodeOf(lock);
     node.rank = rank;
-    node.explicitRank = true;
   }
 
   public static void setName(Object lock, String name) {

@@ -39,7 +39,6 @@ final class ThreadState {
   int pendingHash;
 
   /** What {@code suspend} took off the stack, for the matching {@code resume}. */
-  Node suspendedNode;
   int suspendedSite;
   boolean suspendedShared;
 
@@ -134,7 +133,6 @@ final class ThreadState {
       return 0;
     }
     int count = counts[index];
-    suspendedNode = nodeAt(index);
     suspendedSite = sites[index];
     suspendedShared = shared[index];
     remove(index);
