@@ -138,12 +138,8 @@ final class Detector {
     locks.add(new LockRef(node.name, node.type));
     String thread = ts.thread.getName();
     Site heldSite = Sites.get(ts.sites[heldIndex]);
-    List<String> heldNames = new ArrayList<>(ts.depth);
-    for (int i = 0; i < ts.depth; i++) {
-      heldNames.add(ts.nodeAt(i).name);
-    }
     EdgeRef edge = new EdgeRef(held.name, node.name, thread,
-        frames(heldStack(heldSite, stack)), frames(stack), heldNames);
+        frames(heldStack(heldSite, stack)), frames(stack), heldNames(ts));
     String acquired = stack.length > 0 ? stack[0].toString() : "unknown";
     List<String> sites = List.of(acquired, heldSite.toString());
     String message = "Lock Order Violation: thread \"" + thread + "\" takes " + node.name
@@ -185,11 +181,7 @@ final class Detector {
         alsoHeld[j++] = ts.nodeAt(i);
       }
     }
-    List<String> heldNames = new ArrayList<>(ts.depth);
-    for (int i = 0; i < ts.depth; i++) {
-      heldNames.add(ts.nodeAt(i).name);
-    }
-    return new Edge(heldNames, from, to, ts.shared[heldIndex], shared, ts.threadId,
+    return new Edge(heldNames(ts), from, to, ts.shared[heldIndex], shared, ts.threadId,
         ts.thread.getName(), heldStack(heldSite, stack), stack, site, alsoHeld);
   }
 
@@ -295,6 +287,15 @@ final class Detector {
       hash *= 0x100000001b3L;
     }
     return hash ^ 0xff;
+  }
+
+  /** The names of every lock the thread holds, outermost first (slow path only). */
+  private static List<String> heldNames(ThreadState ts) {
+    List<String> names = new ArrayList<>(ts.depth);
+    for (int i = 0; i < ts.depth; i++) {
+      names.add(ts.nodeAt(i).name);
+    }
+    return names;
   }
 
   static List<String> frames(StackTraceElement[] stack) {

@@ -1,7 +1,6 @@
 package dev.lockguard.runtime;
 
 import dev.lockguard.report.Violation;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -29,11 +28,7 @@ public final class Findings {
 
   /** Frames as the report writes them. */
   public static List<String> frames(StackTraceElement[] stack) {
-    List<String> frames = new ArrayList<>(stack.length);
-    for (StackTraceElement frame : stack) {
-      frames.add(frame.toString());
-    }
-    return frames;
+    return Detector.frames(stack);
   }
 
   /** The frame of a registered site, as the report writes it. */
