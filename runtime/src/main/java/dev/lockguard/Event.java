@@ -1,6 +1,6 @@
 package dev.lockguard;
 
-import dev.lockguard.runtime.LatchHooks;
+import dev.lockguard.internal.latch.LatchHooks;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;

@@ -2,7 +2,7 @@ package dev.lockguard;
 
 import dev.lockguard.report.Report;
 import dev.lockguard.report.Violation;
-import dev.lockguard.runtime.RuntimeAccess;
+import dev.lockguard.internal.RuntimeAccess;
 import java.util.List;
 import java.util.function.Consumer;
 

@@ -1,6 +1,6 @@
 package dev.lockguard;
 
-import dev.lockguard.runtime.Ranks;
+import dev.lockguard.internal.lockorder.Ranks;
 
 /**
  * Gives locks an explicit rank and a name for reports.

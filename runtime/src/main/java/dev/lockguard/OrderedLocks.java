@@ -1,6 +1,6 @@
 package dev.lockguard;
 
-import dev.lockguard.runtime.Ranks;
+import dev.lockguard.internal.lockorder.Ranks;
 import java.util.concurrent.locks.Lock;
 
 /**
@@ -55,7 +55,10 @@ public final class OrderedLocks {
     }
     Ranks.sortByRank(sorted);
     if (sorted.length > 0) {
-      Ranks.checkAboveHeld(sorted[0]);
+      String violation = Ranks.checkAboveHeld(sorted[0]);
+      if (violation != null) {
+        throw new LockOrderViolationException(violation);
+      }
     }
     int taken = 0;
     try {

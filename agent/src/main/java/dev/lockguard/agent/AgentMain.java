@@ -61,7 +61,7 @@ public final class AgentMain {
 
   private static boolean runtimeOnBootstrap() {
     try {
-      Class.forName("dev.lockguard.runtime.Hooks", false, null);
+      Class.forName("dev.lockguard.internal.lockorder.Hooks", false, null);
       return true;
     } catch (ClassNotFoundException e) {
       return false;

@@ -1,7 +1,17 @@
 package dev.lockguard.agent;
 
-import dev.lockguard.runtime.Settings;
-import dev.lockguard.runtime.Watchdog;
+import dev.lockguard.agent.queue.QueueCheckRewriter;
+import dev.lockguard.agent.core.ClassRewriter;
+import dev.lockguard.agent.core.ClassFilter;
+import dev.lockguard.agent.core.TypeHierarchy;
+import dev.lockguard.agent.core.LockTransformer;
+import dev.lockguard.agent.latch.LatchTypes;
+import dev.lockguard.agent.latch.LatchClassVisitor;
+import dev.lockguard.agent.lockorder.LockSiteClassVisitor;
+
+import dev.lockguard.LockOrderViolationException;
+import dev.lockguard.internal.Lifecycle;
+import dev.lockguard.internal.core.Config;
 import java.lang.instrument.Instrumentation;
 import java.util.ArrayList;
 import java.util.List;
@@ -29,9 +39,9 @@ final class Installer {
       return;
     }
     openLocksPackageToRuntime(instrumentation);
-    Settings.configure(options.report, Settings.Policy.valueOf(options.policy.toUpperCase()),
-        Settings.Order.valueOf(options.order.toUpperCase()), false);
-    Watchdog.start(options.watchdogMillis);
+    Lifecycle.start(new Config(options.report, Config.Policy.valueOf(options.policy.toUpperCase()),
+        Config.Order.valueOf(options.order.toUpperCase()), options.watchdogMillis, false,
+        LockOrderViolationException::new));
     ClassFilter filter = new ClassFilter(options.include, options.exclude, options.jdkClasses);
     LockTransformer transformer =
         new LockTransformer(filter, rewriters(new LatchTypes(options.latches)));
@@ -84,7 +94,7 @@ final class Installer {
    */
   private static void openLocksPackageToRuntime(Instrumentation instrumentation) {
     Module javaBase = Object.class.getModule();
-    Module runtime = Settings.class.getModule();
+    Module runtime = Config.class.getModule();
     if (instrumentation.isModifiableModule(javaBase)) {
       instrumentation.redefineModule(javaBase, Set.of(), Map.of(),
           Map.of("java.util.concurrent.locks", Set.of(runtime)), Set.of(), Map.of());

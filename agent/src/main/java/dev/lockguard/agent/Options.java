@@ -1,5 +1,8 @@
 package dev.lockguard.agent;
 
+import dev.lockguard.agent.core.JdkClasses;
+import dev.lockguard.agent.latch.LatchOption;
+
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

@@ -1,5 +1,7 @@
 package dev.lockguard.agent;
 
+
+import dev.lockguard.agent.latch.LatchOption;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

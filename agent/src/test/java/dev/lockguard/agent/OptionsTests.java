@@ -1,5 +1,7 @@
 package dev.lockguard.agent;
 
+import dev.lockguard.agent.core.ClassFilter;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -83,7 +85,7 @@ class OptionsTests {
 
     assertThat(filter.instrument("com.acme.Service", app)).isTrue();
     assertThat(filter.instrument("dev.lockguard.demo.Philosophers", app)).isTrue();
-    assertThat(filter.instrument("dev.lockguard.runtime.Hooks", app)).isFalse();
+    assertThat(filter.instrument("dev.lockguard.internal.lockorder.Hooks", app)).isFalse();
     assertThat(filter.instrument("dev.lockguard.agent.Installer", app)).isFalse();
     assertThat(filter.instrument("org.junit.platform.launcher.core.Launcher", app)).isFalse();
     assertThat(filter.instrument("com.acme.Service$$Lambda$12", app)).isFalse();

@@ -14,7 +14,7 @@ import java.util.concurrent.locks.ReentrantLock;
  */
 public final class Attachment {
   /** The runtime class the instrumented code calls; the agent puts it on the bootstrap path. */
-  static final String HOOKS = "dev.lockguard.runtime.Hooks";
+  static final String HOOKS = "dev.lockguard.internal.lockorder.Hooks";
 
   /** The runtime's public API, also on the bootstrap class path under the agent. */
   static final String API = "dev.lockguard.LockGuard";

@@ -11,7 +11,7 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * provided}), and one loaded from the class path would be a second, inactive copy.
  */
 final class AgentCheck {
-  private static final String RUNTIME_CLASS = "dev.lockguard.runtime.Settings";
+  private static final String RUNTIME_CLASS = "dev.lockguard.internal.core.Config";
 
   private static volatile boolean active;
   private static String selfAttachFailure;

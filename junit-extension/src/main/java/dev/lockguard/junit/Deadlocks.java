@@ -1,7 +1,7 @@
 package dev.lockguard.junit;
 
 import dev.lockguard.report.Violation;
-import dev.lockguard.runtime.Watchdog;
+import dev.lockguard.internal.deadlock.Watchdog;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadInfo;
 import java.lang.management.ThreadMXBean;

@@ -1,5 +1,7 @@
 package dev.lockguard.report;
 
+import dev.lockguard.internal.core.Sites;
+
 import dev.lockguard.report.Violation.EdgeRef;
 import dev.lockguard.report.Violation.Kind;
 import dev.lockguard.report.Violation.LockRef;

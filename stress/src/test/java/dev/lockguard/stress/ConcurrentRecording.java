@@ -4,8 +4,8 @@ import static org.openjdk.jcstress.annotations.Expect.ACCEPTABLE;
 import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
 
 import dev.lockguard.report.Violation;
-import dev.lockguard.runtime.Findings;
-import dev.lockguard.runtime.TestSupport;
+import dev.lockguard.internal.core.Findings;
+import dev.lockguard.internal.TestSupport;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import org.openjdk.jcstress.annotations.Actor;

@@ -2,9 +2,9 @@ package dev.lockguard.stress;
 
 import dev.lockguard.LockGuard;
 import dev.lockguard.report.Violation;
-import dev.lockguard.runtime.Hooks;
-import dev.lockguard.runtime.Sites;
-import dev.lockguard.runtime.TestSupport;
+import dev.lockguard.internal.lockorder.Hooks;
+import dev.lockguard.internal.core.Sites;
+import dev.lockguard.internal.TestSupport;
 
 /**
  * Drives the runtime the way instrumented code does, and routes each finding to the jcstress state

@@ -4,9 +4,9 @@ import static org.openjdk.jcstress.annotations.Expect.ACCEPTABLE;
 import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
 
 import dev.lockguard.report.Violation;
-import dev.lockguard.runtime.Hooks;
-import dev.lockguard.runtime.Sites;
-import dev.lockguard.runtime.TestSupport;
+import dev.lockguard.internal.lockorder.Hooks;
+import dev.lockguard.internal.core.Sites;
+import dev.lockguard.internal.TestSupport;
 import java.util.concurrent.locks.ReentrantLock;
 import org.openjdk.jcstress.annotations.Actor;
 import org.openjdk.jcstress.annotations.Arbiter;

@@ -1,9 +1,11 @@
 package dev.lockguard.agent.queue;
 
-import dev.lockguard.runtime.QueueSites;
+import dev.lockguard.agent.core.SiteClassVisitor;
+
+import dev.lockguard.internal.queue.QueueSites;
 import java.util.Set;
 import java.util.function.Predicate;
-import dev.lockguard.agent.SiteClassVisitor;
+import dev.lockguard.agent.core.SiteClassVisitor;
 import org.objectweb.asm.ClassVisitor;
 import org.objectweb.asm.MethodVisitor;
 import org.objectweb.asm.Opcodes;

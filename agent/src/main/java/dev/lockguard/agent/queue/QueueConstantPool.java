@@ -1,6 +1,6 @@
 package dev.lockguard.agent.queue;
 
-import dev.lockguard.runtime.QueueOp;
+import dev.lockguard.internal.queue.QueueOp;
 import org.objectweb.asm.ClassReader;
 
 /**

@@ -1,6 +1,6 @@
 package dev.lockguard.agent.queue;
 
-import dev.lockguard.runtime.QueueOp;
+import dev.lockguard.internal.queue.QueueOp;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.BitSet;

@@ -1,9 +1,9 @@
 package dev.lockguard.agent.queue;
 
 import dev.lockguard.agent.queue.QueuePairFinder.Call;
-import dev.lockguard.runtime.QueueOp;
-import dev.lockguard.runtime.QueueSites;
-import dev.lockguard.runtime.Sites;
+import dev.lockguard.internal.queue.QueueOp;
+import dev.lockguard.internal.queue.QueueSites;
+import dev.lockguard.internal.core.Sites;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -31,7 +31,7 @@ import org.objectweb.asm.tree.VarInsnNode;
  * falls between them, so the frames need no change.
  */
 final class QueueSiteRewriter {
-  private static final String HOOKS = "dev/lockguard/runtime/QueueHooks";
+  private static final String HOOKS = "dev/lockguard/internal/queue/QueueHooks";
   private static final String OBJECT_SITE = "(Ljava/lang/Object;I)V";
 
   private QueueSiteRewriter() {}

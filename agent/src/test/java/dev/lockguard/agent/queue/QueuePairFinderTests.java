@@ -172,7 +172,7 @@ class QueuePairFinderTests {
     for (MethodNode method : node.methods) {
       for (AbstractInsnNode insn : method.instructions) {
         if (insn instanceof MethodInsnNode call
-            && call.owner.equals("dev/lockguard/runtime/QueueHooks")) {
+            && call.owner.equals("dev/lockguard/internal/queue/QueueHooks")) {
           hooks++;
         }
       }

@@ -1,0 +1,62 @@
+package dev.lockguard.agent.core;
+
+import java.lang.instrument.ClassFileTransformer;
+import java.security.ProtectionDomain;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import org.objectweb.asm.ClassReader;
+import org.objectweb.asm.ClassVisitor;
+import org.objectweb.asm.ClassWriter;
+
+/**
+ * The agent's one class-file transformer: filters, runs the rewriters, and returns null (class
+ * unchanged) unless a rewriter rewrote a site.
+ *
+ * <p>Frames are read expanded so that the frames a rewriter adds can be written in full; max
+ * stack is recomputed because hooks push extra values. Frames are never recomputed: that would
+ * load classes from inside a transformer.
+ */
+public final class LockTransformer implements ClassFileTransformer {
+  private final ClassFilter filter;
+  private final List<ClassRewriter> rewriters;
+  private final Set<String> failed = ConcurrentHashMap.newKeySet();
+
+  public LockTransformer(ClassFilter filter, List<ClassRewriter> rewriters) {
+    this.filter = filter;
+    this.rewriters = rewriters;
+  }
+
+  @Override
+  public byte[] transform(ClassLoader loader, String internalName, Class<?> classBeingRedefined,
+      ProtectionDomain domain, byte[] classfile) {
+    if (internalName == null) {
+      return null;
+    }
+    String className = internalName.replace('/', '.');
+    if (!filter.instrument(className, loader)) {
+      return null;
+    }
+    try {
+      return rewrite(className, loader, classBeingRedefined == null, classfile);
+    } catch (Throwable failure) {
+      if (failed.add(className)) {
+        System.err.println("lockguard: could not instrument " + className
+            + "; its locks are not watched (" + failure + ")");
+      }
+      return null;
+    }
+  }
+
+  private byte[] rewrite(String className, ClassLoader loader, boolean loadTime, byte[] classfile) {
+    ClassReader reader = new ClassReader(classfile);
+    ClassWriter writer = new ClassWriter(reader, ClassWriter.COMPUTE_MAXS);
+    Target target = new Target(className, loader, loadTime, new TypeHierarchy(loader), reader);
+    ClassVisitor chain = writer;
+    for (int i = rewriters.size() - 1; i >= 0; i--) {
+      chain = rewriters.get(i).wrap(chain, target);
+    }
+    reader.accept(chain, ClassReader.EXPAND_FRAMES);
+    return target.isChanged() ? writer.toByteArray() : null;
+  }
+}

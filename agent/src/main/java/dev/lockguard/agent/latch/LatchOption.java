@@ -1,0 +1,139 @@
+package dev.lockguard.agent.latch;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The {@code latches=} option: application classes to watch like {@code dev.lockguard.Event}.
+ *
+ * <p>Entries are separated by {@code ;}; each names a class and, in parentheses, its methods by
+ * role: {@code set} opens it, {@code clear} re-arms it, {@code await} waits for it. A role may
+ * name several methods with {@code |}; {@code clear} may be left out:
+ * {@code latches=com.acme.Signal(set=fire,clear=reset,await=waitFor|waitForMillis)}.
+ */
+public final class LatchOption {
+  public static final String EXAMPLE = "latches=com.acme.Signal(set=fire,clear=reset,await=waitFor)";
+
+  private static final Pattern ENTRY = Pattern.compile("([^()]*)\\((.*)\\)");
+  private static final Pattern CLASS_NAME =
+      Pattern.compile("[A-Za-z_$][A-Za-z0-9_$]*(\\.[A-Za-z_$][A-Za-z0-9_$]*)*");
+  private static final Pattern METHOD_NAME = Pattern.compile("[A-Za-z_$][A-Za-z0-9_$]*");
+  private static final List<String> ROLES = List.of("set", "clear", "await");
+
+  private LatchOption() {}
+
+  /** One class to watch, with its methods by role. */
+  public record Spec(String className, Set<String> set, Set<String> clear, Set<String> await) {
+    public String internalName() {
+      return className.replace('.', '/');
+    }
+
+    /** {@code set}, {@code clear} or {@code await} for a method of the class, else null. */
+    public String roleOf(String method) {
+      if (set.contains(method)) {
+        return "set";
+      }
+      if (clear.contains(method)) {
+        return "clear";
+      }
+      return await.contains(method) ? "await" : null;
+    }
+  }
+
+  /**
+   * Parses the option's value.
+   *
+   * @throws IllegalArgumentException naming the bad entry, the problem and the syntax
+   */
+  public static List<Spec> parse(String value) {
+    List<Spec> specs = new ArrayList<>();
+    if (value == null || value.isBlank()) {
+      return specs;
+    }
+    Set<String> classes = new LinkedHashSet<>();
+    for (String raw : value.split(";", -1)) {
+      String entry = raw.trim();
+      Spec spec = entry(entry);
+      if (!classes.add(spec.className())) {
+        throw bad(entry, "the class is named twice; give each class one entry");
+      }
+      specs.add(spec);
+    }
+    return specs;
+  }
+
+  private static Spec entry(String entry) {
+    Matcher matcher = ENTRY.matcher(entry);
+    if (!matcher.matches()) {
+      throw bad(entry, "name the class, then its methods in parentheses");
+    }
+    String className = matcher.group(1).trim();
+    if (!CLASS_NAME.matcher(className).matches()) {
+      throw bad(entry, "\"" + className + "\" is not a class name (use its binary name, with $"
+          + " for a nested class)");
+    }
+    Map<String, Set<String>> roles = roles(entry, matcher.group(2));
+    for (String required : List.of("set", "await")) {
+      if (!roles.containsKey(required)) {
+        throw bad(entry, "it names no " + required + " method");
+      }
+    }
+    return new Spec(className, roles.get("set"), roles.getOrDefault("clear", Set.of()),
+        roles.get("await"));
+  }
+
+  private static Map<String, Set<String>> roles(String entry, String body) {
+    Map<String, Set<String>> roles = new LinkedHashMap<>();
+    for (String raw : body.split(",", -1)) {
+      String pair = raw.trim();
+      int equals = pair.indexOf('=');
+      String role = equals < 0 ? pair : pair.substring(0, equals).trim();
+      if (!ROLES.contains(role)) {
+        throw bad(entry, "\"" + pair + "\" is not ROLE=METHOD with a role among set, clear,"
+            + " await");
+      }
+      if (equals < 0) {
+        throw bad(entry, "the role " + role + " names no method");
+      }
+      if (roles.containsKey(role)) {
+        throw bad(entry, "the role " + role + " is given twice; list its methods as"
+            + " " + role + "=a|b");
+      }
+      Set<String> methods = methods(entry, role, pair.substring(equals + 1));
+      for (Map.Entry<String, Set<String>> earlier : roles.entrySet()) {
+        for (String method : methods) {
+          if (earlier.getValue().contains(method)) {
+            throw bad(entry, "the method " + method + " has two roles, " + earlier.getKey()
+                + " and " + role);
+          }
+        }
+      }
+      roles.put(role, methods);
+    }
+    return roles;
+  }
+
+  private static Set<String> methods(String entry, String role, String list) {
+    Set<String> methods = new LinkedHashSet<>();
+    for (String raw : list.split("\\|", -1)) {
+      String method = raw.trim();
+      if (!METHOD_NAME.matcher(method).matches()) {
+        throw bad(entry, "\"" + method + "\" is not a method name (role " + role + ")");
+      }
+      methods.add(method);
+    }
+    return methods;
+  }
+
+  private static IllegalArgumentException bad(String entry, String problem) {
+    return new IllegalArgumentException("option \"latches\" has the bad entry \"" + entry + "\": "
+        + problem + ". Write CLASS(set=METHOD,clear=METHOD,await=METHOD) entries separated by"
+        + " ';', for example " + EXAMPLE + ".");
+  }
+}

@@ -1,0 +1,147 @@
+package dev.lockguard.internal.latch;
+
+import dev.lockguard.internal.core.Findings;
+import dev.lockguard.internal.core.LockNames;
+import dev.lockguard.internal.core.Sites;
+
+import dev.lockguard.report.Violation;
+import dev.lockguard.report.Violation.Kind;
+import dev.lockguard.report.Violation.LockRef;
+import dev.lockguard.report.Violation.Severity;
+import dev.lockguard.report.Violation.WaiterRef;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Turns what the latch detector decided into {@code REUSED_LATCH} reports: the latch named after
+ * its field, the sites, and every thread involved with its stack.
+ *
+ * <p>Findings are decided under {@link LatchTable#LOCK} and published after it is released, since
+ * publishing captures other threads' stacks and writes the report file.
+ */
+final class LatchReports {
+  /** The advice every re-arming finding ends with. */
+  static final String ADVICE = " A latch or event is single-use: for a repeating signal use a"
+      + " Condition with a generation counter, a Phaser, or a fresh latch per round handed over"
+      + " before anyone waits on it.";
+
+  /** Severity already reported per id, so that a finding is printed once and only upgraded. */
+  private static final Map<String, Severity> REPORTED = new HashMap<>();
+
+  private LatchReports() {}
+
+  /** A decision to report, made under the table lock. */
+  record Finding(Severity severity, String tag, String message, String latch, String type,
+      List<String> sites, Thread actor, boolean actorWaits, List<Thread> others) {}
+
+  /** The name a report gives the latch: the field it lives in, else {@code Type@hash}. */
+  static String name(LatchRecord record) {
+    if (record.field != null) {
+      return record.field;
+    }
+    return LockNames.simpleName(record.type) + "@" + Integer.toHexString(record.hash);
+  }
+
+  /** {@code CountDownLatch Gate.ready}: the latch's simple type, then its name. */
+  static String describe(LatchRecord record) {
+    return LockNames.simpleName(record.type) + " " + name(record);
+  }
+
+  /** The frame of a site, or of the first application frame on this thread's stack if unknown. */
+  static String siteFrame(int site) {
+    if (site != Sites.UNKNOWN) {
+      return Sites.get(site).toString();
+    }
+    StackTraceElement[] stack = applicationStack(new Throwable().getStackTrace());
+    return stack.length > 0 ? stack[0].toString() : "unknown";
+  }
+
+  /** {@code "a" and "b"}. */
+  static String quoted(List<Thread> threads) {
+    StringBuilder text = new StringBuilder();
+    for (int i = 0; i < threads.size(); i++) {
+      if (i > 0) {
+        text.append(i == threads.size() - 1 ? " and " : ", ");
+      }
+      text.append('"').append(threads.get(i).getName()).append('"');
+    }
+    return text.toString();
+  }
+
+  static String threads(int count) {
+    return count == 1 ? "1 thread" : count + " threads";
+  }
+
+  /** Reports {@code finding} unless the same id was already reported at this severity or worse. */
+  static void publish(Finding finding) {
+    if (finding == null) {
+      return;
+    }
+    List<String> idParts = new ArrayList<>(finding.sites());
+    idParts.add(finding.tag());
+    String id = Findings.stableId(Kind.REUSED_LATCH, idParts);
+    if (!firstOrWorse(id, finding.severity())) {
+      return;
+    }
+    List<String> threadNames = new ArrayList<>();
+    List<WaiterRef> waiters = new ArrayList<>();
+    threadNames.add(finding.actor().getName());
+    if (finding.actorWaits()) {
+      waiters.add(new WaiterRef(finding.actor().getName(), finding.latch(),
+          Findings.frames(applicationStack(new Throwable().getStackTrace()))));
+    }
+    for (Thread other : finding.others()) {
+      if (!threadNames.contains(other.getName())) {
+        threadNames.add(other.getName());
+      }
+      waiters.add(new WaiterRef(other.getName(), finding.latch(),
+          Findings.frames(applicationStack(other.getStackTrace()))));
+    }
+    Findings.report(new Violation(id, Kind.REUSED_LATCH, finding.severity(), finding.message(),
+        threadNames, List.of(new LockRef(finding.latch(), finding.type())), List.of(),
+        finding.sites(), waiters));
+  }
+
+  private static boolean firstOrWorse(String id, Severity severity) {
+    synchronized (REPORTED) {
+      Severity before = REPORTED.get(id);
+      if (before != null && before.compareTo(severity) <= 0) {
+        return false;
+      }
+      REPORTED.put(id, severity);
+      return true;
+    }
+  }
+
+  /**
+   * The stack from the first application frame: without the JDK's park and latch internals,
+   * lockguard's hooks, or {@code Event}'s own frames. Frames are written alike whether they come
+   * from this thread or another: without module and loader prefixes, and without the frames of
+   * hidden classes (lambda bodies' bridges) that only another thread's stack shows.
+   */
+  static StackTraceElement[] applicationStack(StackTraceElement[] stack) {
+    int first = 0;
+    while (first < stack.length && isPlumbing(stack[first].getClassName())) {
+      first++;
+    }
+    StackTraceElement[] from = first == stack.length ? stack
+        : Arrays.copyOfRange(stack, first, stack.length);
+    List<StackTraceElement> frames = new ArrayList<>(from.length);
+    for (StackTraceElement frame : from) {
+      if (!frame.getClassName().contains("$$Lambda")) {
+        frames.add(new StackTraceElement(frame.getClassName(), frame.getMethodName(),
+            frame.getFileName(), frame.getLineNumber()));
+      }
+    }
+    return frames.toArray(new StackTraceElement[0]);
+  }
+
+  private static boolean isPlumbing(String className) {
+    return className.startsWith("java.") || className.startsWith("jdk.")
+        || className.startsWith("sun.") || className.startsWith("dev.lockguard.internal.")
+        || className.equals("dev.lockguard.Event");
+  }
+}

@@ -1,0 +1,299 @@
+package dev.lockguard.internal.lockorder;
+
+import dev.lockguard.internal.core.PerThread;
+
+
+import java.util.Date;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.Lock;
+
+/**
+ * The static methods that instrumented bytecode calls.
+ *
+ * <p>Each hook sets the thread's re-entry guard, so that anything lockguard itself does (a stack
+ * capture, a report write) passes through nested hooks untouched. Hooks never throw into the
+ * application: an internal failure is reported once by {@link Faults} and the application goes
+ * on. Hooks that replace a call ({@code lock}, {@code await}, ...) perform that call themselves,
+ * with the application's exceptions unchanged.
+ */
+public final class Hooks {
+  private Hooks() {}
+
+  // ---- synchronized ---------------------------------------------------------------------------
+
+  /**
+   * Right before {@code MONITORENTER}: the lock-order check, while the thread can still not block,
+   * and the push. The lock counts as held from here: only this thread reads its held locks, and
+   * {@code monitorenter} cannot fail on a non-null object, so the only difference is the time the
+   * thread spends blocked, which nothing reads. A single call keeps the JIT able to compile the
+   * method (see the agent's {@code LockSiteMethodVisitor.monitorEnter}).
+   */
+  public static void monitorEnter(Object lock, int site) {
+    ThreadState ts = ThreadState.current();
+    if (ts.context.busy || lock == null) {
+      return;
+    }
+    if (ts.depth == 0 && LockOrderDetector.fastOutermost) {
+      ts.pushOutermost(lock, site); // the outermost lock: no edge, no check, nothing to guard
+      return;
+    }
+    before(ts, lock, lock, site, false, true);
+    after(ts, lock, lock, site, false);
+  }
+
+  /**
+   * At the start of a {@code synchronized} method that the JVM entered holding {@code lock} (a
+   * retransformed class): the check and the push in one call.
+   */
+  public static void methodMonitorEntered(Object lock, int site) {
+    ThreadState ts = ThreadState.current();
+    if (!ts.context.busy) {
+      before(ts, lock, lock, site, false, true);
+      after(ts, lock, lock, site, false);
+    }
+  }
+
+  /** Before {@code MONITOREXIT}, and before each exit of a {@code synchronized} method. */
+  public static void monitorExit(Object lock) {
+    release(lock);
+  }
+
+  // ---- java.util.concurrent.locks.Lock --------------------------------------------------------
+
+  public static void lock(Lock lock, int site) {
+    ThreadState ts = ThreadState.current();
+    if (ts.context.busy) {
+      lock.lock();
+      return;
+    }
+    Object key = LockKeys.keyOf(lock);
+    boolean shared = LockKeys.isShared(lock);
+    if (ts.depth == 0 && LockOrderDetector.fastOutermost) {
+      lock.lock();
+      ts.pushOutermost(key, site, shared);
+      return;
+    }
+    before(ts, key, lock, site, shared, true);
+    lock.lock();
+    after(ts, key, lock, site, shared);
+  }
+
+  public static void lockInterruptibly(Lock lock, int site) throws InterruptedException {
+    ThreadState ts = ThreadState.current();
+    if (ts.context.busy) {
+      lock.lockInterruptibly();
+      return;
+    }
+    Object key = LockKeys.keyOf(lock);
+    boolean shared = LockKeys.isShared(lock);
+    before(ts, key, lock, site, shared, true);
+    lock.lockInterruptibly();
+    after(ts, key, lock, site, shared);
+  }
+
+  /** An untimed {@code tryLock} cannot block: on success it is held, but it adds no edge. */
+  public static boolean tryLock(Lock lock, int site) {
+    boolean acquired = lock.tryLock();
+    if (acquired) {
+      ThreadState ts = ThreadState.current();
+      if (!ts.context.busy) {
+        Object key = LockKeys.keyOf(lock);
+        before(ts, key, lock, site, LockKeys.isShared(lock), false);
+        after(ts, key, lock, site, LockKeys.isShared(lock));
+      }
+    }
+    return acquired;
+  }
+
+  /** A timed {@code tryLock} can block for its timeout, so it is checked like {@code lock}. */
+  public static boolean tryLock(Lock lock, long time, TimeUnit unit, int site)
+      throws InterruptedException {
+    ThreadState ts = ThreadState.current();
+    if (ts.context.busy) {
+      return lock.tryLock(time, unit);
+    }
+    Object key = LockKeys.keyOf(lock);
+    boolean shared = LockKeys.isShared(lock);
+    before(ts, key, lock, site, shared, true);
+    boolean acquired = lock.tryLock(time, unit);
+    if (acquired) {
+      after(ts, key, lock, site, shared);
+    }
+    return acquired;
+  }
+
+  public static void unlock(Lock lock, int site) {
+    lock.unlock();
+    release(LockKeys.keyOf(lock));
+  }
+
+  public static Condition newCondition(Lock lock, int site) {
+    Condition condition = lock.newCondition();
+    Conditions.register(condition, lock);
+    return condition;
+  }
+
+  // ---- waiting releases the lock --------------------------------------------------------------
+
+  public static void await(Condition condition, int site) throws InterruptedException {
+    Lock lock = Conditions.ownerOf(condition);
+    ThreadState ts = ThreadState.current();
+    int count = suspend(ts, lock);
+    try {
+      condition.await();
+    } finally {
+      resume(ts, lock, count);
+    }
+  }
+
+  public static boolean await(Condition condition, long time, TimeUnit unit, int site)
+      throws InterruptedException {
+    Lock lock = Conditions.ownerOf(condition);
+    ThreadState ts = ThreadState.current();
+    int count = suspend(ts, lock);
+    try {
+      return condition.await(time, unit);
+    } finally {
+      resume(ts, lock, count);
+    }
+  }
+
+  public static long awaitNanos(Condition condition, long nanos, int site)
+      throws InterruptedException {
+    Lock lock = Conditions.ownerOf(condition);
+    ThreadState ts = ThreadState.current();
+    int count = suspend(ts, lock);
+    try {
+      return condition.awaitNanos(nanos);
+    } finally {
+      resume(ts, lock, count);
+    }
+  }
+
+  public static void awaitUninterruptibly(Condition condition, int site) {
+    Lock lock = Conditions.ownerOf(condition);
+    ThreadState ts = ThreadState.current();
+    int count = suspend(ts, lock);
+    try {
+      condition.awaitUninterruptibly();
+    } finally {
+      resume(ts, lock, count);
+    }
+  }
+
+  public static boolean awaitUntil(Condition condition, Date deadline, int site)
+      throws InterruptedException {
+    Lock lock = Conditions.ownerOf(condition);
+    ThreadState ts = ThreadState.current();
+    int count = suspend(ts, lock);
+    try {
+      return condition.awaitUntil(deadline);
+    } finally {
+      resume(ts, lock, count);
+    }
+  }
+
+  public static void objectWait(Object monitor, int site) throws InterruptedException {
+    ThreadState ts = ThreadState.current();
+    int count = suspend(ts, monitor);
+    try {
+      monitor.wait();
+    } finally {
+      resume(ts, monitor, count);
+    }
+  }
+
+  public static void objectWait(Object monitor, long millis, int site)
+      throws InterruptedException {
+    ThreadState ts = ThreadState.current();
+    int count = suspend(ts, monitor);
+    try {
+      monitor.wait(millis);
+    } finally {
+      resume(ts, monitor, count);
+    }
+  }
+
+  public static void objectWait(Object monitor, long millis, int nanos, int site)
+      throws InterruptedException {
+    ThreadState ts = ThreadState.current();
+    int count = suspend(ts, monitor);
+    try {
+      monitor.wait(millis, nanos);
+    } finally {
+      resume(ts, monitor, count);
+    }
+  }
+
+  // ---- guarded steps --------------------------------------------------------------------------
+
+  private static final int SHARED = 1;
+  private static final int BLOCKING = 2;
+
+  private static void before(
+      ThreadState ts, Object key, Object lock, int site, boolean shared, boolean blocking) {
+    ts.context.run(BEFORE, key, lock, site, (shared ? SHARED : 0) | (blocking ? BLOCKING : 0));
+  }
+
+  private static final PerThread.Step BEFORE = (thread, key, lock, site, flags) ->
+      LockOrderDetector.beforeAcquire(thread.get(ThreadState.SLOT), key, lock, site,
+          (flags & SHARED) != 0, (flags & BLOCKING) != 0);
+
+  private static void after(ThreadState ts, Object key, Object lock, int site, boolean shared) {
+    ts.context.run(AFTER, key, lock, site, shared ? SHARED : 0);
+  }
+
+  private static final PerThread.Step AFTER = (thread, key, lock, site, flags) ->
+      LockOrderDetector.afterAcquire(thread.get(ThreadState.SLOT), key, lock, site, (flags & SHARED) != 0);
+
+  private static void release(Object key) {
+    ThreadState ts = ThreadState.current();
+    if (ts.context.busy || ts.releaseOutermost(key)) {
+      return;
+    }
+    ts.context.run(RELEASE, key, null, 0, 0);
+  }
+
+  private static final PerThread.Step RELEASE =
+      (thread, key, unused, site, flags) -> thread.get(ThreadState.SLOT).release(key);
+
+  /** Takes the lock off the held stack while the thread waits; returns its re-entry count. */
+  private static int suspend(ThreadState ts, Object lock) {
+    if (lock == null) {
+      return 0;
+    }
+    ts.suspendedCount = 0;
+    ts.context.run(SUSPEND, lock, null, 0, 0);
+    return ts.suspendedCount;
+  }
+
+  private static final PerThread.Step SUSPEND = (thread, lock, unused, site, flags) -> {
+    ThreadState ts = thread.get(ThreadState.SLOT);
+    ts.suspendedCount = ts.suspend(LockKeys.keyOf(lock));
+  };
+
+  /**
+   * Puts the lock back after the wait: taking it again is an acquisition like any other, so locks
+   * the thread took after it (and still holds) now order before it.
+   */
+  private static void resume(ThreadState ts, Object lock, int count) {
+    if (count != 0) {
+      ts.context.run(RESUME, lock, null, ts.suspendedSite, count);
+    }
+  }
+
+  private static final PerThread.Step RESUME = (thread, lock, unused, site, count) -> {
+    ThreadState ts = thread.get(ThreadState.SLOT);
+    boolean shared = ts.suspendedShared;
+    Object key = LockKeys.keyOf(lock);
+    try {
+      LockOrderDetector.beforeAcquire(ts, key, lock, site, shared, true);
+    } catch (PerThread.Deliberate recorded) {
+      // Taking the lock back after a wait already happened: the violation is recorded, and
+      // throwing now would only replace the outcome of the wait.
+    }
+    LockOrderDetector.afterAcquire(ts, key, lock, site, shared);
+    ts.counts[ts.depth - 1] = (int) count;
+  };
+}

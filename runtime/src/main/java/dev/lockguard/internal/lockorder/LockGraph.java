@@ -1,0 +1,461 @@
+package dev.lockguard.internal.lockorder;
+
+import dev.lockguard.internal.core.Faults;
+import dev.lockguard.internal.core.LockNames;
+import dev.lockguard.internal.core.Site;
+
+import dev.lockguard.report.Violation;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * The lock-order graph: a node per lock, an edge per observed "acquired B while holding A".
+ *
+ * <p>A known edge is found with a lock-free probe of the source node's edge table. Only a new edge
+ * takes {@link #LOCK}, and it adds the edge and searches for a cycle in one critical section: two
+ * threads adding {@code A -> B} and {@code B -> A} at the same moment are serialised, so the second
+ * always sees the first and the cycle cannot be lost (the race of Guava's issue 2048).
+ *
+ * <p>{@link #LOCK} is a leaf: nothing else is acquired and no application code runs while it is
+ * held, so it cannot take part in a deadlock with the application.
+ */
+final class LockGraph {
+  private static final ReentrantLock LOCK = new ReentrantLock();
+  private static final NodeTable NODES = new NodeTable();
+  private static final AtomicLong LOCKS_SEEN = new AtomicLong();
+  private static final AtomicLong EDGES = new AtomicLong();
+  /** Lock-sets of the cycles already reported, so each cycle is reported once. */
+  private static final Map<String, List<Edge>> REPORTED_CYCLES = new HashMap<>();
+  /** Reported cycles below ERROR (one thread only, or gated), whose severity may still rise. */
+  private static final List<Cycle> OPEN_CYCLES = new ArrayList<>();
+
+  private static int nextNodeId = 1;
+  private static int searchEpoch;
+  private static int diedSinceSweep;
+
+  private LockGraph() {}
+
+  /** A cycle found in the graph, in chain order starting with the edge that closed it. */
+  static final class Cycle {
+    private final List<Edge> edges;
+    /** The severity last reported; guarded by the graph lock. */
+    Violation.Severity severity;
+
+    Cycle(List<Edge> edges) {
+      this.edges = edges;
+    }
+
+    List<Edge> edges() {
+      return edges;
+    }
+  }
+
+  /** The node of {@code key}, created on first sight; {@code display} gives type and name. */
+  static Node node(Object key, Object display, Site site) {
+    return node(key, System.identityHashCode(key), display, site);
+  }
+
+  /**
+   * The node of {@code key} whose identity hash the caller took already. Hooks take it before
+   * the thread locks a monitor: HotSpot answers {@code identityHashCode} from the object header,
+   * but for a monitor the thread holds, the header is displaced and it has to take a slow path.
+   */
+  static Node node(Object key, int hash, Object display, Site site) {
+    Node node = NODES.find(key, hash);
+    if (node == null) {
+      node = createNode(key, hash, display, site);
+    } else if (node.anonymous && site.lockName != null && !site.jdk) {
+      node.name = site.lockName;
+      node.anonymous = false;
+    }
+    return node;
+  }
+
+  /** The node of {@code key} if the graph knows it, without creating one. */
+  static Node existing(Object key) {
+    return NODES.find(key, System.identityHashCode(key));
+  }
+
+  private static Node createNode(Object key, int hash, Object display, Site site) {
+    String type = LockNames.typeOf(display);
+    boolean anonymous = site.lockName == null || site.jdk;
+    String name = site.lockName == null ? LockNames.anonymousName(display, key, hash)
+        : site.jdk ? site.lockName + "@" + Integer.toHexString(hash) : site.lockName;
+    LOCK.lock();
+    try {
+      Node existing = NODES.find(key, hash);
+      if (existing != null) {
+        return existing;
+      }
+      expungeDeadNodes();
+      Node node = new Node(key, hash, nextNodeId++, name, anonymous, type, NODES.queue);
+      NODES.insert(node);
+      LOCKS_SEEN.incrementAndGet();
+      return node;
+    } finally {
+      LOCK.unlock();
+    }
+  }
+
+  /**
+   * Adds a new edge unless another thread added it first, and searches for the cycle it closes.
+   *
+   * @return the new cycle to report, or null
+   */
+  static Cycle addEdge(Edge candidate, boolean searchCycles) {
+    LOCK.lock();
+    try {
+      Edge known = candidate.from.findEdge(candidate.to, candidate.fromShared, candidate.toShared);
+      if (known != null) {
+        return null; // another thread added it first; the caller re-checks it as a known edge
+      }
+      if (candidate.from.dead || candidate.to.dead) {
+        return null;
+      }
+      candidate.from.addEdge(candidate);
+      EDGES.incrementAndGet();
+      if (!searchCycles) {
+        return null;
+      }
+      Cycle cycle = findNewCycle(candidate);
+      if (cycle != null) {
+        candidate.closesCycle = true;
+      }
+      return cycle;
+    } finally {
+      LOCK.unlock();
+    }
+  }
+
+  /** The edge as now stored (the candidate, or the one another thread added first). */
+  static Edge stored(Edge candidate) {
+    Edge known = candidate.from.findEdge(candidate.to, candidate.fromShared, candidate.toShared);
+    return known == null ? candidate : known;
+  }
+
+  /**
+   * Records that a second thread took a known edge.
+   *
+   * @return the reported cycles through the edge whose severity rose, possibly empty
+   */
+  static List<Cycle> secondThread(Edge edge) {
+    LOCK.lock();
+    try {
+      if (edge.multiThread) {
+        return List.of();
+      }
+      edge.multiThread = true;
+      return reevaluate(edge);
+    } finally {
+      LOCK.unlock();
+    }
+  }
+
+  /**
+   * Drops from the edge's gate candidates those the thread does not hold now.
+   *
+   * @return the reported cycles through the edge whose severity rose, possibly empty
+   */
+  static List<Cycle> narrowGates(Edge edge, ThreadState ts) {
+    LOCK.lock();
+    try {
+      Node[] gates = edge.gates;
+      int kept = 0;
+      Node[] narrowed = new Node[gates.length];
+      for (Node gate : gates) {
+        Object key = gate.get();
+        if (key != null && ts.indexOf(key) >= 0) {
+          narrowed[kept++] = gate;
+        }
+      }
+      if (kept == gates.length) {
+        return List.of();
+      }
+      edge.gates = java.util.Arrays.copyOf(narrowed, kept);
+      return reevaluate(edge);
+    } finally {
+      LOCK.unlock();
+    }
+  }
+
+  static boolean contains(Node[] nodes, int length, Node node) {
+    for (int i = 0; i < length; i++) {
+      if (nodes[i] == node) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static List<Cycle> reevaluate(Edge edge) {
+    List<Cycle> risen = new ArrayList<>();
+    for (int i = OPEN_CYCLES.size() - 1; i >= 0; i--) {
+      Cycle cycle = OPEN_CYCLES.get(i);
+      if (cycle.edges().contains(edge)) {
+        Violation.Severity now = severityOf(cycle);
+        if (now.compareTo(cycle.severity) < 0) { // ERROR < WARNING < INFO
+          cycle.severity = now;
+          risen.add(cycle);
+          if (now == Violation.Severity.ERROR) {
+            OPEN_CYCLES.remove(i);
+          }
+        }
+      }
+    }
+    return risen;
+  }
+
+  /** INFO when a common gate lock makes the cycle harmless, else ERROR across threads, else WARNING. */
+  static Violation.Severity severityOf(Cycle cycle) {
+    if (commonGate(cycle) != null) {
+      return Violation.Severity.INFO;
+    }
+    return crossThread(cycle) ? Violation.Severity.ERROR : Violation.Severity.WARNING;
+  }
+
+  /**
+   * A lock held, outside the cycle, every time each of the cycle's edges was taken: threads must
+   * take it first, so they can never hold the cycle's locks against each other. Null if none.
+   */
+  static Node commonGate(Cycle cycle) {
+    List<Edge> edges = cycle.edges();
+    for (Node candidate : edges.get(0).gates) {
+      if (candidate.dead || inCycle(cycle, candidate)) {
+        continue;
+      }
+      boolean everywhere = true;
+      for (int i = 1; i < edges.size() && everywhere; i++) {
+        Node[] gates = edges.get(i).gates;
+        everywhere = contains(gates, gates.length, candidate);
+      }
+      if (everywhere) {
+        return candidate;
+      }
+    }
+    return null;
+  }
+
+  private static boolean inCycle(Cycle cycle, Node node) {
+    for (Edge edge : cycle.edges()) {
+      if (edge.from == node) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * The name of a live node whose lock has this identity hash and class, or null. A scan: only
+   * the watchdog calls it, to name the locks of a real deadlock.
+   */
+  static String nameByIdentityHash(int hash, String className) {
+    LOCK.lock();
+    try {
+      String[] found = new String[1];
+      NODES.forEach(node -> {
+        Object lock = node.get();
+        Object identity = lock == null ? null : LockKeys.waitIdentity(lock);
+        if (found[0] == null && identity != null && System.identityHashCode(identity) == hash
+            && identity.getClass().getName().equals(className)) {
+          found[0] = node.name;
+        }
+      });
+      return found[0];
+    } finally {
+      LOCK.unlock();
+    }
+  }
+
+  static long locksSeen() {
+    return LOCKS_SEEN.get();
+  }
+
+  static long edgeCount() {
+    return EDGES.get();
+  }
+
+  static int liveNodes() {
+    LOCK.lock();
+    try {
+      expungeDeadNodes();
+      return NODES.size();
+    } finally {
+      LOCK.unlock();
+    }
+  }
+
+  /**
+   * Starts the daemon that drops collected locks from the graph as soon as the GC reports them,
+   * so that memory comes back even when the application stops making new locks. Called once by
+   * the agent; without it, collected locks are dropped on the next new node.
+   */
+  static void startCleaner() {
+    Thread cleaner = new Thread(LockGraph::clean, "lockguard-graph-cleaner");
+    cleaner.setDaemon(true);
+    cleaner.start();
+  }
+
+  private static void clean() {
+    while (true) {
+      try {
+        java.lang.ref.Reference<?> collected = NODES.queue.remove();
+        LOCK.lock();
+        try {
+          diedSinceSweep += NODES.expunge(collected);
+          sweepIfWorthIt();
+        } finally {
+          LOCK.unlock();
+        }
+      } catch (InterruptedException e) {
+        return;
+      } catch (RuntimeException | Error e) {
+        Faults.hookFailed(e);
+        return;
+      }
+    }
+  }
+
+  private static void expungeDeadNodes() {
+    diedSinceSweep += NODES.expunge();
+    sweepIfWorthIt();
+  }
+
+  /**
+   * Drops edges to collected locks once as many locks died as are alive (at least 1,024): a
+   * sweep costs a pass over the graph, so it runs after enough deaths to pay for itself.
+   */
+  private static void sweepIfWorthIt() {
+    if (diedSinceSweep > 1024 && diedSinceSweep > NODES.size()) {
+      diedSinceSweep = 0;
+      NODES.forEach(Node::purgeDeadEdges);
+      REPORTED_CYCLES.values().removeIf(LockGraph::touchesDeadLock);
+      OPEN_CYCLES.removeIf(cycle -> touchesDeadLock(cycle.edges()));
+    }
+  }
+
+  /**
+   * A cycle through a collected lock can never be taken again, so its bookkeeping goes: an
+   * application that keeps inverting short-lived locks does not grow these sets for ever.
+   */
+  private static boolean touchesDeadLock(List<Edge> cycle) {
+    for (Edge edge : cycle) {
+      if (edge.from.dead) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * Breadth-first search for the shortest path {@code closing.to ~> closing.from} that,
+   * together with {@code closing}, forms a cycle that can block.
+   *
+   * <p>A node blocks the thread arriving at it unless both the holder and the arriving thread use
+   * it in shared (read) mode, so the search state is the pair (node, arrived-in-shared-mode).
+   */
+  private static Cycle findNewCycle(Edge closing) {
+    int epoch = ++searchEpoch;
+    ArrayDeque<Object> queue = new ArrayDeque<>();
+    Node start = closing.to;
+    visit(start, closing.toShared, null, false, epoch);
+    queue.add(start);
+    queue.add(closing.toShared);
+    while (!queue.isEmpty()) {
+      Node node = (Node) queue.poll();
+      boolean arrivedShared = (Boolean) queue.poll();
+      if (node == closing.from) {
+        if (!(arrivedShared && closing.fromShared)) {
+          return reportOnce(pathTo(node, arrivedShared, closing));
+        }
+        continue;
+      }
+      for (Edge edge : node.edges()) {
+        if (edge == null || edge.to.dead || (arrivedShared && edge.fromShared)) {
+          continue;
+        }
+        if (!visited(edge.to, edge.toShared, epoch)) {
+          visit(edge.to, edge.toShared, edge, arrivedShared, epoch);
+          queue.add(edge.to);
+          queue.add(edge.toShared);
+        }
+      }
+    }
+    return null;
+  }
+
+  private static boolean visited(Node node, boolean shared, int epoch) {
+    return node.searchEpoch == epoch && (node.visitedModes & (shared ? 2 : 1)) != 0;
+  }
+
+  /** Marks the search state (node, mode) reached along {@code parent} from a state in {@code from}. */
+  private static void visit(Node node, boolean shared, Edge parent, boolean from, int epoch) {
+    if (node.searchEpoch != epoch) {
+      node.searchEpoch = epoch;
+      node.visitedModes = 0;
+    }
+    node.visitedModes |= shared ? 2 : 1;
+    if (shared) {
+      node.parentShared = parent;
+      node.parentSharedFrom = from;
+    } else {
+      node.parentExclusive = parent;
+      node.parentExclusiveFrom = from;
+    }
+  }
+
+  private static List<Edge> pathTo(Node end, boolean arrivedShared, Edge closing) {
+    ArrayList<Edge> reversed = new ArrayList<>();
+    Node node = end;
+    boolean shared = arrivedShared;
+    while (true) {
+      Edge parent = shared ? node.parentShared : node.parentExclusive;
+      if (parent == null) {
+        break;
+      }
+      boolean previousMode = shared ? node.parentSharedFrom : node.parentExclusiveFrom;
+      reversed.add(parent);
+      node = parent.from;
+      shared = previousMode;
+    }
+    ArrayList<Edge> chain = new ArrayList<>(reversed.size() + 1);
+    chain.add(closing);
+    for (int i = reversed.size() - 1; i >= 0; i--) {
+      chain.add(reversed.get(i));
+    }
+    return chain;
+  }
+
+  private static Cycle reportOnce(List<Edge> chain) {
+    long[] ids = new long[chain.size()];
+    for (int i = 0; i < ids.length; i++) {
+      ids[i] = chain.get(i).from.id;
+    }
+    java.util.Arrays.sort(ids);
+    String key = java.util.Arrays.toString(ids);
+    if (REPORTED_CYCLES.putIfAbsent(key, chain) != null) {
+      return null;
+    }
+    Cycle cycle = new Cycle(List.copyOf(chain));
+    cycle.severity = severityOf(cycle);
+    if (cycle.severity != Violation.Severity.ERROR) {
+      OPEN_CYCLES.add(cycle);
+    }
+    return cycle;
+  }
+
+  /** True when the cycle's edges were taken by two or more threads. */
+  static boolean crossThread(Cycle cycle) {
+    long first = cycle.edges().get(0).threadId;
+    for (Edge edge : cycle.edges()) {
+      if (edge.multiThread || edge.threadId != first) {
+        return true;
+      }
+    }
+    return false;
+  }
+}

@@ -1,0 +1,186 @@
+package dev.lockguard.internal.lockorder;
+
+import dev.lockguard.internal.core.Lockset;
+import dev.lockguard.internal.core.PerThread;
+
+import dev.lockguard.internal.core.Statistics;
+import dev.lockguard.internal.core.Sites;
+
+import java.util.Arrays;
+
+/**
+ * The locks one thread holds, in acquisition order, with their re-entry counts.
+ *
+ * <p>This is logically a stack, but release may come out of order ({@code Lock} allows it), so
+ * lookups scan from the top: locks are usually released in LIFO order, so the scan is short.
+ * Arrays are reused; they grow only when a thread holds more locks than ever before.
+ */
+final class ThreadState implements Lockset {
+  /** Each thread's held locks, hung on its {@link PerThread}. */
+  static final PerThread.Slot<ThreadState> SLOT = PerThread.newSlot(ThreadState::new);
+
+  final long threadId;
+  final Thread thread;
+  /** This thread's acquisition count, summed for the report by {@link Statistics}. */
+  final Statistics.Counter counter;
+
+  Object[] keys = new Object[8];
+  Node[] nodes = new Node[8];
+  int[] counts = new int[8];
+  int[] sites = new int[8];
+  /** Identity hashes of the held locks, taken before they were locked (see LockGraph.node). */
+  int[] hashes = new int[8];
+  boolean[] shared = new boolean[8];
+  int depth;
+
+  /** The thread's guard and other detectors' state. */
+  final PerThread context;
+
+  /** What {@code beforeAcquire} found, for the matching {@code afterAcquire}. */
+  Object pendingKey;
+  Node pendingNode;
+  int pendingHash;
+
+  /** What {@code suspend} took off the stack, for the matching {@code resume}. */
+  int suspendedSite;
+  boolean suspendedShared;
+  int suspendedCount;
+
+  private ThreadState(PerThread context) {
+    this.context = context;
+    this.thread = context.thread;
+    this.threadId = context.threadId;
+    this.counter = Statistics.register(thread);
+    context.lockset = this;
+  }
+
+  static ThreadState current() {
+    return PerThread.current().get(SLOT);
+  }
+
+  @Override
+  public int size() {
+    return depth;
+  }
+
+  @Override
+  public Object key(int i) {
+    return keys[i];
+  }
+
+  @Override
+  public boolean holds(Object key) {
+    return indexOf(key) >= 0;
+  }
+
+  /** The graph node of held lock {@code i}, made on first need (most locks are never nested). */
+  Node nodeAt(int i) {
+    Node node = nodes[i];
+    if (node == null) {
+      node = LockGraph.node(keys[i], hashes[i], keys[i], Sites.get(sites[i]));
+      nodes[i] = node;
+    }
+    return node;
+  }
+
+  /**
+   * The fast path for a lock taken while the thread holds none, in graph mode: no edge can
+   * start here and no check applies, so it is only pushed (with its hash, taken before a monitor
+   * is locked). Calls nothing that could come back into a hook.
+   */
+  void pushOutermost(Object key, int site) {
+    pushOutermost(key, site, false);
+  }
+
+  void pushOutermost(Object key, int site, boolean isShared) {
+    counter.acquisitions++;
+    push(key, System.identityHashCode(key), null, site, isShared, 1);
+  }
+
+  /** The fast path for releasing the only lock the thread holds; false if it is not that case. */
+  boolean releaseOutermost(Object key) {
+    if (depth != 1 || keys[0] != key) {
+      return false;
+    }
+    if (--counts[0] == 0) {
+      depth = 0;
+      keys[0] = null;
+    }
+    return true;
+  }
+
+  int indexOf(Object key) {
+    for (int i = depth - 1; i >= 0; i--) {
+      if (keys[i] == key) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
+  void push(Object key, int hash, Node node, int site, boolean isShared, int count) {
+    if (depth == keys.length) {
+      grow();
+    }
+    keys[depth] = key;
+    hashes[depth] = hash;
+    nodes[depth] = node;
+    sites[depth] = site;
+    shared[depth] = isShared;
+    counts[depth] = count;
+    depth++;
+  }
+
+  /** Undoes one acquisition of {@code key}; returns false if this thread did not hold it. */
+  boolean release(Object key) {
+    int index = indexOf(key);
+    if (index < 0) {
+      return false;
+    }
+    if (--counts[index] == 0) {
+      remove(index);
+    }
+    return true;
+  }
+
+  /**
+   * Takes {@code key} off the stack whatever its count, as {@code Object.wait} and
+   * {@code Condition.await} release it; returns the count, or 0 if it was not held.
+   */
+  int suspend(Object key) {
+    int index = indexOf(key);
+    if (index < 0) {
+      return 0;
+    }
+    int count = counts[index];
+    suspendedSite = sites[index];
+    suspendedShared = shared[index];
+    remove(index);
+    return count;
+  }
+
+  private void remove(int index) {
+    int tail = depth - index - 1;
+    if (tail > 0) {
+      System.arraycopy(keys, index + 1, keys, index, tail);
+      System.arraycopy(nodes, index + 1, nodes, index, tail);
+      System.arraycopy(sites, index + 1, sites, index, tail);
+      System.arraycopy(hashes, index + 1, hashes, index, tail);
+      System.arraycopy(shared, index + 1, shared, index, tail);
+      System.arraycopy(counts, index + 1, counts, index, tail);
+    }
+    depth--;
+    keys[depth] = null; // a released lock must not be kept alive; its node may stay
+
+  }
+
+  private void grow() {
+    int length = keys.length * 2;
+    keys = Arrays.copyOf(keys, length);
+    nodes = Arrays.copyOf(nodes, length);
+    sites = Arrays.copyOf(sites, length);
+    hashes = Arrays.copyOf(hashes, length);
+    shared = Arrays.copyOf(shared, length);
+    counts = Arrays.copyOf(counts, length);
+  }
+}

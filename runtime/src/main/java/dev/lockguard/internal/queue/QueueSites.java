@@ -1,0 +1,107 @@
+package dev.lockguard.internal.queue;
+
+import dev.lockguard.internal.core.Sites;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.util.Arrays;
+
+/**
+ * The queue check's flagged sites, indexed by the {@link Sites} id that instrumented code passes.
+ *
+ * <p>The agent registers every site of a check-then-act pair when it transforms a class: a check
+ * with its op, an act with its op and the check sites that decide it. Registration takes a private
+ * monitor; hooks read a volatile array and never block. Each pair keeps the highest severity level
+ * it was reported at, so that a pair is reported once, and again only when it turns worse.
+ */
+public final class QueueSites {
+  private static final VarHandle LEVELS = MethodHandles.arrayElementVarHandle(int[].class);
+  private static final Object REGISTRATION = new Object();
+  private static volatile Entry[] entries = new Entry[256];
+  private static long callsSeen;
+  private static int pairs;
+
+  private QueueSites() {}
+
+  /** One flagged site. */
+  static final class Entry {
+    final QueueOp op;
+    /** For an act, the check sites that decide it; empty for a check. */
+    final int[] checks;
+    /** For an act, the level each pair was reported at (0: not yet), by index in checks. */
+    final int[] levels;
+
+    Entry(QueueOp op, int[] checks) {
+      this.op = op;
+      this.checks = checks;
+      this.levels = new int[checks.length];
+    }
+
+    /**
+     * Raises pair {@code index} to {@code level}; true if this call raised it (so it reports),
+     * false if the pair was already reported at that level or higher.
+     */
+    boolean raise(int index, int level) {
+      while (true) {
+        int current = (int) LEVELS.getVolatile(levels, index);
+        if (current >= level) {
+          return false;
+        }
+        if (LEVELS.compareAndSet(levels, index, current, level)) {
+          return true;
+        }
+      }
+    }
+  }
+
+  /** Registers a check site of some pair; called by the agent at transform time. */
+  public static void check(int site, QueueOp op) {
+    put(site, new Entry(op, new int[0]));
+  }
+
+  /** Registers an act site and the check sites whose result decides it. */
+  public static void act(int site, QueueOp op, int[] checkSites) {
+    put(site, new Entry(op, checkSites.clone()));
+    synchronized (REGISTRATION) {
+      pairs += checkSites.length;
+    }
+  }
+
+  /** Counts queue calls the agent examined in a class, flagged or not. */
+  public static void seen(int calls) {
+    synchronized (REGISTRATION) {
+      callsSeen += calls;
+    }
+  }
+
+  /** Calls on queues that the agent examined when it transformed classes. */
+  public static long callsSeen() {
+    synchronized (REGISTRATION) {
+      return callsSeen;
+    }
+  }
+
+  /** Check-then-act pairs the agent instrumented. */
+  public static int pairs() {
+    synchronized (REGISTRATION) {
+      return pairs;
+    }
+  }
+
+  /** The entry of a flagged site, or null. */
+  static Entry get(int site) {
+    Entry[] current = entries;
+    return site > 0 && site < current.length ? current[site] : null;
+  }
+
+  private static void put(int site, Entry entry) {
+    synchronized (REGISTRATION) {
+      Entry[] current = entries;
+      if (site >= current.length) {
+        current = Arrays.copyOf(current, Math.max(current.length * 2, site + 1));
+      }
+      current[site] = entry;
+      entries = current;
+    }
+  }
+}

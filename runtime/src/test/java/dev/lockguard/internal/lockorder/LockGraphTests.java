@@ -1,0 +1,200 @@
+package dev.lockguard.internal.lockorder;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.lockguard.LockOrderViolationException;
+import dev.lockguard.internal.core.Config;
+import dev.lockguard.internal.core.Reporter;
+import dev.lockguard.internal.core.Sites;
+import dev.lockguard.report.Violation;
+import dev.lockguard.report.Violation.Kind;
+import dev.lockguard.report.Violation.Severity;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.Consumer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The lock-order detector driven directly through {@link Hooks}, without the agent. */
+class LockGraphTests {
+  private final List<Violation> found = new CopyOnWriteArrayList<>();
+  private final Consumer<Violation> listener = found::add;
+
+  @BeforeEach
+  void listen() {
+    use(Config.Policy.RECORD);
+    Reporter.addListener(listener);
+  }
+
+  @AfterEach
+  void stopListening() {
+    Reporter.removeListener(listener);
+    use(Config.Policy.RECORD);
+  }
+
+  /** Puts a quiet configuration with {@code policy} in force, as the agent's start would. */
+  private static void use(Config.Policy policy) {
+    Config config = new Config(null, policy, Config.Order.GRAPH, 0, true,
+        LockOrderViolationException::new);
+    Config.replace(config);
+    LockOrderDetector.configure(config);
+  }
+
+  @Test
+  void conflictingEdgesAddedAtTheSameMomentNeverLoseTheCycle() throws Exception {
+    int rounds = 300;
+    CyclicBarrier start = new CyclicBarrier(2);
+    List<ReentrantLock[]> pairs = new ArrayList<>();
+    for (int i = 0; i < rounds; i++) {
+      pairs.add(new ReentrantLock[] {new ReentrantLock(), new ReentrantLock()});
+    }
+    Thread forward = new Thread(() -> takeAll(pairs, start, 0, 1), "forward");
+    Thread backward = new Thread(() -> takeAll(pairs, start, 1, 0), "backward");
+    forward.start();
+    backward.start();
+    forward.join();
+    backward.join();
+
+    assertThat(found).as("one cycle per pair, however the two threads interleaved")
+        .hasSize(rounds)
+        .allSatisfy(v -> {
+          assertThat(v.kind()).isEqualTo(Kind.POTENTIAL_DEADLOCK);
+          assertThat(v.edges()).hasSize(2);
+        });
+  }
+
+  /** Takes each pair nested, in the given order, both threads entering each round together. */
+  private static void takeAll(List<ReentrantLock[]> pairs, CyclicBarrier start, int outer, int inner) {
+    for (ReentrantLock[] pair : pairs) {
+      try {
+        start.await();
+      } catch (Exception e) {
+        throw new IllegalStateException(e);
+      }
+      // try the inner lock without blocking on it: the two threads must not really deadlock
+      Hooks.lock(pair[outer], Sites.UNKNOWN);
+      ThreadState ts = ThreadState.current();
+      LockOrderDetector.beforeAcquire(ts, pair[inner], pair[inner], Sites.UNKNOWN, false, true);
+      Hooks.unlock(pair[outer], Sites.UNKNOWN);
+    }
+  }
+
+  @Test
+  void knownEdgeAllocatesNothingAndReentryAddsNoEdge() {
+    ReentrantLock a = new ReentrantLock();
+    ReentrantLock b = new ReentrantLock();
+    nest(a, b);
+    long edges = LockGraph.edgeCount();
+    for (int i = 0; i < 100; i++) {
+      Hooks.lock(a, Sites.UNKNOWN);
+      Hooks.lock(b, Sites.UNKNOWN);
+      Hooks.lock(a, Sites.UNKNOWN); // re-entry under b: no b -> a edge
+      Hooks.unlock(a, Sites.UNKNOWN);
+      Hooks.unlock(b, Sites.UNKNOWN);
+      Hooks.unlock(a, Sites.UNKNOWN);
+    }
+    assertThat(LockGraph.edgeCount()).isEqualTo(edges);
+    assertThat(found).isEmpty();
+    assertThat(ThreadState.current().depth).isZero();
+  }
+
+  @Test
+  void outOfOrderReleaseKeepsTheRestOfTheStack() {
+    ReentrantLock a = new ReentrantLock();
+    ReentrantLock b = new ReentrantLock();
+    ReentrantLock c = new ReentrantLock();
+    long before = LockGraph.edgeCount();
+    Hooks.lock(a, Sites.UNKNOWN);
+    Hooks.lock(b, Sites.UNKNOWN);
+    Hooks.unlock(a, Sites.UNKNOWN); // released under b
+    Hooks.lock(c, Sites.UNKNOWN); // b -> c only: a is no longer held
+    Hooks.unlock(c, Sites.UNKNOWN);
+    Hooks.unlock(b, Sites.UNKNOWN);
+    assertThat(LockGraph.edgeCount() - before).as("a -> b and b -> c, no a -> c").isEqualTo(2);
+    assertThat(ThreadState.current().depth).isZero();
+    assertThat(found).isEmpty();
+  }
+
+  @Test
+  void singleThreadCycleIsAWarningThatASecondThreadRaisesToError() throws Exception {
+    ReentrantLock a = new ReentrantLock();
+    ReentrantLock b = new ReentrantLock();
+    nest(a, b);
+    nest(b, a);
+    assertThat(found).singleElement().extracting(Violation::severity).isEqualTo(Severity.WARNING);
+
+    Thread other = new Thread(() -> nest(a, b), "other");
+    other.start();
+    other.join();
+
+    assertThat(found).hasSize(2);
+    assertThat(found.get(1).id()).isEqualTo(found.get(0).id());
+    assertThat(found.get(1).severity()).isEqualTo(Severity.ERROR);
+  }
+
+  @Test
+  void readReadCycleIsNoDeadlockButReadWriteIs() {
+    ReentrantReadWriteLock x = new ReentrantReadWriteLock();
+    ReentrantReadWriteLock y = new ReentrantReadWriteLock();
+    nest(x.readLock(), y.readLock());
+    nest(y.readLock(), x.readLock());
+    assertThat(found).isEmpty();
+
+    nest(y.writeLock(), x.writeLock());
+    nest(x.writeLock(), y.writeLock());
+    assertThat(found).singleElement().satisfies(v ->
+        assertThat(v.locks()).allSatisfy(lock ->
+            assertThat(lock.type()).isEqualTo(ReentrantReadWriteLock.class.getName())));
+  }
+
+  @Test
+  void throwPolicyThrowsOnTheClosingAcquisitionOnly() {
+    use(Config.Policy.THROW);
+    ReentrantLock a = new ReentrantLock();
+    ReentrantLock b = new ReentrantLock();
+    nest(a, b);
+    Hooks.lock(b, Sites.UNKNOWN);
+    assertThatThrownBy(() -> Hooks.lock(a, Sites.UNKNOWN))
+        .isInstanceOf(LockOrderViolationException.class)
+        .hasMessageContaining("Lock-order cycle");
+    assertThat(a.isHeldByCurrentThread()).as("thrown before blocking").isFalse();
+    Hooks.unlock(b, Sites.UNKNOWN);
+    nest(a, b); // the established order still works
+    assertThat(ThreadState.current().depth).isZero();
+  }
+
+  @Test
+  void collectedLocksLeaveTheGraph() {
+    Object keep = new Object();
+    for (int i = 0; i < 50_000; i++) {
+      Object lock = new Object();
+      Hooks.monitorEnter(keep, Sites.UNKNOWN);
+      Hooks.monitorEnter(lock, Sites.UNKNOWN);
+      Hooks.monitorExit(lock);
+      Hooks.monitorExit(keep);
+    }
+    System.gc();
+    int live = 0;
+    for (int attempt = 0; attempt < 20; attempt++) {
+      live = LockOrderDetector.liveLocks();
+      if (live < 10_000) {
+        break;
+      }
+      System.gc();
+    }
+    assertThat(live).isLessThan(10_000);
+  }
+
+  private static void nest(java.util.concurrent.locks.Lock outer, java.util.concurrent.locks.Lock inner) {
+    Hooks.lock(outer, Sites.UNKNOWN);
+    Hooks.lock(inner, Sites.UNKNOWN);
+    Hooks.unlock(inner, Sites.UNKNOWN);
+    Hooks.unlock(outer, Sites.UNKNOWN);
+  }
+}
