@@ -12,8 +12,10 @@ import java.util.jar.JarFile;
  * The agent's entry points: {@code premain}, {@code agentmain} and the report CLI's {@code main}.
  *
  * <p>Its sole responsibility is to push the embedded runtime jar onto the bootstrap class path and
- * then delegate. It must not mention any runtime class itself: one loaded through the application
- * class loader before the append would split lockguard's state in two.
+ * then delegate; {@code main} instead hands the command line to {@link CliLauncher}, which loads
+ * that jar in a class loader of its own. It must not mention any runtime class itself: one loaded
+ * through the application class loader before the append would split lockguard's state in two,
+ * and the agent jar holds no runtime class at its root for that loader to find.
  */
 public final class AgentMain {
   static final String RUNTIME_RESOURCE = "/dev/lockguard/agent/lockguard-runtime.jar";
@@ -30,7 +32,7 @@ public final class AgentMain {
 
   /** {@code java -jar lockguard-agent.jar report FILE...}. */
   public static void main(String[] args) {
-    System.exit(Cli.run(args, System.out, System.err));
+    System.exit(CliLauncher.run(args, System.out, System.err));
   }
 
   private static void start(String options, Instrumentation instrumentation, boolean atStartup) {
@@ -48,15 +50,21 @@ public final class AgentMain {
     if (runtimeOnBootstrap()) {
       return; // attached twice: the first attach already did it
     }
-    try (InputStream jar = AgentMain.class.getResourceAsStream(RUNTIME_RESOURCE)) {
-      if (jar == null) {
-        throw new IOException("the agent jar has no " + RUNTIME_RESOURCE + "; rebuild it with mvn package");
-      }
+    try (InputStream jar = openRuntimeJar()) {
       Path copy = Files.createTempFile("lockguard-runtime-", ".jar");
       copy.toFile().deleteOnExit();
       Files.copy(jar, copy, StandardCopyOption.REPLACE_EXISTING);
       instrumentation.appendToBootstrapClassLoaderSearch(new JarFile(copy.toFile()));
     }
+  }
+
+  /** The embedded runtime jar, for the boot class path or the CLI's class loader. */
+  static InputStream openRuntimeJar() throws IOException {
+    InputStream jar = AgentMain.class.getResourceAsStream(RUNTIME_RESOURCE);
+    if (jar == null) {
+      throw new IOException("the agent jar has no " + RUNTIME_RESOURCE + "; rebuild it with mvn package");
+    }
+    return jar;
   }
 
   private static boolean runtimeOnBootstrap() {

@@ -1,16 +1,22 @@
 package dev.lockguard.agent;
 
-import dev.lockguard.report.ReportCli;
+import dev.lockguard.agent.report.ReportCli;
 import java.io.PrintStream;
 import java.util.Arrays;
 
-/** The agent jar's command line: {@code java -jar lockguard-agent.jar report FILE...}. */
-final class Cli {
+/**
+ * The agent jar's command line: {@code java -jar lockguard-agent.jar report FILE...}.
+ *
+ * <p>Public only because {@link CliLauncher} calls it across class loaders; it runs where the
+ * runtime's classes can be seen (see there).
+ */
+public final class Cli {
   static final String USAGE = "usage: java -jar lockguard-agent.jar report [--format text|json|dot] FILE...";
 
   private Cli() {}
 
-  static int run(String[] args, PrintStream out, PrintStream err) {
+  /** Runs the command line and returns the exit code. */
+  public static int run(String[] args, PrintStream out, PrintStream err) {
     if (args.length == 0 || args[0].equals("--help") || args[0].equals("-h")) {
       (args.length == 0 ? err : out).println(USAGE
           + "\n  As an agent: java -javaagent:lockguard-agent.jar[=report=FILE,policy=record|throw,"

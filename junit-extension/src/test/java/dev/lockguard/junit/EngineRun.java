@@ -3,7 +3,7 @@ package dev.lockguard.junit;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass;
 
-import dev.lockguard.report.JsonReportReader;
+import dev.lockguard.agent.report.JsonReportReader;
 import dev.lockguard.report.Report;
 import java.io.IOException;
 import java.nio.file.Path;

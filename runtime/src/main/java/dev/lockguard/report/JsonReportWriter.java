@@ -26,9 +26,10 @@ public final class JsonReportWriter {
    *
    * <p>Quotes and backslashes are escaped, and so are control characters, U+2028/U+2029 (which
    * break JavaScript) and unpaired surrogates (which no UTF-8 file can hold), all as {@code
-   * \}{@code uXXXX}, so every string survives a trip through a UTF-8 file unchanged.
+   * \}{@code uXXXX}, so every string survives a trip through a UTF-8 file unchanged. Public for
+   * the report reader in the agent jar, which quotes values from a document in its messages.
    */
-  static StringBuilder appendQuoted(StringBuilder out, String text) {
+  public static StringBuilder appendQuoted(StringBuilder out, String text) {
     out.append('"');
     for (int i = 0; i < text.length(); i++) {
       char c = text.charAt(i);

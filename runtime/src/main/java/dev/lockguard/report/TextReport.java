@@ -1,27 +1,22 @@
 package dev.lockguard.report;
 
-import dev.lockguard.internal.core.Sites;
-
 import dev.lockguard.report.Violation.EdgeRef;
 import dev.lockguard.report.Violation.Kind;
 import dev.lockguard.report.Violation.LockRef;
-import dev.lockguard.report.Violation.Severity;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.EnumMap;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 
 /**
- * Renders reports for people, in the style of Linux lockdep, and as Graphviz DOT.
+ * Renders violations for people, in the style of Linux lockdep.
  *
  * <p>A lock-order cycle shows the chain of locks, one pair of stacks per edge, and a table of the
  * interleaving that deadlocks. Names from the report (threads, locks, frames) are printed with
- * control characters escaped, so that a thread name cannot forge lines of the report.
+ * control characters escaped, so that a thread name cannot forge lines of the report. Whole
+ * reports (a summary line, a Graphviz graph) are rendered by the report CLI in the agent jar,
+ * off the boot class path.
  */
 public final class TextReport {
 
@@ -37,84 +32,11 @@ public final class TextReport {
 
   private TextReport() {}
 
-  /** Renders a summary line, then every violation, separated by blank lines. */
-  public static String render(Report report) {
-    StringBuilder out = new StringBuilder(4096);
-    appendSummary(out, report);
-    for (Violation violation : report.violations()) {
-      out.append('\n');
-      appendViolation(out, violation);
-    }
-    return out.toString();
-  }
-
   /** Renders one violation as a block of lines ending with a newline. */
   public static String render(Violation violation) {
     StringBuilder out = new StringBuilder(1024);
     appendViolation(out, violation);
     return out.toString();
-  }
-
-  /** Renders the lock-order edges of every violation as one Graphviz digraph. */
-  public static String renderDot(Report report) {
-    Map<String, Set<String>> threadsByEdge = new LinkedHashMap<>();
-    for (Violation violation : report.violations()) {
-      for (EdgeRef edge : violation.edges()) {
-        String key = dotId(edge.from()) + " -> " + dotId(edge.to());
-        threadsByEdge.computeIfAbsent(key, k -> new LinkedHashSet<>()).add(edge.thread());
-      }
-    }
-    StringBuilder out = new StringBuilder("digraph lockguard {\n");
-    out.append("  node [shape=box];\n");
-    threadsByEdge.forEach(
-        (edge, threads) ->
-            out.append("  ")
-                .append(edge)
-                .append(" [label=")
-                .append(dotId(String.join(", ", threads)))
-                .append("];\n"));
-    return out.append("}\n").toString();
-  }
-
-  // --- the report summary ---
-
-  private static void appendSummary(StringBuilder out, Report report) {
-    Report.JvmInfo jvm = report.jvm();
-    out.append("lockguard report: pid ")
-        .append(jvm.pid())
-        .append(", main class ")
-        .append(printable(jvm.mainClass()))
-        .append(", Java ")
-        .append(printable(jvm.javaVersion()))
-        .append(", started ")
-        .append(printable(jvm.startedAt()))
-        .append("; ");
-    appendViolationCounts(out, report.violations());
-    Report.Stats stats = report.stats();
-    out.append("; stats: ")
-        .append(stats.locksSeen())
-        .append(" locks seen, ")
-        .append(stats.edges())
-        .append(" edges, ")
-        .append(stats.acquisitions())
-        .append(" acquisitions\n");
-  }
-
-  private static void appendViolationCounts(StringBuilder out, List<Violation> violations) {
-    if (violations.isEmpty()) {
-      out.append("no violations");
-      return;
-    }
-    Map<Severity, Integer> counts = new EnumMap<>(Severity.class);
-    for (Violation violation : violations) {
-      counts.merge(violation.severity(), 1, Integer::sum);
-    }
-    out.append(violations.size()).append(violations.size() == 1 ? " violation" : " violations");
-    String separator = ": ";
-    for (Severity severity : Severity.values()) {
-      out.append(separator).append(counts.getOrDefault(severity, 0)).append(' ').append(severity);
-      separator = ", ";
-    }
   }
 
   // --- one violation ---
@@ -395,9 +317,9 @@ public final class TextReport {
   /**
    * Returns {@code text} with control characters, line separators and unpaired surrogates shown as
    * escapes ({@code \n}, {@code \}{@code u0007}): they would break lines or turn into '?' on
-   * output.
+   * output. Public for the report CLI in the agent jar, which prints names from report files.
    */
-  static String printable(String text) {
+  public static String printable(String text) {
     StringBuilder out = null;
     for (int i = 0; i < text.length(); i++) {
       String escape = escapeAt(text, i);
@@ -428,16 +350,5 @@ public final class TextReport {
 
   private static String unicodeEscape(char c) {
     return String.format("\\u%04X", (int) c);
-  }
-
-  /**
-   * Quotes {@code name} as a DOT ID.
-   *
-   * <p>DOT's lexer reads {@code \"} as a quote even after a backslash, so a name ending in a
-   * backslash gets a trailing space to keep its closing quote a quote.
-   */
-  private static String dotId(String name) {
-    String escaped = printable(name).replace("\\", "\\\\").replace("\"", "\\\"");
-    return "\"" + escaped + (escaped.endsWith("\\") ? " \"" : "\"");
   }
 }

@@ -4,25 +4,29 @@ import dev.lockguard.report.Violation.EdgeRef;
 import dev.lockguard.report.Violation.Kind;
 import dev.lockguard.report.Violation.LockRef;
 import dev.lockguard.report.Violation.Severity;
+import dev.lockguard.report.Violation.WaiterRef;
 import java.util.List;
 
-/** Reports and violations shared by the report tests. */
-final class ReportFixtures {
+/**
+ * Reports and violations shared by the report tests: the writer and text tests here, and the
+ * reader and CLI tests in the agent (through this module's test jar).
+ */
+public final class ReportFixtures {
 
-  static final String REENTRANT_LOCK = "java.util.concurrent.locks.ReentrantLock";
+  public static final String REENTRANT_LOCK = "java.util.concurrent.locks.ReentrantLock";
 
   private ReportFixtures() {}
 
-  static Report.JvmInfo jvm() {
+  public static Report.JvmInfo jvm() {
     return new Report.JvmInfo(4242, "17.0.15", "com.acme.Dining", "2026-11-25T14:00:00Z");
   }
 
-  static Report.Stats stats() {
+  public static Report.Stats stats() {
     return new Report.Stats(12, 3, 1500);
   }
 
   /** The dining philosophers' inversion: t1 takes left then right, t2 right then left. */
-  static Violation philosophers() {
+  public static Violation philosophers() {
     return new Violation(
         "pd-1",
         Kind.POTENTIAL_DEADLOCK,
@@ -50,7 +54,7 @@ final class ReportFixtures {
   }
 
   /** A queue checked for emptiness and then polled without a lock around both. */
-  static Violation unsafeQueueCheck() {
+  public static Violation unsafeQueueCheck() {
     return new Violation(
         "uq-1",
         Kind.UNSAFE_QUEUE_CHECK,
@@ -64,7 +68,7 @@ final class ReportFixtures {
   }
 
   /** A violation whose every string needs escaping in JSON. */
-  static Violation needingEscapes() {
+  public static Violation needingEscapes() {
     String tricky = "quote \" backslash \\ tab \t newline \n bell \u0007 del \u007f"
         + " ls \u2028 emoji \uD83D\uDE00 lone \uD800 end";
     return new Violation(
@@ -78,8 +82,42 @@ final class ReportFixtures {
         List.of("site \"1\""));
   }
 
-  static Report fullReport() {
+  public static Report fullReport() {
     return new Report(
         jvm(), List.of(philosophers(), unsafeQueueCheck(), needingEscapes()), stats());
+  }
+
+  /** A latch replaced while a thread still waited on the old instance. */
+  public static Violation lostWakeUp() {
+    return new Violation(
+        "rl-1",
+        Kind.REUSED_LATCH,
+        Severity.ERROR,
+        "CountDownLatch Gate.open was replaced while 1 thread still waited on the old instance",
+        List.of("main", "waiter"),
+        List.of(new LockRef("Gate.open", "java.util.concurrent.CountDownLatch")),
+        List.of(),
+        List.of("com.acme.Gate.reopen(Gate.java:30)", "com.acme.Gate.release(Gate.java:34)"),
+        List.of(new WaiterRef("waiter", "Gate.open",
+            List.of("com.acme.Gate.pass(Gate.java:26)", "java.lang.Thread.run(Thread.java:840)"))));
+  }
+
+  /** An edge with one held-at and one acquired-at frame named after its locks. */
+  public static EdgeRef edge(String from, String to, String thread) {
+    List<String> heldAt = List.of("Held." + from + "(X.java:1)");
+    return new EdgeRef(from, to, thread, heldAt, List.of("Got." + to + "(X.java:2)"));
+  }
+
+  /** A potential deadlock made of {@code edges}. */
+  public static Violation cycle(Severity severity, EdgeRef... edges) {
+    return new Violation(
+        "c-1",
+        Kind.POTENTIAL_DEADLOCK,
+        severity,
+        "cycle",
+        List.of(),
+        List.of(new LockRef("A", "java.lang.Object")),
+        List.of(edges),
+        List.of());
   }
 }

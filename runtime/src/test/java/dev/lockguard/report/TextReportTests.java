@@ -1,10 +1,10 @@
 package dev.lockguard.report;
 
+import static dev.lockguard.report.ReportFixtures.cycle;
+import static dev.lockguard.report.ReportFixtures.edge;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.lockguard.report.Violation.EdgeRef;
 import dev.lockguard.report.Violation.Kind;
-import dev.lockguard.report.Violation.LockRef;
 import dev.lockguard.report.Violation.Severity;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -220,68 +220,5 @@ class TextReportTests {
     assertThat(TextReport.printable("a\nb\r\tc\u0007\u0085\u2028 \uD800 é \uD83D\uDE00"))
         .isEqualTo("a\\nb\\r\\tc\\u0007\\u0085\\u2028 \\uD800 é \uD83D\uDE00");
     assertThat(TextReport.printable("Philosopher.left")).isEqualTo("Philosopher.left");
-  }
-
-  @Test
-  void rendersAReportWithASummaryLineAndEveryViolation() {
-    String text = TextReport.render(ReportFixtures.fullReport());
-
-    assertThat(text.lines().findFirst())
-        .hasValue(
-            "lockguard report: pid 4242, main class com.acme.Dining, Java 17.0.15,"
-                + " started 2026-11-25T14:00:00Z; 3 violations: 1 ERROR, 1 WARNING, 1 INFO;"
-                + " stats: 12 locks seen, 3 edges, 1500 acquisitions");
-    assertThat(text.lines().filter(line -> line.startsWith("=== lockguard: ")))
-        .containsExactly(
-            "=== lockguard: POTENTIAL_DEADLOCK (ERROR) [pd-1] ===",
-            "=== lockguard: UNSAFE_QUEUE_CHECK (WARNING) [uq-1] ===",
-            "=== lockguard: REUSED_LATCH (INFO) [esc-\"1\"] ===");
-  }
-
-  @Test
-  void aReportWithoutViolationsSaysSo() {
-    Report report = new Report(ReportFixtures.jvm(), List.of(), ReportFixtures.stats());
-
-    assertThat(TextReport.render(report))
-        .isEqualTo(
-            "lockguard report: pid 4242, main class com.acme.Dining, Java 17.0.15,"
-                + " started 2026-11-25T14:00:00Z; no violations;"
-                + " stats: 12 locks seen, 3 edges, 1500 acquisitions\n");
-  }
-
-  @Test
-  void rendersDotWithOneEdgePerLockPairLabelledWithThreads() {
-    Violation first = cycle(Severity.ERROR, edge("A", "B", "t1"), edge("B", "A", "t2"));
-    Violation second = cycle(Severity.ERROR, edge("A", "B", "t3"), edge("B", "C\"q\\", "t3"));
-    Report report =
-        new Report(ReportFixtures.jvm(), List.of(first, second), ReportFixtures.stats());
-
-    assertThat(TextReport.renderDot(report))
-        .isEqualTo(
-            """
-            digraph lockguard {
-              node [shape=box];
-              "A" -> "B" [label="t1, t3"];
-              "B" -> "A" [label="t2"];
-              "B" -> "C\\"q\\\\ " [label="t3"];
-            }
-            """);
-  }
-
-  private static EdgeRef edge(String from, String to, String thread) {
-    List<String> heldAt = List.of("Held." + from + "(X.java:1)");
-    return new EdgeRef(from, to, thread, heldAt, List.of("Got." + to + "(X.java:2)"));
-  }
-
-  private static Violation cycle(Severity severity, EdgeRef... edges) {
-    return new Violation(
-        "c-1",
-        Kind.POTENTIAL_DEADLOCK,
-        severity,
-        "cycle",
-        List.of(),
-        List.of(new LockRef("A", "java.lang.Object")),
-        List.of(edges),
-        List.of());
   }
 }

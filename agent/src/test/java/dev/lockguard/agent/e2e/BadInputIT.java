@@ -2,7 +2,10 @@ package dev.lockguard.agent.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.lockguard.agent.report.JsonReportReader;
+import dev.lockguard.report.JsonReportWriter;
 import dev.lockguard.report.Report;
+import dev.lockguard.report.ReportFixtures;
 import dev.lockguard.report.Violation;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
@@ -124,6 +127,25 @@ class BadInputIT {
         .anySatisfy(line -> assertThat(line).contains("broken.json"))
         .anySatisfy(line -> assertThat(line).contains("missing.json"));
     assertThat(bad.stderr()).doesNotContain("\tat ");
+  }
+
+  @Test
+  void reportCommandRendersEveryFormatWithTheRuntimeFromItsEmbeddedJar() throws Exception {
+    Path reportFile = Files.writeString(dir.resolve("full.json"),
+        JsonReportWriter.toJson(ReportFixtures.fullReport()));
+
+    ForkedJvm.Result json = runCli("report", "--format", "json", reportFile.toString());
+    ForkedJvm.Result dot = runCli("report", "--format=dot", reportFile.toString());
+
+    assertThat(json.exitCode()).as(json.toString()).isZero();
+    assertThat(json.stderr()).isEmpty();
+    assertThat(JsonReportReader.read(json.stdout()))
+        .usingRecursiveComparison()
+        .isEqualTo(ReportFixtures.fullReport());
+    assertThat(dot.exitCode()).as(dot.toString()).isZero();
+    assertThat(dot.stdout())
+        .startsWith("digraph lockguard {\n")
+        .contains("  \"Philosopher.left\" -> \"Philosopher.right\" [label=\"t1\"];\n");
   }
 
   private ForkedJvm.Result runCli(String... args) throws Exception {

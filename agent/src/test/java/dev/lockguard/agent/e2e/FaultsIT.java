@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import dev.lockguard.report.JsonReportReader;
+import dev.lockguard.agent.report.JsonReportReader;
+import dev.lockguard.agent.report.ReportFormatException;
 import dev.lockguard.report.Report;
-import dev.lockguard.report.ReportFormatException;
 import dev.lockguard.report.Violation;
 import dev.lockguard.report.Violation.EdgeRef;
 import dev.lockguard.report.Violation.LockRef;

@@ -2,7 +2,7 @@ package dev.lockguard.demo.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.lockguard.report.JsonReportReader;
+import dev.lockguard.agent.report.JsonReportReader;
 import dev.lockguard.report.Report;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

@@ -1,4 +1,4 @@
-package dev.lockguard.report;
+package dev.lockguard.agent.report;
 
 /**
  * Thrown when a text is not a readable {@code lockguard-report/1} document.

@@ -1,4 +1,4 @@
-package dev.lockguard.report;
+package dev.lockguard.agent.report;
 
 import java.util.List;
 import java.util.Map;

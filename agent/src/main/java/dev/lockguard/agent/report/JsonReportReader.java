@@ -1,5 +1,7 @@
-package dev.lockguard.report;
+package dev.lockguard.agent.report;
 
+import dev.lockguard.report.Report;
+import dev.lockguard.report.Violation;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;

@@ -1,8 +1,12 @@
-package dev.lockguard.report;
+package dev.lockguard.agent.report;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.lockguard.report.JsonReportWriter;
+import dev.lockguard.report.Report;
+import dev.lockguard.report.ReportFixtures;
+import dev.lockguard.report.Violation;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

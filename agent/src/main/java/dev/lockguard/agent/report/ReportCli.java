@@ -1,5 +1,8 @@
-package dev.lockguard.report;
+package dev.lockguard.agent.report;
 
+import dev.lockguard.report.JsonReportWriter;
+import dev.lockguard.report.Report;
+import dev.lockguard.report.TextReport;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.AccessDeniedException;
@@ -35,9 +38,9 @@ public final class ReportCli {
 
   /** The output formats, each a rendering of a whole report. */
   enum Format {
-    TEXT(TextReport::render),
+    TEXT(SummaryText::render),
     JSON(JsonReportWriter::toJson),
-    DOT(TextReport::renderDot);
+    DOT(DotGraph::render);
 
     private final Function<Report, String> renderer;
 
@@ -47,11 +50,6 @@ public final class ReportCli {
   }
 
   private ReportCli() {}
-
-  /** Runs the command and exits the JVM with its exit code. */
-  public static void main(String[] args) {
-    System.exit(run(args, System.out, System.err));
-  }
 
   /**
    * Runs the command with the arguments after {@code report}.

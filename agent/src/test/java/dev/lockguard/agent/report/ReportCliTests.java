@@ -1,7 +1,9 @@
-package dev.lockguard.report;
+package dev.lockguard.agent.report;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.lockguard.report.JsonReportWriter;
+import dev.lockguard.report.ReportFixtures;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -34,7 +36,7 @@ class ReportCliTests {
     int exit = run(good.toString());
 
     assertThat(exit).isEqualTo(0);
-    assertThat(out()).isEqualTo(TextReport.render(ReportFixtures.fullReport()));
+    assertThat(out()).isEqualTo(SummaryText.render(ReportFixtures.fullReport()));
     assertThat(err()).isEmpty();
   }
 
@@ -97,7 +99,7 @@ class ReportCliTests {
         .isEqualTo(
             "lockguard report: " + bad + ": line 3, column 3: expected ',' or '}' but found 'x'\n");
     assertThat(out())
-        .isEqualTo("==> " + good + " <==\n" + TextReport.render(ReportFixtures.fullReport()));
+        .isEqualTo("==> " + good + " <==\n" + SummaryText.render(ReportFixtures.fullReport()));
   }
 
   @Test

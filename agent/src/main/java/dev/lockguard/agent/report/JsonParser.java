@@ -1,5 +1,6 @@
-package dev.lockguard.report;
+package dev.lockguard.agent.report;
 
+import dev.lockguard.report.JsonReportWriter;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
