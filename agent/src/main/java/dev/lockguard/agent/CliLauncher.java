@@ -39,17 +39,22 @@ final class CliLauncher {
 
   /** Runs {@link Cli#run} in the loaders above and returns its exit code. */
   static int run(String[] args, PrintStream out, PrintStream err) {
-    ClassLoader runtime;
+    ClassLoader cli;
     try {
-      runtime = new InMemoryJarLoader(classesOf(AgentMain.openRuntimeJar()));
+      cli = cliLoader();
     } catch (IOException e) {
       err.println("lockguard: cannot read the runtime jar inside the agent jar: " + e.getMessage());
       return 2;
     }
+    return invokeCli(cli, args, out, err);
+  }
+
+  /** The agent loader, over the runtime loader, over the platform loader. */
+  static ClassLoader cliLoader() throws IOException {
+    ClassLoader runtime = new InMemoryJarLoader(classesOf(AgentMain.openRuntimeJar()));
     URL agentJar = CliLauncher.class.getProtectionDomain().getCodeSource().getLocation();
     // Not closed: the loaders live as long as the command, and the JVM exits right after it.
-    URLClassLoader agent = new URLClassLoader("lockguard-cli", new URL[] {agentJar}, runtime);
-    return invokeCli(agent, args, out, err);
+    return new URLClassLoader("lockguard-cli", new URL[] {agentJar}, runtime);
   }
 
   private static int invokeCli(ClassLoader agent, String[] args, PrintStream out, PrintStream err) {
