@@ -22,8 +22,8 @@ import java.util.jar.JarInputStream;
  *
  * <pre>
  *   platform loader
- *     └ runtime loader: the embedded runtime jar's classes, read into memory (in place of the boot path)
- *         └ agent loader: the agent jar itself (a URLClassLoader over this class's code source)
+ *     └ runtime loader: the embedded runtime jar's classes, read into memory
+ *         └ agent loader: the agent jar itself, a URLClassLoader over this class's code source
  * </pre>
  *
  * <p>{@link Cli} and the report reader are loaded afresh by the agent loader, and find the
@@ -33,6 +33,7 @@ import java.util.jar.JarInputStream;
  * into memory rather than unpacked, so that the command leaves no temporary file behind.
  */
 final class CliLauncher {
+  /** By name: {@code Cli.class} would load Cli, which names runtime classes, in this loader. */
   private static final String CLI_CLASS = "dev.lockguard.agent.Cli";
 
   private CliLauncher() {}

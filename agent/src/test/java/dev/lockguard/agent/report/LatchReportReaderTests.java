@@ -9,7 +9,7 @@ import dev.lockguard.report.ReportFixtures;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** The {@code waiters} of a latch finding and the {@code latchesSeen} counter, read back from JSON. */
+/** A latch finding's {@code waiters} and the {@code latchesSeen} counter, read back from JSON. */
 class LatchReportReaderTests {
 
   @Test
