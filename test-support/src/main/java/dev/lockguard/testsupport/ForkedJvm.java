@@ -70,11 +70,13 @@ public final class ForkedJvm {
     return this;
   }
 
-  /** {@code java [-javaagent:…] JVMARGS -cp CLASSPATH MAIN ARGS}. */
+  /** {@code java [-javaagent:…] JVMARGS [-cp CLASSPATH] MAIN ARGS}. */
   public List<String> command(String mainClass, String... args) {
     List<String> command = javaAndJvmArgs();
-    command.add("-cp");
-    command.add(classPath);
+    if (!classPath.isEmpty()) {
+      command.add("-cp");
+      command.add(classPath);
+    }
     command.add(mainClass);
     command.addAll(List.of(args));
     return command;
