@@ -2,8 +2,8 @@ package dev.lockguard.junit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import fixtures.AgentMissingTestCase;
-import fixtures.AutodetectedTestCase;
+import fixtures.junit.AgentMissingTestCase;
+import fixtures.junit.AutodetectedTestCase;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtensionConfigurationException;

@@ -3,13 +3,13 @@ package dev.lockguard.junit;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.lockguard.report.Violation;
-import fixtures.AutodetectedTestCase;
-import fixtures.ForeignThreadTestCase;
-import fixtures.InversionTestCase;
-import fixtures.MethodLevelTestCase;
-import fixtures.OutlivingThreadsTestCase;
-import fixtures.ParallelTestCase;
-import fixtures.UnattributedTestCase;
+import fixtures.junit.AutodetectedTestCase;
+import fixtures.junit.ForeignThreadTestCase;
+import fixtures.junit.InversionTestCase;
+import fixtures.junit.MethodLevelTestCase;
+import fixtures.junit.OutlivingThreadsTestCase;
+import fixtures.junit.ParallelTestCase;
+import fixtures.junit.UnattributedTestCase;
 import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -40,7 +40,8 @@ class AttributionTests {
             + " - POTENTIAL_DEADLOCK (ERROR) on [Bank.savings, Bank.checking], found in thread"
             + " \"pool-second\" outside any test: it runs for @BeforeAll, @AfterAll or a static"
             + " initializer, or was started by one of them\n"
-            + "JSON report: " + Path.of("target/lockguard/fixtures.UnattributedTestCase/class.json")
+            + "JSON report: "
+            + Path.of("target/lockguard/fixtures.junit.UnattributedTestCase/class.json")
                 .toAbsolutePath() + "\n")
         .contains("=== lockguard: POTENTIAL_DEADLOCK (ERROR) [");
     assertThat(run.report("UnattributedTestCase").violations()).extracting(Violation::threads)
@@ -73,8 +74,8 @@ class AttributionTests {
         .startsWith("lockguard: 1 unattributed violation: ")
         .contains(" - POTENTIAL_DEADLOCK (ERROR) on [Bank.savings, Bank.checking], found in"
             + " thread \"outliving-2\" after test"
-            + " fixtures.OutlivingThreadsTestCase#startsThreadsThatOutliveIt() had finished: the"
-            + " thread inherited that test's attribution and outlived it\n");
+            + " fixtures.junit.OutlivingThreadsTestCase#startsThreadsThatOutliveIt() had finished:"
+            + " the thread inherited that test's attribution and outlived it\n");
   }
 
   @Test
@@ -88,7 +89,7 @@ class AttributionTests {
     assertThat(run.failure("MethodLevelTestCase").getMessage())
         .startsWith("lockguard: 1 unattributed violation: ")
         .contains("found in thread \"transfer-2\" after test"
-            + " fixtures.MethodLevelTestCase#startsAThreadThatOutlivesIt() had finished");
+            + " fixtures.junit.MethodLevelTestCase#startsAThreadThatOutlivesIt() had finished");
   }
 
   @ParameterizedTest(name = "deadlockTimeout={0}")

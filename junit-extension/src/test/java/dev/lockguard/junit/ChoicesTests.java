@@ -3,13 +3,13 @@ package dev.lockguard.junit;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.lockguard.report.Violation;
-import fixtures.AllowLockOrderTestCase;
-import fixtures.BadAnnotationsTestCase;
-import fixtures.BadClassAnnotationTestCase;
-import fixtures.ExpectViolationTestCase;
-import fixtures.FailOnTestCase;
-import fixtures.InversionTestCase;
-import fixtures.QueueCheckTestCase;
+import fixtures.junit.AllowLockOrderTestCase;
+import fixtures.junit.BadAnnotationsTestCase;
+import fixtures.junit.BadClassAnnotationTestCase;
+import fixtures.junit.ExpectViolationTestCase;
+import fixtures.junit.FailOnTestCase;
+import fixtures.junit.InversionTestCase;
+import fixtures.junit.QueueCheckTestCase;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtensionConfigurationException;
@@ -105,24 +105,25 @@ class ChoicesTests {
     run.results().testEvents().assertStatistics(stats -> stats.started(5).failed(5));
     assertThat(BadAnnotationsTestCase.ran).isZero();
     assertConfigurationError(run.failure("allowOneLock()"), "lockguard: @AllowLockOrder(locks ="
-        + " {\"Bank.checking\"}) on fixtures.BadAnnotationsTestCase#allowOneLock() names 1 lock."
-        + " A lock order needs at least two locks, named as the report names them, for example"
-        + " locks = {\"Account.lock\", \"Bank.lock\"}.");
+        + " {\"Bank.checking\"}) on fixtures.junit.BadAnnotationsTestCase#allowOneLock() names 1"
+        + " lock. A lock order needs at least two locks, named as the report names them, for"
+        + " example locks = {\"Account.lock\", \"Bank.lock\"}.");
     assertConfigurationError(run.failure("allowWithoutReason()"), "lockguard: @AllowLockOrder("
         + "locks = {\"Bank.checking\", \"Bank.savings\"}) on"
-        + " fixtures.BadAnnotationsTestCase#allowWithoutReason() has no reason. Say why this"
+        + " fixtures.junit.BadAnnotationsTestCase#allowWithoutReason() has no reason. Say why this"
         + " order is safe, for example reason = \"both paths hold Bank.gate first\".");
     assertConfigurationError(run.failure("expectBlankLock()"), "lockguard: @ExpectViolation("
         + "kind = POTENTIAL_DEADLOCK, locks = {\"Bank.checking\", \"\"}) on"
-        + " fixtures.BadAnnotationsTestCase#expectBlankLock() has a blank lock name. Name each"
-        + " lock as the report names it, for example \"Account.lock\".");
+        + " fixtures.junit.BadAnnotationsTestCase#expectBlankLock() has a blank lock name. Name"
+        + " each lock as the report names it, for example \"Account.lock\".");
     assertConfigurationError(run.failure("failOnNothing()"), "lockguard: @FailOn(kinds = {}) on"
-        + " fixtures.BadAnnotationsTestCase#failOnNothing() fails on nothing. List the kinds"
+        + " fixtures.junit.BadAnnotationsTestCase#failOnNothing() fails on nothing. List the kinds"
         + " that should fail the test, or remove @LockGuard to switch lockguard off.");
     assertConfigurationError(run.failure("timeoutNotADuration()"), "lockguard: @LockGuard("
-        + "deadlockTimeout = \"soon\") on fixtures.BadAnnotationsTestCase#timeoutNotADuration()"
-        + " is not a duration. Write a number with an optional unit ms, s, m or h, for example"
-        + " \"30 s\", or \"0\" to turn the deadlock timeout off.");
+        + "deadlockTimeout = \"soon\") on"
+        + " fixtures.junit.BadAnnotationsTestCase#timeoutNotADuration() is not a duration. Write"
+        + " a number with an optional unit ms, s, m or h, for example \"30 s\", or \"0\" to"
+        + " turn the deadlock timeout off.");
   }
 
   @Test
@@ -131,7 +132,7 @@ class ChoicesTests {
 
     run.results().testEvents().assertStatistics(stats -> stats.started(0));
     assertConfigurationError(run.failure("BadClassAnnotationTestCase"), "lockguard:"
-        + " @AllowLockOrder(locks = {}) on fixtures.BadClassAnnotationTestCase names 0 locks."
+        + " @AllowLockOrder(locks = {}) on fixtures.junit.BadClassAnnotationTestCase names 0 locks."
         + " A lock order needs at least two locks, named as the report names them, for example"
         + " locks = {\"Account.lock\", \"Bank.lock\"}.");
   }

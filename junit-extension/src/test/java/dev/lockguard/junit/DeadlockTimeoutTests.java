@@ -4,14 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.lockguard.report.Violation;
 import dev.lockguard.report.Violation.LockRef;
-import fixtures.DeadlockTestCase;
+import fixtures.junit.DeadlockTestCase;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.opentest4j.AssertionFailedError;
 
 /** A test stuck in a real deadlock fails with the DEADLOCK report instead of hanging the build. */
 class DeadlockTimeoutTests {
-  private static final String TEST_THREAD = "lockguard-test fixtures.DeadlockTestCase#";
+  private static final String TEST_THREAD = "lockguard-test fixtures.junit.DeadlockTestCase#";
 
   @Test
   void aDeadlockedTestFailsAfterTheTimeoutWithTheDeadlockReport() throws Exception {

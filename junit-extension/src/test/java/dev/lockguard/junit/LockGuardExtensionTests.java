@@ -5,9 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.lockguard.report.Report;
 import dev.lockguard.report.Violation;
 import dev.lockguard.report.Violation.LockRef;
-import fixtures.InversionTestCase;
-import fixtures.RepeatedTestCase;
-import fixtures.ThreadModeTestCase;
+import fixtures.junit.InversionTestCase;
+import fixtures.junit.RepeatedTestCase;
+import fixtures.junit.ThreadModeTestCase;
 import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -46,7 +46,7 @@ class LockGuardExtensionTests {
   void eachTestPublishesThePathOfItsOwnJsonReport() throws Exception {
     EngineRun run = EngineRun.run(InversionTestCase.class);
 
-    Path directory = Path.of("target/lockguard/fixtures.InversionTestCase").toAbsolutePath();
+    Path directory = Path.of("target/lockguard/fixtures.junit.InversionTestCase").toAbsolutePath();
     assertThat(run.entries("inversion()", Reports.REPORT_ENTRY))
         .containsExactly(directory.resolve("inversion().json").toString());
     assertThat(run.entries("consistentOrder()", Reports.REPORT_ENTRY))
@@ -78,11 +78,11 @@ class LockGuardExtensionTests {
     run.results().testEvents().assertStatistics(stats -> stats.started(3).failed(3));
     Path directory = Path.of("target/lockguard").toAbsolutePath();
     assertThat(run.entries("repetition 1 of 2", Reports.REPORT_ENTRY)).containsExactly(directory
-        .resolve("fixtures.RepeatedTestCase/repeatedInversion()-#1.json").toString());
+        .resolve("fixtures.junit.RepeatedTestCase/repeatedInversion()-#1.json").toString());
     assertThat(run.entries("repetition 2 of 2", Reports.REPORT_ENTRY)).containsExactly(directory
-        .resolve("fixtures.RepeatedTestCase/repeatedInversion()-#2.json").toString());
+        .resolve("fixtures.junit.RepeatedTestCase/repeatedInversion()-#2.json").toString());
     assertThat(run.entries("nestedInversion()", Reports.REPORT_ENTRY)).containsExactly(directory
-        .resolve("fixtures.RepeatedTestCase$Inner/nestedInversion().json").toString());
+        .resolve("fixtures.junit.RepeatedTestCase$Inner/nestedInversion().json").toString());
     for (String test : new String[] {"repetition 1 of 2", "repetition 2 of 2",
         "nestedInversion()"}) {
       assertThat(run.report(test).violations()).extracting(Violation::kind)
@@ -97,10 +97,10 @@ class LockGuardExtensionTests {
         .assertStatistics(stats -> stats.succeeded(2));
 
     assertThat(ThreadModeTestCase.testThread)
-        .isEqualTo("lockguard-test fixtures.ThreadModeTestCase#recordTest()");
+        .isEqualTo("lockguard-test fixtures.junit.ThreadModeTestCase#recordTest()");
     assertThat(ThreadModeTestCase.beforeEachThread).isNotEqualTo(ThreadModeTestCase.testThread);
     assertThat(ThreadModeTestCase.dynamicTestThread)
-        .isEqualTo("lockguard-test fixtures.ThreadModeTestCase#dynamic()");
+        .isEqualTo("lockguard-test fixtures.junit.ThreadModeTestCase#dynamic()");
   }
 
   @Test

@@ -2,7 +2,7 @@ package dev.lockguard.junit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import fixtures.InversionTestCase;
+import fixtures.junit.InversionTestCase;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 

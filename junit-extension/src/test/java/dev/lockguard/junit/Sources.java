@@ -1,35 +1,20 @@
 package dev.lockguard.junit;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
+import dev.lockguard.testsupport.Markers;
 import java.nio.file.Path;
-import java.util.List;
 
-/** Finds fixture source lines by their {@code // @marker} comments, for asserting report sites. */
+/** Report frames of fixture source lines found by their {@code // @marker} comments. */
 final class Sources {
-  private static final Path FIXTURES = Path.of("src/test/java/fixtures");
+  private static final Path FIXTURES = Path.of("src/test/java/fixtures/junit");
 
   private Sources() {}
 
-  /** The 1-based line of {@code fixtures/FILE} that carries {@code // @marker}. */
-  static int lineOf(String file, String marker) {
-    try {
-      List<String> lines = Files.readAllLines(FIXTURES.resolve(file));
-      for (int i = 0; i < lines.size(); i++) {
-        if (lines.get(i).endsWith("// " + marker)) {
-          return i + 1;
-        }
-      }
-      throw new IllegalArgumentException("no line in " + file + " ends with // " + marker);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
-
-  /** The report's frame for the line of {@code fixtures.CLASS.METHOD} that carries the marker. */
+  /**
+   * The report's frame for the line of {@code fixtures.junit.CLASS.METHOD} that carries the
+   * marker.
+   */
   static String frame(String className, String method, String marker) {
-    return "fixtures." + className + "." + method + "(" + className + ".java:"
-        + lineOf(className + ".java", marker) + ")";
+    return "fixtures.junit." + className + "." + method + "("
+        + Markers.lineOf(FIXTURES.resolve(className + ".java"), marker) + ")";
   }
 }

@@ -55,14 +55,14 @@ class AgentJarIT {
   }
 
   private static List<String> agentJarEntries() throws IOException {
-    assertThat(ForkedJvm.AGENT_JAR).as("the shaded agent jar (run mvn package first)").exists();
-    try (JarFile jar = new JarFile(ForkedJvm.AGENT_JAR.toFile())) {
+    assertThat(Fixtures.AGENT_JAR).as("the shaded agent jar (run mvn package first)").exists();
+    try (JarFile jar = new JarFile(Fixtures.AGENT_JAR.toFile())) {
       return jar.stream().map(JarEntry::getName).toList();
     }
   }
 
   private static List<String> embeddedRuntimeEntries() throws IOException {
-    try (JarFile agent = new JarFile(ForkedJvm.AGENT_JAR.toFile())) {
+    try (JarFile agent = new JarFile(Fixtures.AGENT_JAR.toFile())) {
       JarEntry embedded = agent.getJarEntry(EMBEDDED_RUNTIME);
       assertThat(embedded).as(EMBEDDED_RUNTIME).isNotNull();
       try (InputStream bytes = agent.getInputStream(embedded);

@@ -7,13 +7,11 @@ import dev.lockguard.report.JsonReportWriter;
 import dev.lockguard.report.Report;
 import dev.lockguard.report.ReportFixtures;
 import dev.lockguard.report.Violation;
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
+import dev.lockguard.testsupport.ForkedJvm;
+import dev.lockguard.testsupport.RunningJvm;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
-import java.util.concurrent.TimeUnit;
+import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -23,7 +21,7 @@ class BadInputIT {
 
   @Test
   void unknownOptionStopsTheJvmAndNamesTheKey() throws Exception {
-    ForkedJvm.Result result = ForkedJvm.withAgent("polcy=throw").run("fixtures.TwoMonitors");
+    ForkedJvm.Result result = Fixtures.withAgent("polcy=throw").run("fixtures.agent.TwoMonitors");
 
     assertThat(result.exitCode()).isEqualTo(2);
     assertThat(result.stderr())
@@ -35,7 +33,7 @@ class BadInputIT {
 
   @Test
   void badValueNamesTheKeyAndTheValidValues() throws Exception {
-    ForkedJvm.Result result = ForkedJvm.withAgent("policy=boom").run("fixtures.TwoMonitors");
+    ForkedJvm.Result result = Fixtures.withAgent("policy=boom").run("fixtures.agent.TwoMonitors");
 
     assertThat(result.exitCode()).isEqualTo(2);
     assertThat(result.stderr())
@@ -46,9 +44,9 @@ class BadInputIT {
 
   @Test
   void badSystemPropertyIsCheckedLikeTheAgentArgument() throws Exception {
-    ForkedJvm.Result result = ForkedJvm.withAgent("")
+    ForkedJvm.Result result = Fixtures.withAgent("")
         .jvmArg("-Dlockguard.order=sideways")
-        .run("fixtures.TwoMonitors");
+        .run("fixtures.agent.TwoMonitors");
 
     assertThat(result.exitCode()).isEqualTo(2);
     assertThat(result.stderr()).contains("option \"order\" has the bad value \"sideways\"")
@@ -57,7 +55,7 @@ class BadInputIT {
 
   @Test
   void badWatchdogPeriodIsRejected() throws Exception {
-    ForkedJvm.Result result = ForkedJvm.withAgent("watchdog=1s").run("fixtures.TwoMonitors");
+    ForkedJvm.Result result = Fixtures.withAgent("watchdog=1s").run("fixtures.agent.TwoMonitors");
 
     assertThat(result.exitCode()).isEqualTo(2);
     assertThat(result.stderr())
@@ -68,11 +66,12 @@ class BadInputIT {
 
   @Test
   void malformedPairAndBadGlobAreRejected() throws Exception {
-    ForkedJvm.Result pair = ForkedJvm.withAgent("report").run("fixtures.TwoMonitors");
+    ForkedJvm.Result pair = Fixtures.withAgent("report").run("fixtures.agent.TwoMonitors");
     assertThat(pair.exitCode()).isEqualTo(2);
     assertThat(pair.stderr()).contains("\"report\"").contains("is not key=value");
 
-    ForkedJvm.Result glob = ForkedJvm.withAgent("include=com..acme").run("fixtures.TwoMonitors");
+    ForkedJvm.Result glob =
+        Fixtures.withAgent("include=com..acme").run("fixtures.agent.TwoMonitors");
     assertThat(glob.exitCode()).isEqualTo(2);
     assertThat(glob.stderr()).contains("option \"include\" has the bad pattern \"com..acme\"");
   }
@@ -80,26 +79,14 @@ class BadInputIT {
   @Test
   void reportSurvivesSigkillRightAfterTheViolation() throws Exception {
     Path reportFile = dir.resolve("killed.json");
-    List<String> command = ForkedJvm.withAgent("report=" + reportFile)
-        .command("fixtures.KilledAfterViolation");
-    Process process = new ProcessBuilder(command)
-        .redirectError(ProcessBuilder.Redirect.DISCARD)
-        .start();
-    try (BufferedReader out = new BufferedReader(
-        new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-      String line;
-      do {
-        line = out.readLine();
-      } while (line != null && !line.equals("INVERSION-DONE"));
-      assertThat(line).as("the fixture reached its inversion").isEqualTo("INVERSION-DONE");
-      process.destroyForcibly(); // SIGKILL: no shutdown hook runs
-      assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
-    } finally {
-      process.destroyForcibly();
+    try (RunningJvm jvm = Fixtures.withAgent("report=" + reportFile)
+        .start("fixtures.agent.KilledAfterViolation")) {
+      jvm.awaitLine("INVERSION-DONE"); // the fixture reached its inversion
+
+      assertThat(jvm.kill()).as("SIGKILL: no shutdown hook runs").isEqualTo(137);
     }
 
-    assertThat(process.exitValue()).isEqualTo(137);
-    Report report = ForkedJvm.readReport(reportFile);
+    Report report = Fixtures.readReport(reportFile);
     assertThat(report.violations()).hasSize(1);
     Violation violation = report.violations().get(0);
     assertThat(violation.kind()).isEqualTo(Violation.Kind.POTENTIAL_DEADLOCK);
@@ -112,7 +99,7 @@ class BadInputIT {
   @Test
   void reportCommandPrintsTheTextReportAndRejectsBadFiles() throws Exception {
     Path reportFile = dir.resolve("two.json");
-    ForkedJvm.withAgent("report=" + reportFile).run("fixtures.TwoMonitors");
+    Fixtures.withAgent("report=" + reportFile).run("fixtures.agent.TwoMonitors");
     Path broken = Files.writeString(dir.resolve("broken.json"), "{\"schema\": \"lockguard-report/1\",");
 
     ForkedJvm.Result good = runCli("report", reportFile.toString());
@@ -148,16 +135,8 @@ class BadInputIT {
         .contains("  \"Philosopher.left\" -> \"Philosopher.right\" [label=\"t1\"];\n");
   }
 
-  private ForkedJvm.Result runCli(String... args) throws Exception {
-    List<String> command = new java.util.ArrayList<>(List.of(
-        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-jar", ForkedJvm.AGENT_JAR.toString()));
-    command.addAll(List.of(args));
-    Path out = Files.createTempFile(dir, "cli", ".out");
-    Path err = Files.createTempFile(dir, "cli", ".err");
-    Process process = new ProcessBuilder(command).redirectOutput(out.toFile())
-        .redirectError(err.toFile()).start();
-    assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
-    return new ForkedJvm.Result(process.exitValue(), Files.readString(out), Files.readString(err));
+  /** {@code java -jar lockguard-agent.jar ARGS}: the report CLI. */
+  private static ForkedJvm.Result runCli(String... args) throws Exception {
+    return ForkedJvm.java().timeout(Duration.ofSeconds(60)).runJar(Fixtures.AGENT_JAR, args);
   }
 }

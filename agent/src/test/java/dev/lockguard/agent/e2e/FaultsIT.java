@@ -10,6 +10,8 @@ import dev.lockguard.report.Report;
 import dev.lockguard.report.Violation;
 import dev.lockguard.report.Violation.EdgeRef;
 import dev.lockguard.report.Violation.LockRef;
+import dev.lockguard.testsupport.ForkedJvm;
+import dev.lockguard.testsupport.RunningJvm;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -74,8 +76,8 @@ class FaultsIT {
   @ValueSource(strings = {"exit", "throw"})
   void reportIsCompleteWhenTheApplicationExits(String how) throws Exception {
     Path report = dir.resolve("exit.json");
-    ForkedJvm.Result result = ForkedJvm.withAgent("report=" + report)
-        .run("fixtures.faults.ExitAfterViolation", how);
+    ForkedJvm.Result result = Fixtures.withAgent("report=" + report)
+        .run("fixtures.agent.faults.ExitAfterViolation", how);
 
     if (how.equals("exit")) {
       assertThat(result.exitCode()).as(result.toString()).isEqualTo(3);
@@ -89,8 +91,8 @@ class FaultsIT {
   @Test
   void reportIsCompleteAfterSigterm() throws Exception {
     Path report = dir.resolve("sigterm.json");
-    try (RunningJvm jvm = RunningJvm.start(ForkedJvm.withAgent("report=" + report),
-        "fixtures.faults.ExitAfterViolation", "wait")) {
+    try (RunningJvm jvm = Fixtures.withAgent("report=" + report)
+        .start("fixtures.agent.faults.ExitAfterViolation", "wait")) {
       jvm.awaitLine("READY");
 
       assertThat(jvm.terminate()).as("killed by SIGTERM").isEqualTo(128 + 15);
@@ -103,10 +105,10 @@ class FaultsIT {
   @Test
   void corruptedReportIsRewrittenWholeAtTheNextViolation() throws Exception {
     Path report = dir.resolve("corrupted.json");
-    try (RunningJvm jvm = RunningJvm.start(ForkedJvm.withAgent("report=" + report),
-        "fixtures.faults.ReportCorruptedWhileRunning")) {
+    try (RunningJvm jvm = Fixtures.withAgent("report=" + report)
+        .start("fixtures.agent.faults.ReportCorruptedWhileRunning")) {
       jvm.awaitLine("FIRST");
-      assertThat(lockNames(ForkedJvm.readReport(report)))
+      assertThat(lockNames(Fixtures.readReport(report)))
           .containsExactly(List.of("ReportCorruptedWhileRunning.orders",
               "ReportCorruptedWhileRunning.stock"));
       Files.writeString(report, "{\"schema\": \"lockguard-report/1\", \"violations\": [{\"id");
@@ -116,7 +118,7 @@ class FaultsIT {
       jvm.send("go");
       jvm.awaitLine("SECOND");
 
-      Report rewritten = ForkedJvm.readReport(report);
+      Report rewritten = Fixtures.readReport(report);
       assertThat(lockNames(rewritten)).containsExactly(
           List.of("ReportCorruptedWhileRunning.orders", "ReportCorruptedWhileRunning.stock"),
           List.of("ReportCorruptedWhileRunning.invoices", "ReportCorruptedWhileRunning.payments"));
@@ -134,16 +136,16 @@ class FaultsIT {
   @Test
   void failingHooksAreReportedOnceAndDetectionGoesOn() throws Exception {
     Path report = dir.resolve("failing.json");
-    ForkedJvm.Result result = ForkedJvm.withAgent("report=" + report)
+    ForkedJvm.Result result = Fixtures.withAgent("report=" + report)
         .jvmArg("-Dlockguard.test.failHooks=100")
-        .run("fixtures.faults.FailingHooks");
+        .run("fixtures.agent.faults.FailingHooks");
 
     assertThat(result.exitCode()).as(result.toString()).isZero();
     assertThat(result.stdout()).contains("DONE");
     assertThat(occurrences(result.stderr(), HOOK_FAILED)).as(result.stderr()).isEqualTo(1);
     assertThat(result.stderr()).contains("failure injected by -Dlockguard.test.failHooks")
         .doesNotContain("\tat ");
-    Report written = ForkedJvm.readReport(report);
+    Report written = Fixtures.readReport(report);
     assertThat(lockNames(written))
         .containsExactly(List.of("FailingHooks.left", "FailingHooks.right"));
     assertThat(written.violations().get(0).threads())
@@ -159,8 +161,8 @@ class FaultsIT {
    * says; both findings on stderr; both recorded in the JVM. Returns stderr.
    */
   private String runUnwritable(Path report) throws Exception {
-    ForkedJvm.Result result = ForkedJvm.withAgent("report=" + report)
-        .run("fixtures.faults.TwoInversions");
+    ForkedJvm.Result result = Fixtures.withAgent("report=" + report)
+        .run("fixtures.agent.faults.TwoInversions");
 
     assertThat(result.exitCode()).as(result.toString()).isZero();
     String stderr = result.stderr();
@@ -178,7 +180,7 @@ class FaultsIT {
 
   /** The inversion, and the acquisitions after it: only the write at exit counted those. */
   private static void assertCompleteExitReport(Path file) throws IOException {
-    Report report = ForkedJvm.readReport(file);
+    Report report = Fixtures.readReport(file);
     assertThat(report.violations()).hasSize(1);
     Violation violation = report.violations().get(0);
     assertThat(violation.kind()).isEqualTo(Violation.Kind.POTENTIAL_DEADLOCK);
@@ -192,7 +194,7 @@ class FaultsIT {
         "@acquire-accounts");
     assertThat(report.stats().acquisitions()).as("written again at exit")
         .isGreaterThanOrEqualTo(5_000 + 4);
-    assertThat(report.jvm().mainClass()).isEqualTo("fixtures.faults.ExitAfterViolation");
+    assertThat(report.jvm().mainClass()).isEqualTo("fixtures.agent.faults.ExitAfterViolation");
   }
 
   private static void assertEdge(Violation violation, String from, String thread,
@@ -201,9 +203,9 @@ class FaultsIT {
         .findFirst().orElseThrow(() -> new AssertionError("no edge from " + from));
     assertThat(edge.thread()).isEqualTo(thread);
     assertThat(edge.heldAt().get(0))
-        .contains(ForkedJvm.lineOf("faults/ExitAfterViolation", heldMarker));
+        .contains(Fixtures.lineOf("faults/ExitAfterViolation", heldMarker));
     assertThat(edge.acquiredAt().get(0))
-        .contains(ForkedJvm.lineOf("faults/ExitAfterViolation", acquiredMarker));
+        .contains(Fixtures.lineOf("faults/ExitAfterViolation", acquiredMarker));
   }
 
   private static List<List<String>> lockNames(Report report) {

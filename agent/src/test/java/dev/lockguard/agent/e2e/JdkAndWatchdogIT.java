@@ -1,6 +1,6 @@
 package dev.lockguard.agent.e2e;
 
-import static dev.lockguard.agent.e2e.ForkedJvm.lineOf;
+import static dev.lockguard.agent.e2e.Fixtures.lineOf;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.lockguard.report.Report;
@@ -8,6 +8,8 @@ import dev.lockguard.report.Violation;
 import dev.lockguard.report.Violation.Kind;
 import dev.lockguard.report.Violation.LockRef;
 import dev.lockguard.report.Violation.Severity;
+import dev.lockguard.testsupport.ForkedJvm;
+import dev.lockguard.testsupport.RunningJvm;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -49,7 +51,8 @@ class JdkAndWatchdogIT {
 
   @Test
   void unknownJdkGroupIsRejected() throws Exception {
-    ForkedJvm.Result result = ForkedJvm.withAgent("jdk=Vectors").run("fixtures.JdkCollections", "vector");
+    ForkedJvm.Result result =
+        Fixtures.withAgent("jdk=Vectors").run("fixtures.agent.JdkCollections", "vector");
     assertThat(result.exitCode()).isEqualTo(2);
     assertThat(result.stderr()).contains("option \"jdk\" names the unknown group \"Vectors\"")
         .contains("Collections, Vector, Hashtable, StringBuffer, Observable");
@@ -63,11 +66,14 @@ class JdkAndWatchdogIT {
       String variant, String first, String second, String firstWait, String secondWait)
       throws Exception {
     Path reportFile = dir.resolve("deadlock.json");
-    String outcome = ForkedJvm.withAgent("report=" + reportFile) // the default watchdog period
-        .runUntilLine("fixtures.RealDeadlock", variant);
+    String outcome;
+    try (RunningJvm jvm = Fixtures.withAgent("report=" + reportFile) // the default watchdog period
+        .start("fixtures.agent.RealDeadlock", variant)) {
+      outcome = jvm.readLine(); // the fixture then waits to be killed
+    }
 
     assertThat(outcome).isEqualTo("DEADLOCK-REPORTED");
-    Report report = ForkedJvm.readReport(reportFile);
+    Report report = Fixtures.readReport(reportFile);
     Violation deadlock = report.violations().stream()
         .filter(v -> v.kind() == Kind.DEADLOCK).findFirst().orElseThrow();
     assertThat(deadlock.severity()).isEqualTo(Severity.ERROR);
@@ -109,9 +115,9 @@ class JdkAndWatchdogIT {
   @Test
   void ascendingThrowEndsOneHundredDinnersOfFivePhilosophersWithoutHanging() throws Exception {
     Path reportFile = dir.resolve("philosophers.json");
-    ForkedJvm.Result result = ForkedJvm.withAgent("report=" + reportFile
+    ForkedJvm.Result result = Fixtures.withAgent("report=" + reportFile
             + ",order=ascending,policy=throw")
-        .run("fixtures.Philosophers", "together", "100");
+        .run("fixtures.agent.Philosophers", "together", "100");
 
     assertThat(result.exitCode()).as(result.toString()).isZero();
     assertThat(result.stdout()).contains("rounds=100 hung=0 stopped=100")
@@ -120,6 +126,6 @@ class JdkAndWatchdogIT {
   }
 
   private Report run(String options, String fixture, String... args) throws Exception {
-    return ForkedJvm.runFixture(dir, options, fixture, args).report();
+    return Fixtures.runFixture(dir, options, fixture, args).report();
   }
 }

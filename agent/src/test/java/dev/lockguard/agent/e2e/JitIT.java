@@ -2,6 +2,7 @@ package dev.lockguard.agent.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.lockguard.testsupport.ForkedJvm;
 import java.nio.file.Path;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -19,22 +20,22 @@ class JitIT {
   @ValueSource(strings = {"syncBlock", "nestedBlocks", "syncMethod", "instanceSyncMethod",
       "reentrantLock"})
   void hotInstrumentedMethodsReachTheOptimisingCompiler(String method) throws Exception {
-    ForkedJvm.Result result = ForkedJvm.withAgent("report=" + dir.resolve("jit.json"))
+    ForkedJvm.Result result = Fixtures.withAgent("report=" + dir.resolve("jit.json"))
         .jvmArg("-XX:+PrintCompilation")
         // Each fixture method gets compiled on its own (not only inlined into main's loop), and
         // compilations finish before the loop goes on: what the JIT decides, deterministically.
         .jvmArg("-XX:CompileCommand=quiet")
-        .jvmArg("-XX:CompileCommand=dontinline,fixtures.HotLocks::*")
+        .jvmArg("-XX:CompileCommand=dontinline,fixtures.agent.HotLocks::*")
         .jvmArg("-Xbatch")
-        .run("fixtures.HotLocks");
+        .run("fixtures.agent.HotLocks");
 
     assertThat(result.exitCode()).as(result.toString()).isZero();
     assertThat(result.stdout()).contains("counter=1500000");
     assertThat(result.stdout())
         .as("C2 compiled HotLocks.%s", method)
-        .containsPattern("\\s4\\s+fixtures\\.HotLocks::" + method + " \\(")
+        .containsPattern("\\s4\\s+fixtures\\.agent\\.HotLocks::" + method + " \\(")
         .doesNotContainPattern("HotLocks::" + method + " .*COMPILE SKIPPED: invalid parsing");
-    assertThat(ForkedJvm.readReport(dir.resolve("jit.json")).stats().acquisitions())
+    assertThat(Fixtures.readReport(dir.resolve("jit.json")).stats().acquisitions())
         .as("the sites were instrumented").isGreaterThanOrEqualTo(1_800_000);
   }
 }

@@ -8,20 +8,20 @@ import dev.lockguard.report.Violation.Kind;
 import dev.lockguard.report.Violation.LockRef;
 import dev.lockguard.report.Violation.Severity;
 import dev.lockguard.report.Violation.WaiterRef;
-import java.io.IOException;
+import dev.lockguard.testsupport.ForkedJvm;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The latch detector, end to end: {@code fixtures.latch} run under the shaded agent in forked
+ * The latch detector, end to end: {@code fixtures.agent.latch} run under the shaded agent in forked
  * JVMs. Each fixture makes its interleaving certain with latches and bounded waits.
  */
 class LatchIT {
   private static final String CDL = "java.util.concurrent.CountDownLatch";
   private static final String SIGNAL_OPTION =
-      "latches=fixtures.latch.Signal(set=fire,clear=reset,await=waitFor|waitForMillis)";
+      "latches=fixtures.agent.latch.Signal(set=fire,clear=reset,await=waitFor|waitForMillis)";
 
   @TempDir Path dir;
 
@@ -73,8 +73,8 @@ class LatchIT {
     assertFinding(violation, Severity.ERROR, "ReopenableGate.open", CDL, List.of(
         line("LatchReplacedWhileWaiting", "@replace"),
         line("LatchReplacedWhileWaiting", "@release")));
-    assertThat(violation.sites().get(0)).startsWith("fixtures.latch.ReopenableGate.reopen(");
-    assertThat(violation.sites().get(1)).startsWith("fixtures.latch.ReopenableGate.release(");
+    assertThat(violation.sites().get(0)).startsWith("fixtures.agent.latch.ReopenableGate.reopen(");
+    assertThat(violation.sites().get(1)).startsWith("fixtures.agent.latch.ReopenableGate.release(");
     assertThat(violation.message()).contains("while 1 thread still waited on the old instance",
         "the new one was signalled at", "lost wake-up");
     assertThat(violation.threads()).containsExactly("main", "waiter");
@@ -84,7 +84,7 @@ class LatchIT {
 
   @Test
   void latchReplacedUnderAWaiterThatThenGivesUpIsALostWakeUp() throws Exception {
-    ForkedJvm.Outcome run = run("LatchReplacedThenWaiterGivesUp");
+    Fixtures.Outcome run = run("LatchReplacedThenWaiterGivesUp");
     Violation violation = onlyViolation(run);
 
     assertFinding(violation, Severity.ERROR, "LatchReplacedThenWaiterGivesUp.ready", CDL,
@@ -112,7 +112,7 @@ class LatchIT {
 
   @Test
   void barrierResetWhilePartiesWaitIsAnError() throws Exception {
-    ForkedJvm.Outcome run = run("BarrierResetWhileWaiting");
+    Fixtures.Outcome run = run("BarrierResetWhileWaiting");
     Violation violation = onlyViolation(run);
 
     assertFinding(violation, Severity.ERROR, "BarrierResetWhileWaiting.barrier",
@@ -145,7 +145,7 @@ class LatchIT {
     Violation violation = onlyViolation(run("UserLatchResetWhileWaiting", SIGNAL_OPTION));
 
     assertFinding(violation, Severity.ERROR, "UserLatchResetWhileWaiting.signal",
-        "fixtures.latch.Signal", List.of(line("UserLatchResetWhileWaiting", "@reset")));
+        "fixtures.agent.latch.Signal", List.of(line("UserLatchResetWhileWaiting", "@reset")));
     assertThat(violation.threads()).containsExactly("main", "waiter");
     assertWaiters(violation, "UserLatchResetWhileWaiting.signal", List.of("waiter"),
         line("Signal", "@wait"));
@@ -155,7 +155,7 @@ class LatchIT {
 
   @Test
   void withoutTheLatchesOptionTheApplicationsEventClassIsNotWatched() throws Exception {
-    ForkedJvm.Outcome run = run("UserLatchResetWhileWaiting");
+    Fixtures.Outcome run = run("UserLatchResetWhileWaiting");
 
     assertThat(run.report().violations()).isEmpty();
     assertThat(run.report().stats().latchesSeen()).as("only the JDK's latches").isZero();
@@ -187,8 +187,8 @@ class LatchIT {
 
   @Test
   void malformedLatchesOptionStopsTheJvmWithTheSyntax() throws Exception {
-    ForkedJvm.Result result = ForkedJvm.withAgent("latches=com.acme.Signal(set=fire,wait=park)")
-        .run("fixtures.latch.OneShotLatches");
+    ForkedJvm.Result result = Fixtures.withAgent("latches=com.acme.Signal(set=fire,wait=park)")
+        .run("fixtures.agent.latch.OneShotLatches");
 
     assertThat(result.exitCode()).isEqualTo(2);
     assertThat(result.stderr())
@@ -201,9 +201,9 @@ class LatchIT {
 
   @Test
   void latchesOptionAsSystemPropertyIsCheckedToo() throws Exception {
-    ForkedJvm.Result result = ForkedJvm.withAgent("")
+    ForkedJvm.Result result = Fixtures.withAgent("")
         .jvmArg("-Dlockguard.latches=com.acme.Signal")
-        .run("fixtures.latch.OneShotLatches");
+        .run("fixtures.agent.latch.OneShotLatches");
 
     assertThat(result.exitCode()).isEqualTo(2);
     assertThat(result.stderr()).contains("option \"latches\" has the bad entry \"com.acme.Signal\":"
@@ -212,28 +212,28 @@ class LatchIT {
 
   // ---- helpers --------------------------------------------------------------------------------
 
-  private ForkedJvm.Outcome run(String fixture) throws Exception {
+  private Fixtures.Outcome run(String fixture) throws Exception {
     return run(fixture, "");
   }
 
-  private ForkedJvm.Outcome run(String fixture, String extraOptions) throws Exception {
+  private Fixtures.Outcome run(String fixture, String extraOptions) throws Exception {
     Path reportFile = dir.resolve(fixture + ".json");
     String options = "report=" + reportFile + ",watchdog=0"
         + (extraOptions.isEmpty() ? "" : "," + extraOptions);
-    ForkedJvm.Result result = ForkedJvm.withAgent(options).run("fixtures.latch." + fixture);
+    ForkedJvm.Result result = Fixtures.withAgent(options).run("fixtures.agent.latch." + fixture);
     assertThat(result.exitCode()).as(result.toString()).isZero();
-    return new ForkedJvm.Outcome(result, ForkedJvm.readReport(reportFile));
+    return new Fixtures.Outcome(result, Fixtures.readReport(reportFile));
   }
 
   /** The one finding of the run, which was also printed on stderr. */
-  private static Violation onlyViolation(ForkedJvm.Outcome run) {
+  private static Violation onlyViolation(Fixtures.Outcome run) {
     assertThat(run.report().violations()).as(run.result().toString()).hasSize(1);
     assertThat(run.result().stderr()).contains("=== lockguard: REUSED_LATCH");
     return run.report().violations().get(0);
   }
 
   private void assertSilentAfterWatching(String fixture, int latches) throws Exception {
-    ForkedJvm.Outcome run = run(fixture);
+    Fixtures.Outcome run = run(fixture);
 
     assertThat(run.report().violations()).as(run.result().toString()).isEmpty();
     assertThat(run.report().stats().latchesSeen()).as("latches were watched").isEqualTo(latches);
@@ -248,7 +248,7 @@ class LatchIT {
     assertThat(violation.message()).contains(latch);
     assertThat(violation.sites()).hasSize(siteLines.size());
     for (int i = 0; i < siteLines.size(); i++) {
-      assertThat(violation.sites().get(i)).startsWith("fixtures.latch.")
+      assertThat(violation.sites().get(i)).startsWith("fixtures.agent.latch.")
           .endsWith("(" + siteLines.get(i) + ")");
     }
   }
@@ -260,13 +260,17 @@ class LatchIT {
         .containsExactlyElementsOf(threads);
     assertThat(violation.waiters()).allSatisfy(waiter -> {
       assertThat(waiter.latch()).isEqualTo(latch);
-      assertThat(waiter.stack().get(0)).startsWith("fixtures.latch.").endsWith("(" + topLine + ")");
+      assertThat(waiter.stack().get(0)).startsWith("fixtures.agent.latch.")
+          .endsWith("(" + topLine + ")");
       assertThat(waiter.stack()).last().asString().contains("java.lang.Thread.run");
     });
   }
 
-  /** {@code File.java:N} for the line of {@code fixtures/latch/File.java} marked {@code marker}. */
-  private static String line(String fixture, String marker) throws IOException {
-    return ForkedJvm.lineOf("latch/" + fixture, marker);
+  /**
+   * {@code File.java:N} for the line of {@code fixtures/agent/latch/File.java} marked
+   * {@code marker}.
+   */
+  private static String line(String fixture, String marker) {
+    return Fixtures.lineOf("latch/" + fixture, marker);
   }
 }

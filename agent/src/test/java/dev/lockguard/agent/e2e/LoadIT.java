@@ -6,6 +6,7 @@ import dev.lockguard.report.Report;
 import dev.lockguard.report.Violation;
 import dev.lockguard.report.Violation.EdgeRef;
 import dev.lockguard.report.Violation.LockRef;
+import dev.lockguard.testsupport.ForkedJvm;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -30,7 +31,7 @@ class LoadIT {
     Path reportFile = dir.resolve("load.json");
     ForkedJvm.Result result = runLoad(reportFile);
 
-    Report report = ForkedJvm.readReport(reportFile);
+    Report report = Fixtures.readReport(reportFile);
     assertThat(report.violations()).isEmpty();
     assertThat(report.stats().edges()).isEqualTo(EDGES);
     assertBounded(result, report);
@@ -41,7 +42,7 @@ class LoadIT {
     Path reportFile = dir.resolve("inverted.json");
     ForkedJvm.Result result = runLoad(reportFile, "invert");
 
-    Report report = ForkedJvm.readReport(reportFile);
+    Report report = Fixtures.readReport(reportFile);
     assertThat(report.violations()).hasSize(1);
     Violation violation = report.violations().get(0);
     assertThat(violation.kind()).isEqualTo(Violation.Kind.POTENTIAL_DEADLOCK);
@@ -66,9 +67,9 @@ class LoadIT {
     args[1] = String.valueOf(PER_THREAD);
     args[2] = String.valueOf(LOCKS);
     System.arraycopy(extra, 0, args, 3, extra.length);
-    ForkedJvm.Result result = ForkedJvm.withAgent("report=" + reportFile)
+    ForkedJvm.Result result = Fixtures.withAgent("report=" + reportFile)
         .jvmArg("-Xmx128m")
-        .run("fixtures.ManyThreadsManyLocks", args);
+        .run("fixtures.agent.ManyThreadsManyLocks", args);
     assertThat(result.exitCode()).as(result.toString()).isZero();
     assertThat(result.stdout()).as("every thread finished: no deadlock").doesNotContain("STUCK");
     return result;

@@ -1,6 +1,6 @@
 package dev.lockguard.agent.e2e;
 
-import static dev.lockguard.agent.e2e.ForkedJvm.lineOf;
+import static dev.lockguard.agent.e2e.Fixtures.lineOf;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.lockguard.report.Report;
@@ -9,6 +9,7 @@ import dev.lockguard.report.Violation.EdgeRef;
 import dev.lockguard.report.Violation.Kind;
 import dev.lockguard.report.Violation.LockRef;
 import dev.lockguard.report.Violation.Severity;
+import dev.lockguard.testsupport.ForkedJvm;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -159,13 +160,13 @@ class LockOrderIT {
   @Test
   void millionShortLivedLocksInSixtyFourMegabytes() throws Exception {
     Path reportFile = dir.resolve("million.json");
-    ForkedJvm.Result result = ForkedJvm.withAgent("report=" + reportFile)
+    ForkedJvm.Result result = Fixtures.withAgent("report=" + reportFile)
         .jvmArg("-Xmx64m")
-        .run("fixtures.MillionLocks");
+        .run("fixtures.agent.MillionLocks");
 
     assertThat(result.exitCode()).as(result.toString()).isZero();
     assertThat(result.stderr()).doesNotContain("OutOfMemoryError");
-    Report report = ForkedJvm.readReport(reportFile);
+    Report report = Fixtures.readReport(reportFile);
     assertThat(report.violations()).isEmpty();
     assertThat(report.stats().locksSeen()).isGreaterThanOrEqualTo(2_000_000);
     long live = Long.parseLong(result.stdout().replaceAll("(?s).*liveLocks=(\\d+).*", "$1"));
@@ -175,7 +176,7 @@ class LockOrderIT {
   // ---- helpers --------------------------------------------------------------------------------
 
   private Report run(String fixture, String... args) throws Exception {
-    return ForkedJvm.runFixture(dir, "", fixture, args).report();
+    return Fixtures.runFixture(dir, "", fixture, args).report();
   }
 
   private static Violation onlyViolation(Report report) {

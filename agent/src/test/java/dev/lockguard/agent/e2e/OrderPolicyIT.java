@@ -1,6 +1,6 @@
 package dev.lockguard.agent.e2e;
 
-import static dev.lockguard.agent.e2e.ForkedJvm.lineOf;
+import static dev.lockguard.agent.e2e.Fixtures.lineOf;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.lockguard.report.Report;
@@ -8,7 +8,7 @@ import dev.lockguard.report.Violation;
 import dev.lockguard.report.Violation.Kind;
 import dev.lockguard.report.Violation.LockRef;
 import dev.lockguard.report.Violation.Severity;
-import dev.lockguard.agent.e2e.ForkedJvm.Outcome;
+import dev.lockguard.agent.e2e.Fixtures.Outcome;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -79,7 +79,7 @@ class OrderPolicyIT {
     assertThat(outcome.report().violations()).extracting(v -> v.locks().stream()
             .map(LockRef::type).sorted().toList())
         .containsExactlyInAnyOrder(
-            java.util.List.of("fixtures.ThrowOnSyncMethod$Account", "java.lang.Object"),
+            java.util.List.of("fixtures.agent.ThrowOnSyncMethod$Account", "java.lang.Object"),
             java.util.List.of("java.lang.Object", "java.util.Hashtable"));
   }
 
@@ -133,6 +133,6 @@ class OrderPolicyIT {
   }
 
   private Outcome run(String options, String fixture, String... args) throws Exception {
-    return ForkedJvm.runFixture(dir, options, fixture, args);
+    return Fixtures.runFixture(dir, options, fixture, args);
   }
 }

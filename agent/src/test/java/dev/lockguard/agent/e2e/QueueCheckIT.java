@@ -7,6 +7,7 @@ import dev.lockguard.report.Violation;
 import dev.lockguard.report.Violation.Kind;
 import dev.lockguard.report.Violation.LockRef;
 import dev.lockguard.report.Violation.Severity;
+import dev.lockguard.testsupport.ForkedJvm;
 import java.nio.file.Path;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -14,8 +15,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The queue check, end to end: fixtures from {@code fixtures.queue} run under the shaded agent in
- * forked JVMs, their interleavings forced with latches.
+ * The queue check, end to end: fixtures from {@code fixtures.agent.queue} run under the shaded
+ * agent in forked JVMs, their interleavings forced with latches.
  */
 class QueueCheckIT {
   private static final Pattern STATISTICS =
@@ -110,7 +111,7 @@ class QueueCheckIT {
     Violation violation = run.onlyViolation();
 
     assertFinding(violation, Severity.ERROR, "DequeMailbox", "collect",
-        null, "fixtures.queue.DequeMailbox$Mailbox");
+        null, "fixtures.agent.queue.DequeMailbox$Mailbox");
     assertThat(violation.threads()).containsExactly("postman-1", "postman-2");
     assertThat(violation.message()).contains("called peekFirst()", "then takeFirst()",
         "takeFirst() blocks for ever").doesNotContain("race observed");
@@ -179,12 +180,12 @@ class QueueCheckIT {
 
   private Run run(String fixture, String... args) throws Exception {
     Path reportFile = dir.resolve(fixture + ".json");
-    ForkedJvm.Result result = ForkedJvm.withAgent("report=" + reportFile)
-        .run("fixtures.queue." + fixture, args);
+    ForkedJvm.Result result = Fixtures.withAgent("report=" + reportFile)
+        .run("fixtures.agent.queue." + fixture, args);
     assertThat(result.exitCode()).as(result.toString()).isZero();
     assertThat(result.stdout()).as(result.toString()).doesNotContain("failed:");
     assertThat(result.stderr()).as(result.toString()).doesNotContain("internal error");
-    return new Run(result, ForkedJvm.readReport(reportFile));
+    return new Run(result, Fixtures.readReport(reportFile));
   }
 
   /** The kind, severity, queue and both sites of a finding, with the check first. */
@@ -198,14 +199,17 @@ class QueueCheckIT {
       assertThat(violation.locks()).extracting(LockRef::name).containsExactly(queueName);
     }
     assertThat(violation.edges()).isEmpty();
-    String frame = "fixtures.queue." + fixture + "." + method + "(";
+    String frame = "fixtures.agent.queue." + fixture + "." + method + "(";
     assertThat(violation.sites()).containsExactly(
         frame + line(fixture, "@check") + ")", frame + line(fixture, "@act") + ")");
   }
 
-  /** {@code File.java:N} for the line of {@code fixtures/queue/File.java} marked {@code marker}. */
-  private static String line(String fixture, String marker) throws Exception {
-    return ForkedJvm.lineOf("queue/" + fixture, marker);
+  /**
+   * {@code File.java:N} for the line of {@code fixtures/agent/queue/File.java} marked
+   * {@code marker}.
+   */
+  private static String line(String fixture, String marker) {
+    return Fixtures.lineOf("queue/" + fixture, marker);
   }
 
   /** A forked run: what it printed and the report it wrote. */

@@ -1,6 +1,6 @@
 package dev.lockguard.agent.e2e;
 
-import static dev.lockguard.agent.e2e.ForkedJvm.lineOf;
+import static dev.lockguard.agent.e2e.Fixtures.lineOf;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -8,6 +8,7 @@ import dev.lockguard.report.Report;
 import dev.lockguard.report.Violation;
 import dev.lockguard.report.Violation.EdgeRef;
 import dev.lockguard.report.Violation.LockRef;
+import dev.lockguard.testsupport.ForkedJvm;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -26,14 +27,14 @@ class VirtualThreadsIT {
     assumeTrue(feature >= 21, "virtual threads need JDK 21 or newer; this JVM is JDK " + feature);
     Path reportFile = dir.resolve("virtual.json");
 
-    ForkedJvm.Result result = ForkedJvm.withAgent("report=" + reportFile)
-        .run("fixtures.VirtualThreadInversion");
+    ForkedJvm.Result result = Fixtures.withAgent("report=" + reportFile)
+        .run("fixtures.agent.VirtualThreadInversion");
 
     assertThat(result.exitCode()).as(result.toString()).isZero();
     assertThat(result.stdout()).contains("vt-transfer-1 virtual=true")
         .contains("vt-transfer-2 virtual=true")
         .contains("audited=1002");
-    Report report = ForkedJvm.readReport(reportFile);
+    Report report = Fixtures.readReport(reportFile);
     assertThat(report.violations()).as("the 1,000 consistent workers stay silent").hasSize(1);
     Violation violation = report.violations().get(0);
     assertThat(violation.kind()).isEqualTo(Violation.Kind.POTENTIAL_DEADLOCK);

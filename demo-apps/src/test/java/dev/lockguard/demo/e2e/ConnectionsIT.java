@@ -1,6 +1,6 @@
 package dev.lockguard.demo.e2e;
 
-import static dev.lockguard.demo.e2e.DemoJvm.lineOf;
+import static dev.lockguard.demo.e2e.Demos.lineOf;
 import static dev.lockguard.demo.e2e.Reports.edge;
 import static dev.lockguard.demo.e2e.Reports.onlyViolationBesidesRealDeadlocks;
 import static dev.lockguard.demo.e2e.Reports.ranToTheEnd;
@@ -22,7 +22,7 @@ class ConnectionsIT {
 
   @Test
   void sharedConnectionAndPoolLocksAreACycle() throws Exception {
-    DemoJvm.Run run = DemoJvm.withAgent(dir, "", "connections", "shared");
+    Demos.Run run = Demos.withAgent(dir, "", "connections", "shared");
     Violation violation = onlyViolationBesidesRealDeadlocks(ranToTheEnd(run), Kind.POTENTIAL_DEADLOCK);
 
     assertThat(violation.kind()).isEqualTo(Kind.POTENTIAL_DEADLOCK);
@@ -50,7 +50,7 @@ class ConnectionsIT {
 
   @Test
   void threadLocalConnectionsAreSilent() throws Exception {
-    DemoJvm.Run run = silentRun(dir, "", "connections", "thread-local");
+    Demos.Run run = silentRun(dir, "", "connections", "thread-local");
 
     assertThat(run.stdout()).contains("echoed=100");
   }

@@ -10,7 +10,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 class MainIT {
   @Test
   void noArgumentsListsEveryDemoAndVariant() throws Exception {
-    DemoJvm.Run run = DemoJvm.withoutAgent();
+    Demos.Run run = Demos.withoutAgent();
 
     assertThat(run.exitCode()).as(run.toString()).isZero();
     assertThat(run.stdout())
@@ -42,7 +42,7 @@ class MainIT {
       """)
   void badArgumentsGetOneLineNamingTheValidOnesAndExitTwo(String args, String message)
       throws Exception {
-    DemoJvm.Run run = DemoJvm.withoutAgent(args.split(","));
+    Demos.Run run = Demos.withoutAgent(args.split(","));
 
     assertThat(run.exitCode()).as(run.toString()).isEqualTo(2);
     assertThat(run.stderr()).isEqualTo("lockguard-demos: " + message + System.lineSeparator());
@@ -57,7 +57,7 @@ class MainIT {
       "timer, event", "timer, condition",
       "actors, silent", "pubsub, silent"})
   void everyVariantRunsToItsEndWithoutTheAgent(String demo, String variant) throws Exception {
-    DemoJvm.Run run = DemoJvm.withoutAgent(demo, variant);
+    Demos.Run run = Demos.withoutAgent(demo, variant);
 
     assertThat(run.exitCode()).as(run.toString()).isZero();
     assertThat(run.stdout())

@@ -1,6 +1,6 @@
 package dev.lockguard.demo.e2e;
 
-import static dev.lockguard.demo.e2e.DemoJvm.lineOf;
+import static dev.lockguard.demo.e2e.Demos.lineOf;
 import static dev.lockguard.demo.e2e.Reports.edge;
 import static dev.lockguard.demo.e2e.Reports.onlyViolation;
 import static dev.lockguard.demo.e2e.Reports.onlyViolationBesidesRealDeadlocks;
@@ -27,7 +27,7 @@ class PhilosophersIT {
   @Test
   void naiveTableIsOneCycleOverAllFiveChopsticks() throws Exception {
     Violation violation = onlyViolationBesidesRealDeadlocks(
-        ranToTheEnd(DemoJvm.withAgent(dir, "", "philosophers", "naive")), Kind.POTENTIAL_DEADLOCK);
+        ranToTheEnd(Demos.withAgent(dir, "", "philosophers", "naive")), Kind.POTENTIAL_DEADLOCK);
 
     assertThat(violation.kind()).isEqualTo(Kind.POTENTIAL_DEADLOCK);
     assertThat(violation.severity()).isEqualTo(Severity.ERROR);
@@ -48,7 +48,7 @@ class PhilosophersIT {
 
   @Test
   void naiveTableUnderAscendingOrderEndsWithTheViolationException() throws Exception {
-    DemoJvm.Run run = DemoJvm.withAgent(dir, "order=ascending,policy=throw", "philosophers", "naive");
+    Demos.Run run = Demos.withAgent(dir, "order=ascending,policy=throw", "philosophers", "naive");
 
     assertThat(run.exitCode()).as(run.toString()).isEqualTo(1);
     assertThat(run.stderr()).contains("lockguard-demos: philosophers naive ended with"
@@ -76,7 +76,7 @@ class PhilosophersIT {
 
   @Test
   void orderedTableKeepsAscendingOrder() throws Exception {
-    DemoJvm.Run run = silentRun(dir, "order=ascending,policy=throw", "philosophers", "ordered");
+    Demos.Run run = silentRun(dir, "order=ascending,policy=throw", "philosophers", "ordered");
 
     assertThat(run.stdout()).contains("philosopher-1=20, philosopher-2=20, philosopher-3=20,"
         + " philosopher-4=20, philosopher-5=20");

@@ -1,6 +1,6 @@
 package dev.lockguard.demo.e2e;
 
-import static dev.lockguard.demo.e2e.DemoJvm.lineOf;
+import static dev.lockguard.demo.e2e.Demos.lineOf;
 import static dev.lockguard.demo.e2e.Reports.onlyViolation;
 import static dev.lockguard.demo.e2e.Reports.ranToTheEnd;
 import static dev.lockguard.demo.e2e.Reports.silentRun;
@@ -23,7 +23,7 @@ class ProducerConsumerIT {
   @Test
   void unsafeConsumersCheckThenTake() throws Exception {
     Violation violation = onlyViolation(
-        ranToTheEnd(DemoJvm.withAgent(dir, "", "producer-consumer", "unsafe")));
+        ranToTheEnd(Demos.withAgent(dir, "", "producer-consumer", "unsafe")));
 
     assertThat(violation.kind()).isEqualTo(Kind.UNSAFE_QUEUE_CHECK);
     assertThat(violation.severity()).as("take() after a size check can block for ever")
@@ -40,14 +40,14 @@ class ProducerConsumerIT {
 
   @Test
   void sentinelShutdownIsSilent() throws Exception {
-    DemoJvm.Run run = silentRun(dir, "", "producer-consumer", "sentinel");
+    Demos.Run run = silentRun(dir, "", "producer-consumer", "sentinel");
 
     assertThat(run.stdout()).contains("consumed=200").contains("sum=20100");
   }
 
   @Test
   void acknowledgedItemsAreSilent() throws Exception {
-    DemoJvm.Run run = silentRun(dir, "", "producer-consumer", "acknowledged");
+    Demos.Run run = silentRun(dir, "", "producer-consumer", "acknowledged");
 
     assertThat(run.stdout()).contains("acknowledged=200, consumed=200");
     assertThat(run.report().stats().latchesSeen()).as("one event per item")

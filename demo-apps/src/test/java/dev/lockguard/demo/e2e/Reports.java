@@ -16,7 +16,7 @@ final class Reports {
   private Reports() {}
 
   /** The variant ran to its end (exit 0) and the agent instrumented it. */
-  static Report ranToTheEnd(DemoJvm.Run run) {
+  static Report ranToTheEnd(Demos.Run run) {
     assertThat(run.exitCode()).as(run.toString()).isZero();
     assertThat(run.stdout()).as(run.toString()).contains(": done");
     return instrumented(run.report());
@@ -26,9 +26,9 @@ final class Reports {
    * Runs a fixed variant under the agent and checks that it ran to its end, instrumented, with
    * nothing reported; returns the run for the variant's own checks.
    */
-  static DemoJvm.Run silentRun(Path dir, String options, String demo, String variant)
+  static Demos.Run silentRun(Path dir, String options, String demo, String variant)
       throws IOException, InterruptedException {
-    DemoJvm.Run run = DemoJvm.withAgent(dir, options, demo, variant);
+    Demos.Run run = Demos.withAgent(dir, options, demo, variant);
     assertThat(ranToTheEnd(run).violations()).as(run.toString()).isEmpty();
     return run;
   }

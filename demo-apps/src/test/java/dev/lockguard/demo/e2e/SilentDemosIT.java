@@ -13,7 +13,7 @@ class SilentDemosIT {
 
   @Test
   void actorsAreSilent() throws Exception {
-    DemoJvm.Run run = silentRun(dir, "", "actors", "silent");
+    Demos.Run run = silentRun(dir, "", "actors", "silent");
 
     assertThat(run.stdout()).contains("results=50; sum of squares 1456050 as expected");
     assertThat(run.report().stats().latchesSeen()).as("one result event per job")
@@ -22,7 +22,7 @@ class SilentDemosIT {
 
   @Test
   void pubsubIsSilent() throws Exception {
-    DemoJvm.Run run = silentRun(dir, "", "pubsub", "silent");
+    Demos.Run run = silentRun(dir, "", "pubsub", "silent");
 
     assertThat(run.stdout()).contains("subscriber-1=200, subscriber-2=200");
   }

@@ -1,6 +1,6 @@
 package dev.lockguard.demo.e2e;
 
-import static dev.lockguard.demo.e2e.DemoJvm.lineOf;
+import static dev.lockguard.demo.e2e.Demos.lineOf;
 import static dev.lockguard.demo.e2e.Reports.ranToTheEnd;
 import static dev.lockguard.demo.e2e.Reports.silentRun;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -28,7 +28,7 @@ class TimerIT {
    */
   @Test
   void eventClearedEveryTickIsAReusedLatch() throws Exception {
-    Report report = ranToTheEnd(DemoJvm.withAgent(dir, "", "timer", "event"));
+    Report report = ranToTheEnd(Demos.withAgent(dir, "", "timer", "event"));
 
     assertThat(report.violations()).isNotEmpty().allSatisfy(violation -> {
       assertThat(violation.kind()).isEqualTo(Kind.REUSED_LATCH);
@@ -56,7 +56,7 @@ class TimerIT {
 
   @Test
   void conditionWithTickCounterIsSilent() throws Exception {
-    DemoJvm.Run run = silentRun(dir, "", "timer", "condition");
+    Demos.Run run = silentRun(dir, "", "timer", "condition");
 
     assertThat(run.stdout()).as("no waiter misses a tick").contains("waiter-1=40, waiter-2=40");
   }
