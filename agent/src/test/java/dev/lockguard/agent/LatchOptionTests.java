@@ -1,10 +1,10 @@
 package dev.lockguard.agent;
 
-
-import dev.lockguard.agent.latch.LatchOption;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.lockguard.agent.latch.LatchOption;
+import dev.lockguard.internal.core.Config;
 import java.util.List;
 import java.util.Properties;
 import java.util.Set;
@@ -29,14 +29,14 @@ class LatchOptionTests {
   }
 
   @Test
-  void commasInsideParenthesesDoNotSplitTheAgentArgument() {
-    Options options = Options.parse(
+  void commasInsideParenthesesDoNotSplitTheAgentArgument() throws AgentOptions.BadOption {
+    AgentOptions options = AgentOptions.parse(
         "report=r.json,latches=com.acme.Signal(set=fire,clear=reset,await=waitFor),policy=throw",
         new Properties());
 
-    assertThat(options.latches).extracting(LatchOption.Spec::className)
+    assertThat(options.latches()).extracting(LatchOption.Spec::className)
         .containsExactly("com.acme.Signal");
-    assertThat(options.policy).isEqualTo("throw");
+    assertThat(options.config().policy()).isEqualTo(Config.Policy.THROW);
   }
 
   @Test
