@@ -132,7 +132,7 @@ record AgentOptions(Config config, List<String> include, List<String> exclude,
     return values;
   }
 
-  /** Splits at commas, except inside parentheses ({@code latches=} entries list roles with them). */
+  /** Splits at commas, except inside parentheses ({@code latches=} entries list roles in them). */
   static List<String> splitOutsideParentheses(String argument) {
     List<String> parts = new ArrayList<>();
     int depth = 0;

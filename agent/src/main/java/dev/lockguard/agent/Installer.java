@@ -7,7 +7,7 @@ import dev.lockguard.agent.core.TypeHierarchy;
 import dev.lockguard.agent.latch.LatchClassVisitor;
 import dev.lockguard.agent.latch.LatchTypes;
 import dev.lockguard.agent.lockorder.LockSiteClassVisitor;
-import dev.lockguard.agent.queue.QueueCheckRewriter;
+import dev.lockguard.agent.queue.QueueCheckClassVisitor;
 import dev.lockguard.internal.Lifecycle;
 import dev.lockguard.internal.core.Config;
 import java.lang.instrument.Instrumentation;
@@ -18,7 +18,8 @@ import java.util.Set;
 
 /**
  * The agent's one start: parses the options, starts the runtime with them and installs the
- * transformer. Runs after {@link AgentMain} has put the runtime on the bootstrap class path.
+ * transformer. Runs after {@code premain} (or {@code agentmain}) has put the runtime on the
+ * bootstrap class path.
  *
  * <p>The transformer is a plain {@code ClassFileTransformer} running ASM visitors: byte-buddy's
  * agent builder cost most of a second of start-up (a thousand classes to load) for matching we
@@ -50,7 +51,7 @@ final class Installer {
   private static List<ClassRewriter> rewriters(LatchTypes latchTypes) {
     // The queue check analyses each method's data flow, so it reads the class before any
     // rewriting; the other rewriters then see its hooks as plain static calls.
-    return List.of(QueueCheckRewriter.REWRITER, LockSiteClassVisitor.REWRITER,
+    return List.of(QueueCheckClassVisitor.REWRITER, LockSiteClassVisitor.REWRITER,
         LatchClassVisitor.rewriter(latchTypes));
   }
 

@@ -23,7 +23,7 @@ class LatchOptionTests {
         new LatchOption.Spec("com.acme.Signal", Set.of("fire"), Set.of("reset"),
             Set.of("waitFor", "waitForMillis")),
         new LatchOption.Spec("org.foo.Outer$Gate", Set.of("open"), Set.of(), Set.of("pass")));
-    assertThat(specs.get(0).roleOf("waitForMillis")).isEqualTo("await");
+    assertThat(specs.get(0).roleOf("waitForMillis")).isEqualTo(LatchOption.Role.AWAIT);
     assertThat(specs.get(0).roleOf("toString")).isNull();
     assertThat(specs.get(1).internalName()).isEqualTo("org/foo/Outer$Gate");
   }

@@ -2,6 +2,7 @@ package dev.lockguard.agent.queue;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.lockguard.agent.core.Target;
 import dev.lockguard.agent.queue.QueuePairFinder.Call;
 import java.io.IOException;
 import java.lang.reflect.Constructor;
@@ -160,7 +161,7 @@ class QueuePairFinderTests {
   private static byte[] rewrite(Class<?> type) throws IOException {
     ClassReader reader = new ClassReader(type.getName());
     ClassWriter writer = new ClassWriter(ClassWriter.COMPUTE_MAXS);
-    reader.accept(new QueueCheckClassVisitor(writer, QueuePairFinderTests::isApplicationQueue, () -> { }),
+    reader.accept(new QueueCheckClassVisitor(writer, new Target(reader, type.getClassLoader(), true)),
         ClassReader.EXPAND_FRAMES);
     return writer.toByteArray();
   }
@@ -230,8 +231,7 @@ class QueuePairFinderTests {
       throws IOException {
     ClassNode node = new ClassNode();
     new ClassReader(type.getName()).accept(node, ClassReader.EXPAND_FRAMES);
-    QueueCheckClassVisitor types =
-        new QueueCheckClassVisitor(null, QueuePairFinderTests::isApplicationQueue, () -> { });
+    QueueTypes types = new QueueTypes(QueuePairFinderTests::isApplicationQueue);
     for (MethodNode candidate : node.methods) {
       if (candidate.name.equals(method) && (descriptor == null || candidate.desc.equals(descriptor))) {
         return QueuePairFinder.find(node.name, candidate, types::isQueueType);
