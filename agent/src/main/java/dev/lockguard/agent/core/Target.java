@@ -15,7 +15,7 @@ public final class Target {
   private boolean changed;
 
   /** The class {@code reader} reads, defined by {@code loader} (null for the bootstrap loader). */
-  public Target(ClassReader reader, ClassLoader loader, boolean loadTime) {
+  Target(ClassReader reader, ClassLoader loader, boolean loadTime) {
     this.reader = reader;
     this.loadTime = loadTime;
     this.hierarchy = new TypeHierarchy(loader);
