@@ -43,7 +43,11 @@ public final class AgentMain {
           + "). Fix: make java.io.tmpdir writable, or set -Djava.io.tmpdir=DIR.", atStartup);
       return;
     }
-    Installer.install(options, instrumentation, atStartup);
+    try {
+      Installer.install(options, instrumentation);
+    } catch (AgentOptions.BadOption e) {
+      fail(e.getMessage(), atStartup);
+    }
   }
 
   private static void appendRuntimeToBootstrap(Instrumentation instrumentation) throws IOException {
@@ -77,7 +81,7 @@ public final class AgentMain {
   }
 
   /** At start-up a broken agent stops the JVM: running unwatched is worse than not running. */
-  static void fail(String message, boolean atStartup) {
+  private static void fail(String message, boolean atStartup) {
     System.err.println("lockguard: " + message);
     if (atStartup) {
       System.exit(2);

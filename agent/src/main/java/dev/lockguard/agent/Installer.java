@@ -1,15 +1,13 @@
 package dev.lockguard.agent;
 
-import dev.lockguard.agent.queue.QueueCheckRewriter;
-import dev.lockguard.agent.core.ClassRewriter;
 import dev.lockguard.agent.core.ClassFilter;
-import dev.lockguard.agent.core.TypeHierarchy;
+import dev.lockguard.agent.core.ClassRewriter;
 import dev.lockguard.agent.core.LockTransformer;
-import dev.lockguard.agent.latch.LatchTypes;
+import dev.lockguard.agent.core.TypeHierarchy;
 import dev.lockguard.agent.latch.LatchClassVisitor;
+import dev.lockguard.agent.latch.LatchTypes;
 import dev.lockguard.agent.lockorder.LockSiteClassVisitor;
-
-import dev.lockguard.LockOrderViolationException;
+import dev.lockguard.agent.queue.QueueCheckClassVisitor;
 import dev.lockguard.internal.Lifecycle;
 import dev.lockguard.internal.core.Config;
 import java.lang.instrument.Instrumentation;
@@ -19,8 +17,9 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Parses the options, configures the runtime and installs the transformer. Runs after
- * {@link AgentMain} has put the runtime on the bootstrap class path.
+ * The agent's one start: parses the options, starts the runtime with them and installs the
+ * transformer. Runs after {@code premain} (or {@code agentmain}) has put the runtime on the
+ * bootstrap class path.
  *
  * <p>The transformer is a plain {@code ClassFileTransformer} running ASM visitors: byte-buddy's
  * agent builder cost most of a second of start-up (a thousand classes to load) for matching we
@@ -30,22 +29,21 @@ import java.util.Set;
 final class Installer {
   private Installer() {}
 
-  static void install(String argument, Instrumentation instrumentation, boolean atStartup) {
-    Options options;
-    try {
-      options = Options.parse(argument, System.getProperties());
-    } catch (IllegalArgumentException e) {
-      AgentMain.fail(e.getMessage(), atStartup);
-      return;
-    }
+  /**
+   * Starts lockguard with the options of {@code argument} and the {@code lockguard.*} system
+   * properties.
+   *
+   * @throws AgentOptions.BadOption before anything started, when an option is bad
+   */
+  static void install(String argument, Instrumentation instrumentation)
+      throws AgentOptions.BadOption {
+    AgentOptions options = AgentOptions.parse(argument, System.getProperties());
     openLocksPackageToRuntime(instrumentation);
-    Lifecycle.start(new Config(options.report, Config.Policy.valueOf(options.policy.toUpperCase()),
-        Config.Order.valueOf(options.order.toUpperCase()), options.watchdogMillis, false,
-        LockOrderViolationException::new));
-    ClassFilter filter = new ClassFilter(options.include, options.exclude, options.jdkClasses);
-    LockTransformer transformer =
-        new LockTransformer(filter, rewriters(new LatchTypes(options.latches)));
-    instrumentation.addTransformer(transformer, true);
+    Lifecycle.start(options.config());
+    ClassFilter filter =
+        new ClassFilter(options.include(), options.exclude(), options.jdkClasses());
+    instrumentation.addTransformer(
+        new LockTransformer(filter, rewriters(new LatchTypes(options.latches()))), true);
     retransformLoaded(instrumentation, filter);
   }
 
@@ -53,7 +51,7 @@ final class Installer {
   private static List<ClassRewriter> rewriters(LatchTypes latchTypes) {
     // The queue check analyses each method's data flow, so it reads the class before any
     // rewriting; the other rewriters then see its hooks as plain static calls.
-    return List.of(QueueCheckRewriter.REWRITER, LockSiteClassVisitor.REWRITER,
+    return List.of(QueueCheckClassVisitor.REWRITER, LockSiteClassVisitor.REWRITER,
         LatchClassVisitor.rewriter(latchTypes));
   }
 

@@ -1,10 +1,10 @@
 package dev.lockguard.agent;
 
-
-import dev.lockguard.agent.latch.LatchOption;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.lockguard.agent.latch.LatchOption;
+import dev.lockguard.internal.core.Config;
 import java.util.List;
 import java.util.Properties;
 import java.util.Set;
@@ -23,20 +23,20 @@ class LatchOptionTests {
         new LatchOption.Spec("com.acme.Signal", Set.of("fire"), Set.of("reset"),
             Set.of("waitFor", "waitForMillis")),
         new LatchOption.Spec("org.foo.Outer$Gate", Set.of("open"), Set.of(), Set.of("pass")));
-    assertThat(specs.get(0).roleOf("waitForMillis")).isEqualTo("await");
+    assertThat(specs.get(0).roleOf("waitForMillis")).isEqualTo(LatchOption.Role.AWAIT);
     assertThat(specs.get(0).roleOf("toString")).isNull();
     assertThat(specs.get(1).internalName()).isEqualTo("org/foo/Outer$Gate");
   }
 
   @Test
-  void commasInsideParenthesesDoNotSplitTheAgentArgument() {
-    Options options = Options.parse(
+  void commasInsideParenthesesDoNotSplitTheAgentArgument() throws AgentOptions.BadOption {
+    AgentOptions options = AgentOptions.parse(
         "report=r.json,latches=com.acme.Signal(set=fire,clear=reset,await=waitFor),policy=throw",
         new Properties());
 
-    assertThat(options.latches).extracting(LatchOption.Spec::className)
+    assertThat(options.latches()).extracting(LatchOption.Spec::className)
         .containsExactly("com.acme.Signal");
-    assertThat(options.policy).isEqualTo("throw");
+    assertThat(options.config().policy()).isEqualTo(Config.Policy.THROW);
   }
 
   @Test

@@ -1,63 +1,63 @@
 package dev.lockguard.agent;
 
-import dev.lockguard.agent.core.ClassFilter;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.lockguard.agent.core.ClassFilter;
+import dev.lockguard.internal.core.Config;
 import java.util.Properties;
 import org.junit.jupiter.api.Test;
 
 class OptionsTests {
 
   @Test
-  void parsesEveryOptionAndDefaults() {
-    Options defaults = Options.parse(null, new Properties());
-    assertThat(defaults.policy).isEqualTo("record");
-    assertThat(defaults.order).isEqualTo("graph");
-    assertThat(defaults.report).isNull();
-    assertThat(defaults.watchdogMillis).isEqualTo(1000);
-    assertThat(defaults.jdkClasses).contains("java.util.Vector", "java.lang.StringBuffer");
+  void parsesEveryOptionAndDefaults() throws AgentOptions.BadOption {
+    AgentOptions defaults = AgentOptions.parse(null, new Properties());
+    assertThat(defaults.config().policy()).isEqualTo(Config.Policy.RECORD);
+    assertThat(defaults.config().order()).isEqualTo(Config.Order.GRAPH);
+    assertThat(defaults.config().reportPath()).isNull();
+    assertThat(defaults.config().watchdogMillis()).isEqualTo(1000);
+    assertThat(defaults.jdkClasses()).contains("java.util.Vector", "java.lang.StringBuffer");
 
-    Options options = Options.parse(
+    AgentOptions options = AgentOptions.parse(
         "report=out.json,policy=throw,order=ascending,include=com.acme.*;org.Foo,exclude=com.acme.gen.*,watchdog=0,jdk=Vector",
         new Properties());
-    assertThat(options.report).isAbsolute().hasFileName("out.json");
-    assertThat(options.policy).isEqualTo("throw");
-    assertThat(options.order).isEqualTo("ascending");
-    assertThat(options.include).containsExactly("com.acme.*", "org.Foo");
-    assertThat(options.exclude).containsExactly("com.acme.gen.*");
-    assertThat(options.watchdogMillis).isZero();
-    assertThat(options.jdkClasses).containsExactlyInAnyOrder("java.util.Vector", "java.util.Stack");
+    assertThat(options.config().reportPath()).isAbsolute().hasFileName("out.json");
+    assertThat(options.config().policy()).isEqualTo(Config.Policy.THROW);
+    assertThat(options.config().order()).isEqualTo(Config.Order.ASCENDING);
+    assertThat(options.include()).containsExactly("com.acme.*", "org.Foo");
+    assertThat(options.exclude()).containsExactly("com.acme.gen.*");
+    assertThat(options.config().watchdogMillis()).isZero();
+    assertThat(options.jdkClasses()).containsExactlyInAnyOrder("java.util.Vector", "java.util.Stack");
   }
 
   @Test
-  void agentArgumentWinsOverSystemProperty() {
+  void agentArgumentWinsOverSystemProperty() throws AgentOptions.BadOption {
     Properties properties = new Properties();
     properties.setProperty("lockguard.policy", "throw");
     properties.setProperty("lockguard.order", "ascending");
     properties.setProperty("lockguard.selfAttach", "true"); // other lockguard.* keys are not ours
 
-    Options options = Options.parse("policy=record", properties);
+    AgentOptions options = AgentOptions.parse("policy=record", properties);
 
-    assertThat(options.policy).isEqualTo("record");
-    assertThat(options.order).isEqualTo("ascending");
+    assertThat(options.config().policy()).isEqualTo(Config.Policy.RECORD);
+    assertThat(options.config().order()).isEqualTo(Config.Order.ASCENDING);
   }
 
   @Test
   void rejectsUnknownKeysBadValuesAndMalformedPairs() {
-    assertThatThrownBy(() -> Options.parse("polcy=throw", new Properties()))
+    assertThatThrownBy(() -> AgentOptions.parse("polcy=throw", new Properties()))
         .hasMessageStartingWith("unknown option \"polcy\"")
         .hasMessageContaining("Valid keys: report, policy, order, include, exclude, watchdog, jdk, latches.");
-    assertThatThrownBy(() -> Options.parse("order=random", new Properties()))
+    assertThatThrownBy(() -> AgentOptions.parse("order=random", new Properties()))
         .hasMessage("option \"order\" has the bad value \"random\". Valid values: graph, ascending.");
-    assertThatThrownBy(() -> Options.parse("report=", new Properties()))
+    assertThatThrownBy(() -> AgentOptions.parse("report=", new Properties()))
         .hasMessageContaining("option \"report\" is empty");
-    assertThatThrownBy(() -> Options.parse("watchdog=soon", new Properties()))
+    assertThatThrownBy(() -> AgentOptions.parse("watchdog=soon", new Properties()))
         .hasMessageContaining("option \"watchdog\" has the bad value \"soon\"");
-    assertThatThrownBy(() -> Options.parse("include=com.acme.*;", new Properties()))
+    assertThatThrownBy(() -> AgentOptions.parse("include=com.acme.*;", new Properties()))
         .hasMessageContaining("option \"include\" has the bad pattern \"\"");
-    assertThatThrownBy(() -> Options.parse("throw", new Properties()))
+    assertThatThrownBy(() -> AgentOptions.parse("throw", new Properties()))
         .hasMessageContaining("is not key=value");
   }
 

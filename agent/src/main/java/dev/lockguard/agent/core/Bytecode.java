@@ -1,10 +1,13 @@
 package dev.lockguard.agent.core;
 
+import org.objectweb.asm.Label;
 import org.objectweb.asm.MethodVisitor;
 import org.objectweb.asm.Opcodes;
 
 /** Small bytecode helpers the method visitors share. */
 public final class Bytecode {
+  private static final Object[] THROWABLE = {"java/lang/Throwable"};
+
   private Bytecode() {}
 
   /** Pushes an int constant with the shortest instruction ({@code iconst}, {@code bipush}, ...). */
@@ -23,5 +26,40 @@ public final class Bytecode {
   /** {@code Account} for {@code com/acme/Account}. */
   public static String simpleName(String internalName) {
     return internalName.substring(internalName.lastIndexOf('/') + 1);
+  }
+
+  /**
+   * The descriptor of the static hook that replaces a call: the receiver first, then the call's
+   * arguments and the site id; {@code (J)Z} called on a {@code Lock} becomes
+   * {@code (Ljava/util/concurrent/locks/Lock;JI)Z}.
+   */
+  public static String hookDescriptor(String receiverDescriptor, String callDescriptor) {
+    int close = callDescriptor.indexOf(')');
+    return "(" + receiverDescriptor + callDescriptor.substring(1, close) + "I"
+        + callDescriptor.substring(close);
+  }
+
+  /**
+   * Ends a method's body, begun at {@code bodyStart}, and starts a catch-all handler for it, the
+   * method's last, so that its own handlers still come first. After it:
+   * {@code Stack[1]: Throwable}.
+   *
+   * @param version the class-file version: frames are written from Java 6 on
+   * @param locals the locals at the handler
+   */
+  public static void catchAll(MethodVisitor mv, Label bodyStart, int version, Object... locals) {
+    Label bodyEnd = new Label();
+    Label handler = new Label();
+    mv.visitLabel(bodyEnd);
+    mv.visitTryCatchBlock(bodyStart, bodyEnd, handler, null);
+    mv.visitLabel(handler);
+    if (version >= Opcodes.V1_6) {
+      handlerFrame(mv, locals);
+    }
+  }
+
+  /** The frame at a catch-all handler: {@code locals}, and the Throwable on the stack. */
+  public static void handlerFrame(MethodVisitor mv, Object... locals) {
+    mv.visitFrame(Opcodes.F_NEW, locals.length, locals, 1, THROWABLE);
   }
 }

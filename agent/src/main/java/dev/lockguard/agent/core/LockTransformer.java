@@ -38,7 +38,7 @@ public final class LockTransformer implements ClassFileTransformer {
       return null;
     }
     try {
-      return rewrite(className, loader, classBeingRedefined == null, classfile);
+      return rewrite(classfile, loader, classBeingRedefined == null);
     } catch (Throwable failure) {
       if (failed.add(className)) {
         System.err.println("lockguard: could not instrument " + className
@@ -48,10 +48,17 @@ public final class LockTransformer implements ClassFileTransformer {
     }
   }
 
-  private byte[] rewrite(String className, ClassLoader loader, boolean loadTime, byte[] classfile) {
+  /**
+   * Runs the rewriters over a class file, whatever the filter says.
+   *
+   * @param loader the class's defining loader, for the type hierarchies rewriters resolve
+   * @param loadTime true for a class being loaded, false for one retransformed
+   * @return the rewritten class file, or null when no rewriter changed anything
+   */
+  public byte[] rewrite(byte[] classfile, ClassLoader loader, boolean loadTime) {
     ClassReader reader = new ClassReader(classfile);
     ClassWriter writer = new ClassWriter(reader, ClassWriter.COMPUTE_MAXS);
-    Target target = new Target(className, loader, loadTime, new TypeHierarchy(loader), reader);
+    Target target = new Target(reader, loader, loadTime);
     ClassVisitor chain = writer;
     for (int i = rewriters.size() - 1; i >= 0; i--) {
       chain = rewriters.get(i).wrap(chain, target);

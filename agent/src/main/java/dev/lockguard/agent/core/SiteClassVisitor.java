@@ -5,20 +5,23 @@ import org.objectweb.asm.Opcodes;
 
 /**
  * What every rewriter's class visitor needs to know of the class it rewrites: its names, its
- * source file (for the sites it registers) and its class-file version (for the frames it writes).
+ * source file and class-file version (for the frames it writes), and its {@link SiteRegistrar}.
  */
 public abstract class SiteClassVisitor extends ClassVisitor {
+  protected final Target target;
   /** The class's internal name ({@code com/acme/Foo}). */
-  public String internalName;
+  protected String internalName;
   /** The class's binary name ({@code com.acme.Foo}). */
-  public String className;
+  protected String className;
   /** The source file the class was compiled from, or null. */
-  public String sourceFile;
+  protected String sourceFile;
   /** The class-file version. */
-  public int version;
+  protected int version;
+  private SiteRegistrar registrar;
 
-  public SiteClassVisitor(ClassVisitor next) {
+  protected SiteClassVisitor(ClassVisitor next, Target target) {
     super(Opcodes.ASM9, next);
+    this.target = target;
   }
 
   @Override
@@ -34,6 +37,19 @@ public abstract class SiteClassVisitor extends ClassVisitor {
   public void visitSource(String source, String debug) {
     this.sourceFile = source;
     super.visitSource(source, debug);
+  }
+
+  /** The class's registrar, made once its name and source file are known (at its first method). */
+  protected SiteRegistrar registrar() {
+    if (registrar == null) {
+      registrar = new SiteRegistrar(target, className, sourceFile);
+    }
+    return registrar;
+  }
+
+  /** The head of a method's rewriters, to put {@link MethodSites#ahead} them once they are made. */
+  protected MethodSites methodSites(String methodName, ReceiverNames.Rules rules) {
+    return new MethodSites(rules, registrar(), methodName);
   }
 
   /** Whether a method with these flags has code to rewrite. */

@@ -4,8 +4,6 @@ import org.objectweb.asm.ClassReader;
 
 /** The class being transformed, as rewriters see it. */
 public final class Target {
-  public final String className;
-  public final ClassLoader loader;
   /**
    * True when the class is being loaded, false when an already loaded class is retransformed:
    * only at load time may a method lose its {@code synchronized} modifier.
@@ -16,13 +14,11 @@ public final class Target {
   public final ClassReader reader;
   private boolean changed;
 
-  Target(String className, ClassLoader loader, boolean loadTime, TypeHierarchy hierarchy,
-      ClassReader reader) {
+  /** The class {@code reader} reads, defined by {@code loader} (null for the bootstrap loader). */
+  Target(ClassReader reader, ClassLoader loader, boolean loadTime) {
     this.reader = reader;
-    this.className = className;
-    this.loader = loader;
     this.loadTime = loadTime;
-    this.hierarchy = hierarchy;
+    this.hierarchy = new TypeHierarchy(loader);
   }
 
   /** A rewriter rewrote a site: the class must be written back. */

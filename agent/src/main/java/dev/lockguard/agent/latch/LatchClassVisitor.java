@@ -1,41 +1,36 @@
 package dev.lockguard.agent.latch;
 
 import dev.lockguard.agent.core.ClassRewriter;
-import dev.lockguard.agent.core.LockTransformer;
-import dev.lockguard.agent.core.Target;
+import dev.lockguard.agent.core.MethodSites;
 import dev.lockguard.agent.core.SiteClassVisitor;
-
+import dev.lockguard.agent.core.Target;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Set;
 import org.objectweb.asm.ClassVisitor;
 import org.objectweb.asm.MethodVisitor;
 import org.objectweb.asm.Opcodes;
 
 /**
- * Rewrites one class's latch sites ({@link LatchSiteVisitor}) and, in a class named by {@code
- * latches=}, the bodies of its set, clear and await methods ({@link LatchRoleVisitor}).
+ * Rewrites one class's latch sites: each method gets {@link LatchCallVisitor} (latch calls) and
+ * {@link LatchFieldVisitor} (latch fields stored) after {@link MethodSites}, which names each
+ * latch after the field it was loaded from; in a class named by {@code latches=}, its set, clear
+ * and await methods also get {@link LatchRoleVisitor}.
  */
 public final class LatchClassVisitor extends SiteClassVisitor {
-  public final LatchTypes types;
-  private final Target target;
+  private final LatchTypes types;
   /** The {@code latches=} entry for this class, or null. */
   private LatchOption.Spec spec;
   private final Set<String> rolesFound = new LinkedHashSet<>();
 
-  LatchClassVisitor(ClassVisitor next, Target target, LatchTypes types) {
-    super(next);
-    this.target = target;
+  private LatchClassVisitor(ClassVisitor next, Target target, LatchTypes types) {
+    super(next, target);
     this.types = types;
   }
 
-  /** Plugs this visitor into {@link LockTransformer}, after the lock sites. */
+  /** Plugs this visitor into the agent's transformer, after the lock sites. */
   public static ClassRewriter rewriter(LatchTypes types) {
     return (next, target) -> new LatchClassVisitor(next, target, types);
-  }
-
-  /** A site was rewritten: the class must be written back. */
-  public void siteRewritten() {
-    target.changed();
   }
 
   @Override
@@ -52,19 +47,28 @@ public final class LatchClassVisitor extends SiteClassVisitor {
     if (next == null || !hasCode(access)) {
       return next;
     }
-    String role = spec == null || (access & Opcodes.ACC_STATIC) != 0 ? null : spec.roleOf(name);
+    MethodSites sites = methodSites(name, types::isLatchDescriptor);
+    MethodVisitor chain = next;
+    LatchOption.Role role = roleOf(access, name);
     if (role != null) {
       rolesFound.add(name);
-      next = new LatchRoleVisitor(next, this, role, descriptor);
+      target.changed();
+      chain = new LatchRoleVisitor(chain, role, descriptor, internalName, version);
     }
-    return new LatchSiteVisitor(next, this, name);
+    chain = new LatchFieldVisitor(chain, sites, types, name);
+    chain = new LatchCallVisitor(chain, sites, types);
+    return sites.ahead(chain);
+  }
+
+  private LatchOption.Role roleOf(int access, String method) {
+    return spec == null || (access & Opcodes.ACC_STATIC) != 0 ? null : spec.roleOf(method);
   }
 
   /** Says which methods {@code latches=} names that the class does not have (a typo, usually). */
   @Override
   public void visitEnd() {
     if (spec != null) {
-      for (Set<String> methods : java.util.List.of(spec.set(), spec.clear(), spec.await())) {
+      for (Set<String> methods : List.of(spec.set(), spec.clear(), spec.await())) {
         for (String method : methods) {
           if (!rolesFound.contains(method)) {
             System.err.println("lockguard: latches= names " + className + "." + method

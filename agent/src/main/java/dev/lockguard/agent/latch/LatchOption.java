@@ -28,21 +28,28 @@ public final class LatchOption {
 
   private LatchOption() {}
 
+  /** What a method does to the latch: opens it, re-arms it, or waits for it. */
+  public enum Role {
+    SET,
+    CLEAR,
+    AWAIT
+  }
+
   /** One class to watch, with its methods by role. */
   public record Spec(String className, Set<String> set, Set<String> clear, Set<String> await) {
     public String internalName() {
       return className.replace('.', '/');
     }
 
-    /** {@code set}, {@code clear} or {@code await} for a method of the class, else null. */
-    public String roleOf(String method) {
+    /** The role of a method of the class, or null for a method with none. */
+    public Role roleOf(String method) {
       if (set.contains(method)) {
-        return "set";
+        return Role.SET;
       }
       if (clear.contains(method)) {
-        return "clear";
+        return Role.CLEAR;
       }
-      return await.contains(method) ? "await" : null;
+      return await.contains(method) ? Role.AWAIT : null;
     }
   }
 

@@ -1,5 +1,9 @@
 package dev.lockguard.agent.latch;
 
+import static dev.lockguard.agent.latch.LatchTypes.HOOKS;
+import static dev.lockguard.agent.latch.LatchTypes.OBJECT;
+
+import dev.lockguard.agent.core.Bytecode;
 import org.objectweb.asm.Label;
 import org.objectweb.asm.MethodVisitor;
 import org.objectweb.asm.Opcodes;
@@ -18,26 +22,29 @@ import org.objectweb.asm.Type;
  * </ul>
  */
 final class LatchRoleVisitor extends MethodVisitor {
-  private static final String HOOKS = LatchTypes.HOOKS;
-  private static final String OBJECT = LatchTypes.OBJECT;
-
-  private final LatchClassVisitor owner;
-  private final String role;
+  private final LatchOption.Role role;
   private final boolean returnsBoolean;
+  private final String internalName;
+  private final int version;
   private final Label bodyStart = new Label();
 
-  LatchRoleVisitor(MethodVisitor next, LatchClassVisitor owner, String role, String descriptor) {
+  /**
+   * @param internalName the class's internal name
+   * @param version the class-file version
+   */
+  LatchRoleVisitor(MethodVisitor next, LatchOption.Role role, String descriptor,
+      String internalName, int version) {
     super(Opcodes.ASM9, next);
-    this.owner = owner;
     this.role = role;
     this.returnsBoolean = Type.getReturnType(descriptor).getSort() == Type.BOOLEAN;
-    owner.siteRewritten();
+    this.internalName = internalName;
+    this.version = version;
   }
 
   @Override
   public void visitCode() {
     super.visitCode();
-    if (role.equals("await")) {
+    if (role == LatchOption.Role.AWAIT) {
       // LatchHooks.eventAwaitEnter(this);
       super.visitVarInsn(Opcodes.ALOAD, 0);                    // Stack[1]: this
       super.visitMethodInsn(Opcodes.INVOKESTATIC, HOOKS, "eventAwaitEnter",
@@ -56,9 +63,9 @@ final class LatchRoleVisitor extends MethodVisitor {
 
   private void beforeReturn(int opcode) {
     switch (role) {
-      case "set" -> callWithThis("eventSet");
-      case "clear" -> callWithThis("eventCleared");
-      default -> {
+      case SET -> callWithThis("eventSet");
+      case CLEAR -> callWithThis("eventCleared");
+      case AWAIT -> {
         if (returnsBoolean && opcode == Opcodes.IRETURN) {
           // LatchHooks.eventAwaitExit(result, this);
           super.visitInsn(Opcodes.DUP);                        // Stack[2]: Z, Z
@@ -87,17 +94,9 @@ final class LatchRoleVisitor extends MethodVisitor {
 
   @Override
   public void visitMaxs(int maxStack, int maxLocals) {
-    if (role.equals("await")) {
+    if (role == LatchOption.Role.AWAIT) {
       // } catch (Throwable t) { LatchHooks.eventAwaitExit(this, false); throw t; }
-      Label bodyEnd = new Label();
-      Label handler = new Label();
-      super.visitLabel(bodyEnd);
-      super.visitTryCatchBlock(bodyStart, bodyEnd, handler, null);
-      super.visitLabel(handler);
-      if (owner.version >= Opcodes.V1_6) {
-        super.visitFrame(Opcodes.F_NEW, 1, new Object[] {owner.internalName}, 1,
-            new Object[] {"java/lang/Throwable"});
-      }
+      Bytecode.catchAll(mv, bodyStart, version, internalName);
       awaitExit(false);                                        // Stack[1]: Throwable
       super.visitInsn(Opcodes.ATHROW);
     }

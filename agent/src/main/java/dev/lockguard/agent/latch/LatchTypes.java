@@ -11,13 +11,13 @@ import java.util.Set;
  * {@code latches=}. Types match by exact name: a field declared as a subclass is not watched.
  */
 public final class LatchTypes {
-  public static final String COUNT_DOWN_LATCH = "java/util/concurrent/CountDownLatch";
-  public static final String CYCLIC_BARRIER = "java/util/concurrent/CyclicBarrier";
-  public static final String PHASER = "java/util/concurrent/Phaser";
-  public static final String EVENT = "dev/lockguard/Event";
+  static final String COUNT_DOWN_LATCH = "java/util/concurrent/CountDownLatch";
+  static final String CYCLIC_BARRIER = "java/util/concurrent/CyclicBarrier";
+  static final String PHASER = "java/util/concurrent/Phaser";
+  static final String EVENT = "dev/lockguard/Event";
   /** The runtime class the latch instrumentation calls. */
-  public static final String HOOKS = "dev/lockguard/internal/latch/LatchHooks";
-  public static final String OBJECT = "Ljava/lang/Object;";
+  static final String HOOKS = "dev/lockguard/internal/latch/LatchHooks";
+  static final String OBJECT = "Ljava/lang/Object;";
 
   private static final Set<String> EVENT_METHODS = Set.of("set", "clear", "await");
 
@@ -30,19 +30,19 @@ public final class LatchTypes {
   }
 
   /** Whether a field of this descriptor holds a latch. */
-  public boolean isLatchDescriptor(String descriptor) {
+  boolean isLatchDescriptor(String descriptor) {
     return descriptor.length() > 2 && descriptor.charAt(0) == 'L'
         && isLatchType(descriptor.substring(1, descriptor.length() - 1));
   }
 
-  public boolean isLatchType(String internalName) {
+  private boolean isLatchType(String internalName) {
     return internalName.equals(COUNT_DOWN_LATCH) || internalName.equals(CYCLIC_BARRIER)
         || internalName.equals(PHASER) || internalName.equals(EVENT)
         || userLatches.containsKey(internalName);
   }
 
   /** Whether a call is a set, clear or await of an event: its site is announced to the runtime. */
-  public boolean isEventCall(String owner, String name) {
+  boolean isEventCall(String owner, String name) {
     if (owner.equals(EVENT)) {
       return EVENT_METHODS.contains(name);
     }
@@ -51,7 +51,7 @@ public final class LatchTypes {
   }
 
   /** The {@code latches=} entry for a class, or null. */
-  public LatchOption.Spec userLatch(String internalName) {
+  LatchOption.Spec userLatch(String internalName) {
     return userLatches.get(internalName);
   }
 }

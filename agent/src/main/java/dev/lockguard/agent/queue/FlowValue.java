@@ -1,5 +1,6 @@
 package dev.lockguard.agent.queue;
 
+import dev.lockguard.agent.core.ReceiverNames;
 import java.util.Objects;
 import org.objectweb.asm.tree.analysis.Value;
 
@@ -52,11 +53,8 @@ final class FlowValue implements Value {
       return null;
     }
     String field = origin.substring(arrow + 1);
-    return field.substring(field.lastIndexOf('/') + 1);
-  }
-
-  FlowValue withChecks(long more) {
-    return more == 0L ? this : of(size, origin, checks | more);
+    int dot = field.lastIndexOf('.');
+    return ReceiverNames.field(field.substring(0, dot), field.substring(dot + 1));
   }
 
   FlowValue merge(FlowValue other) {

@@ -1,11 +1,10 @@
 package dev.lockguard.agent.queue;
 
+import dev.lockguard.agent.core.ClassRewriter;
 import dev.lockguard.agent.core.SiteClassVisitor;
-
+import dev.lockguard.agent.core.Target;
 import dev.lockguard.internal.queue.QueueSites;
-import java.util.Set;
-import java.util.function.Predicate;
-import dev.lockguard.agent.core.SiteClassVisitor;
+import java.util.Queue;
 import org.objectweb.asm.ClassVisitor;
 import org.objectweb.asm.MethodVisitor;
 import org.objectweb.asm.Opcodes;
@@ -16,42 +15,24 @@ import org.objectweb.asm.tree.MethodNode;
  * sites and passes the method on. Methods without a pair pass on unchanged.
  */
 public final class QueueCheckClassVisitor extends SiteClassVisitor {
-  /** The JDK's queue types by name; other {@code java.*} types are not queues. */
-  static final Set<String> JDK_QUEUES = Set.of(
-      "java/util/Queue",
-      "java/util/Deque",
-      "java/util/AbstractQueue",
-      "java/util/ArrayDeque",
-      "java/util/LinkedList",
-      "java/util/PriorityQueue",
-      "java/util/concurrent/BlockingQueue",
-      "java/util/concurrent/BlockingDeque",
-      "java/util/concurrent/TransferQueue",
-      "java/util/concurrent/ArrayBlockingQueue",
-      "java/util/concurrent/LinkedBlockingQueue",
-      "java/util/concurrent/LinkedBlockingDeque",
-      "java/util/concurrent/LinkedTransferQueue",
-      "java/util/concurrent/PriorityBlockingQueue",
-      "java/util/concurrent/DelayQueue",
-      "java/util/concurrent/SynchronousQueue",
-      "java/util/concurrent/ConcurrentLinkedQueue",
-      "java/util/concurrent/ConcurrentLinkedDeque");
+  /**
+   * Plugs the queue check into the agent's transformer: an application type is a queue when its
+   * hierarchy reaches {@link Queue}. A class whose constant pool names no check and no act on a
+   * possible queue type passes through untouched.
+   */
+  public static final ClassRewriter REWRITER = (next, target) ->
+      QueueConstantPool.mayHavePairs(target.reader)
+          ? new QueueCheckClassVisitor(next, target)
+          : next;
 
   private static final int STACK_HEADROOM = 8;
 
-  private final Predicate<String> isApplicationQueue;
-  private final Runnable changed;
+  private final QueueTypes types;
   private int callsSeen;
 
-  /**
-   * @param isApplicationQueue whether a non-JDK type (internal name) is a {@code java.util.Queue}
-   * @param changed called when a method of the class was instrumented
-   */
-  public QueueCheckClassVisitor(ClassVisitor next, Predicate<String> isApplicationQueue,
-      Runnable changed) {
-    super(next);
-    this.isApplicationQueue = isApplicationQueue;
-    this.changed = changed;
+  QueueCheckClassVisitor(ClassVisitor next, Target target) {
+    super(next, target);
+    this.types = new QueueTypes(owner -> target.hierarchy.isSubtypeOf(owner, Queue.class));
   }
 
   @Override
@@ -70,22 +51,6 @@ public final class QueueCheckClassVisitor extends SiteClassVisitor {
       QueueSites.seen(callsSeen);
     }
     super.visitEnd();
-  }
-
-  /**
-   * Whether calls on {@code owner} are calls on a queue: the JDK's queue types by name, an
-   * application type by resolving its hierarchy.
-   */
-  boolean isQueueType(String owner) {
-    if (JDK_QUEUES.contains(owner)) {
-      return true;
-    }
-    return mayBeApplicationQueue(owner) && isApplicationQueue.test(owner);
-  }
-
-  /** Whether {@code owner} is outside the JDK (whose queues are all in {@link #JDK_QUEUES}). */
-  static boolean mayBeApplicationQueue(String owner) {
-    return !owner.startsWith("java/") && !owner.startsWith("[");
   }
 
   /** One method, held as a tree until its end so that it can be analysed as a whole. */
@@ -109,12 +74,9 @@ public final class QueueCheckClassVisitor extends SiteClassVisitor {
 
     @Override
     public void visitEnd() {
-      QueuePairFinder.Result result =
-          QueuePairFinder.find(internalName, this, QueueCheckClassVisitor.this::isQueueType);
+      QueuePairFinder.Result result = QueuePairFinder.find(internalName, this, types::isQueueType);
       callsSeen += result.callsSeen();
-      if (QueueSiteRewriter.rewrite(className, sourceFile, this, result)) {
-        changed.run();
-      }
+      QueueSiteRewriter.rewrite(registrar(), this, result);
       accept(next);
     }
   }

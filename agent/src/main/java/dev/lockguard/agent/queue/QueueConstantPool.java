@@ -8,14 +8,14 @@ import org.objectweb.asm.ClassReader;
  * a pair only if it calls some check and some act on a JDK queue type or a non-JDK type. Most
  * classes fail that test, and then cost the queue check nothing more than this scan.
  */
-public final class QueueConstantPool {
+final class QueueConstantPool {
   private static final int METHODREF = 10;
   private static final int INTERFACE_METHODREF = 11;
 
   private QueueConstantPool() {}
 
   /** Whether the class's method references include both a check and an act on a possible queue. */
-  public static boolean mayHavePairs(ClassReader reader) {
+  static boolean mayHavePairs(ClassReader reader) {
     char[] buffer = new char[reader.getMaxStringLength()];
     boolean check = false;
     boolean act = false;
@@ -43,8 +43,6 @@ public final class QueueConstantPool {
       return null;
     }
     String owner = reader.readClass(offset, buffer);
-    boolean possibleQueue = QueueCheckClassVisitor.JDK_QUEUES.contains(owner)
-        || QueueCheckClassVisitor.mayBeApplicationQueue(owner);
-    return possibleQueue ? op : null;
+    return QueueTypes.mayBeQueue(owner) ? op : null;
   }
 }

@@ -2,11 +2,10 @@ package dev.lockguard.agent.queue;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.lockguard.agent.core.Rewritten;
 import dev.lockguard.agent.queue.QueuePairFinder.Call;
 import java.io.IOException;
-import java.lang.reflect.Constructor;
 import java.lang.reflect.Field;
-import java.lang.reflect.Method;
 import java.util.ArrayDeque;
 import java.util.concurrent.BlockingQueue;
 import java.util.ArrayList;
@@ -15,10 +14,7 @@ import java.util.Map;
 import net.bytebuddy.pool.TypePool;
 import org.junit.jupiter.api.Test;
 import org.objectweb.asm.ClassReader;
-import org.objectweb.asm.ClassWriter;
-import org.objectweb.asm.tree.AbstractInsnNode;
 import org.objectweb.asm.tree.ClassNode;
-import org.objectweb.asm.tree.MethodInsnNode;
 import org.objectweb.asm.tree.MethodNode;
 
 /** The static part of the queue check on the shapes of {@link QueueShapes}. */
@@ -127,80 +123,23 @@ class QueuePairFinderTests {
 
   @Test
   void rewrittenMethodsVerifyAndRunAsBefore() throws Exception {
-    byte[] rewritten = rewrite(QueueShapes.class);
-    assertThat(hookCalls(rewritten)).as("hooks around the pairs' sites").isPositive();
+    Rewritten rewritten =
+        Rewritten.by(QueueShapes.class, QueueCheckClassVisitor.REWRITER).verified();
+    assertThat(rewritten.hookCount()).as("hooks around the pairs' sites").isPositive();
 
-    Class<?> shapes = new ChildFirst(QueueShapes.class, rewritten).loadClass(QueueShapes.class.getName());
-    Constructor<?> constructor = shapes.getDeclaredConstructor();
-    constructor.setAccessible(true); // another loader: another runtime package
-    Object instance = constructor.newInstance();
-    Field field = shapes.getDeclaredField("queue");
+    Object instance = rewritten.newInstance();
+    Field field = rewritten.load().getDeclaredField("queue");
     field.setAccessible(true);
     @SuppressWarnings("unchecked")
     BlockingQueue<String> queue = (BlockingQueue<String>) field.get(instance);
     queue.add("a");
-    assertThat(call(instance, "fieldThroughLocal")).isEqualTo("a");
-    assertThat(call(instance, "materialisedBoolean", "b")).isEqualTo(true);
-    call(instance, "drainLoop");
+    assertThat(rewritten.call(instance, "fieldThroughLocal")).isEqualTo("a");
+    assertThat(rewritten.call(instance, "materialisedBoolean", "b")).isEqualTo(true);
+    rewritten.call(instance, "drainLoop");
     assertThat(queue).isEmpty();
-    assertThat(call(instance, "removeAfterPeek", new ArrayDeque<>(List.of("c")))).isEqualTo("c");
-    assertThat(call(instance, "localVariable")).isEqualTo("x");
-  }
-
-  private static Object call(Object instance, String name, Object... arguments) throws Exception {
-    for (Method method : instance.getClass().getDeclaredMethods()) {
-      if (method.getName().equals(name)) {
-        method.setAccessible(true);
-        return method.invoke(instance, arguments);
-      }
-    }
-    throw new AssertionError("no method " + name);
-  }
-
-  private static byte[] rewrite(Class<?> type) throws IOException {
-    ClassReader reader = new ClassReader(type.getName());
-    ClassWriter writer = new ClassWriter(ClassWriter.COMPUTE_MAXS);
-    reader.accept(new QueueCheckClassVisitor(writer, QueuePairFinderTests::isApplicationQueue, () -> { }),
-        ClassReader.EXPAND_FRAMES);
-    return writer.toByteArray();
-  }
-
-  private static long hookCalls(byte[] classFile) {
-    ClassNode node = new ClassNode();
-    new ClassReader(classFile).accept(node, 0);
-    long hooks = 0;
-    for (MethodNode method : node.methods) {
-      for (AbstractInsnNode insn : method.instructions) {
-        if (insn instanceof MethodInsnNode call
-            && call.owner.equals("dev/lockguard/internal/queue/QueueHooks")) {
-          hooks++;
-        }
-      }
-    }
-    return hooks;
-  }
-
-  /** Defines one rewritten class itself and delegates everything else. */
-  private static final class ChildFirst extends ClassLoader {
-    private final String name;
-    private final byte[] classFile;
-
-    ChildFirst(Class<?> type, byte[] classFile) {
-      super(type.getClassLoader());
-      this.name = type.getName();
-      this.classFile = classFile;
-    }
-
-    @Override
-    protected Class<?> loadClass(String className, boolean resolve) throws ClassNotFoundException {
-      if (className.equals(name)) {
-        synchronized (getClassLoadingLock(className)) {
-          Class<?> loaded = findLoadedClass(className);
-          return loaded != null ? loaded : defineClass(className, classFile, 0, classFile.length);
-        }
-      }
-      return super.loadClass(className, resolve);
-    }
+    assertThat(rewritten.call(instance, "removeAfterPeek", new ArrayDeque<>(List.of("c"))))
+        .isEqualTo("c");
+    assertThat(rewritten.call(instance, "localVariable")).isEqualTo("x");
   }
 
   // ---- helpers --------------------------------------------------------------------------------
@@ -230,8 +169,7 @@ class QueuePairFinderTests {
       throws IOException {
     ClassNode node = new ClassNode();
     new ClassReader(type.getName()).accept(node, ClassReader.EXPAND_FRAMES);
-    QueueCheckClassVisitor types =
-        new QueueCheckClassVisitor(null, QueuePairFinderTests::isApplicationQueue, () -> { });
+    QueueTypes types = new QueueTypes(QueuePairFinderTests::isApplicationQueue);
     for (MethodNode candidate : node.methods) {
       if (candidate.name.equals(method) && (descriptor == null || candidate.desc.equals(descriptor))) {
         return QueuePairFinder.find(node.name, candidate, types::isQueueType);

@@ -1,0 +1,123 @@
+package dev.lockguard.agent.core;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+import org.objectweb.asm.Label;
+import org.objectweb.asm.Opcodes;
+import org.objectweb.asm.Type;
+
+/** The one naming rule, fed the instructions javac writes around lock and latch calls. */
+class ReceiverNamesTests {
+  private static final String OWNER = "com/acme/Account";
+  private static final String LOCK = "Ljava/util/concurrent/locks/ReentrantLock;";
+  private static final String TIME_UNIT = "Ljava/util/concurrent/TimeUnit;";
+  private static final String TIMED = "(JLjava/util/concurrent/TimeUnit;)Z";
+  private static final String LATCH = "Ljava/util/concurrent/CountDownLatch;";
+
+  /** As the lock-order rewriters name: any reference, and rw.readLock() keeps rw's name. */
+  private final ReceiverNames locks = new ReceiverNames(null, new ReceiverNames.Rules() {
+    @Override
+    public boolean names(String descriptor) {
+      return descriptor.startsWith("L") || descriptor.startsWith("[");
+    }
+
+    @Override
+    public boolean keepsName(String owner, String name, String descriptor) {
+      return name.equals("readLock");
+    }
+  });
+
+  /** As the latch rewriters name: latch types only. */
+  private final ReceiverNames latches = new ReceiverNames(null,
+      descriptor -> descriptor.equals(LATCH));
+
+  @Test
+  void namesAfterTheFieldOrClassLiteral() {
+    locks.visitVarInsn(Opcodes.ALOAD, 0);
+    locks.visitFieldInsn(Opcodes.GETFIELD, OWNER, "lock", LOCK);
+    assertThat(locks.receiverName("()V")).isEqualTo("Account.lock");
+
+    locks.visitLdcInsn(Type.getObjectType(OWNER));
+    assertThat(locks.receiverName()).isEqualTo("Account.class");
+    assertThat(ReceiverNames.field("com/acme/Outer$Inner", "queue")).isEqualTo("Outer$Inner.queue");
+  }
+
+  @Test
+  void javacsSynchronizedBlockKeepsTheName() {
+    // synchronized (this.lock) {  ->  aload_0; getfield lock; dup; astore_1; monitorenter
+    locks.visitVarInsn(Opcodes.ALOAD, 0);
+    locks.visitFieldInsn(Opcodes.GETFIELD, OWNER, "lock", "Ljava/lang/Object;");
+    locks.visitInsn(Opcodes.DUP);
+    locks.visitVarInsn(Opcodes.ASTORE, 1);
+
+    assertThat(locks.receiverName()).isEqualTo("Account.lock");
+  }
+
+  @Test
+  void argumentsPushedAfterTheReceiverKeepItsName() {
+    // lock.tryLock(this.timeout, unit)  with unit a local
+    locks.visitFieldInsn(Opcodes.GETSTATIC, OWNER, "LOCK", LOCK);
+    locks.visitVarInsn(Opcodes.ALOAD, 0);
+    locks.visitFieldInsn(Opcodes.GETFIELD, OWNER, "timeout", "J");
+    locks.visitVarInsn(Opcodes.ALOAD, 2);
+    assertThat(locks.receiverName(TIMED)).isEqualTo("Account.LOCK");
+
+    // latch.await(5, TimeUnit.SECONDS)
+    latches.visitFieldInsn(Opcodes.GETSTATIC, OWNER, "done", LATCH);
+    latches.visitInsn(Opcodes.ICONST_5);
+    latches.visitInsn(Opcodes.I2L);
+    latches.visitFieldInsn(Opcodes.GETSTATIC, "java/util/concurrent/TimeUnit", "SECONDS",
+        TIME_UNIT);
+    assertThat(latches.receiverName(TIMED)).isEqualTo("Account.done");
+  }
+
+  @Test
+  void aReceiverPushedAboveTheNamedValueIsNotNamedAfterIt() {
+    // results.add(local.tryLock())  ->  getfield results; aload local; tryLock
+    locks.visitVarInsn(Opcodes.ALOAD, 0);
+    locks.visitFieldInsn(Opcodes.GETFIELD, OWNER, "results", "Ljava/util/List;");
+    locks.visitVarInsn(Opcodes.ALOAD, 1);
+    assertThat(locks.receiverName("()Z")).isNull();
+    assertThat(locks.receiverName()).isNull();
+
+    // local.await(5, this.unit) below a named latch: two references for one reference argument
+    latches.visitFieldInsn(Opcodes.GETSTATIC, OWNER, "done", LATCH);
+    latches.visitVarInsn(Opcodes.ALOAD, 1);
+    latches.visitLdcInsn(5L);
+    latches.visitVarInsn(Opcodes.ALOAD, 0);
+    latches.visitFieldInsn(Opcodes.GETFIELD, OWNER, "unit", TIME_UNIT);
+    assertThat(latches.receiverName(TIMED)).isNull();
+  }
+
+  @Test
+  void readLockKeepsTheNameOfItsReadWriteLock() {
+    locks.visitFieldInsn(Opcodes.GETSTATIC, OWNER, "catalog",
+        "Ljava/util/concurrent/locks/ReentrantReadWriteLock;");
+    locks.visitMethodInsn(Opcodes.INVOKEVIRTUAL,
+        "java/util/concurrent/locks/ReentrantReadWriteLock", "readLock",
+        "()Ljava/util/concurrent/locks/ReentrantReadWriteLock$ReadLock;", false);
+    assertThat(locks.receiverName("()V")).isEqualTo("Account.catalog");
+
+    locks.visitMethodInsn(Opcodes.INVOKEVIRTUAL, OWNER, "other", "()Ljava/lang/Object;", false);
+    assertThat(locks.receiverName()).isNull();
+  }
+
+  @Test
+  void joinsStoresAndOtherTypesForgetTheName() {
+    latches.visitFieldInsn(Opcodes.GETSTATIC, OWNER, "done", LATCH);
+    latches.visitLabel(new Label()); // (c ? a : b).countDown(): another value may arrive here
+    assertThat(latches.receiverName()).isNull();
+
+    latches.visitFieldInsn(Opcodes.GETSTATIC, OWNER, "done", LATCH);
+    latches.visitFieldInsn(Opcodes.GETSTATIC, OWNER, "holder", "Ljava/lang/Object;");
+    assertThat(latches.receiverName()).as("not a latch: a value of its own").isNull();
+
+    latches.visitLdcInsn(Type.getObjectType(OWNER));
+    assertThat(latches.receiverName()).as("a class literal is no latch").isNull();
+
+    locks.visitFieldInsn(Opcodes.GETSTATIC, OWNER, "lock", LOCK);
+    locks.visitVarInsn(Opcodes.ISTORE, 3);
+    assertThat(locks.receiverName()).isNull();
+  }
+}

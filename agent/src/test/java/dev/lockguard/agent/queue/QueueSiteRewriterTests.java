@@ -1,0 +1,92 @@
+package dev.lockguard.agent.queue;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.lockguard.agent.core.Rewritten;
+import java.util.ArrayDeque;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The queue check's rewriter on {@link QueueShapes}, in-process: the rewritten class passes ASM's
+ * verifier and the JVM's, hooks stand around the sites of its pairs only, each site is named after
+ * the queue's field, and run against the runtime the queue calls do what they did.
+ */
+class QueueSiteRewriterTests {
+  private static final String CHECK = "QueueHooks.check(Ljava/lang/Object;I)V";
+  private static final String ACT = "QueueHooks.act(Ljava/lang/Object;I)V";
+  private static final String AFTER_CHANGE = "QueueHooks.afterChange(Ljava/lang/Object;I)V";
+
+  private static Rewritten shapes;
+
+  @BeforeAll
+  static void rewrite() throws Exception {
+    shapes = Rewritten.by(QueueShapes.class, QueueCheckClassVisitor.REWRITER).verified();
+  }
+
+  @Test
+  void callsOnlyTheQueueHooks() {
+    assertThat(shapes.hookOwners()).containsExactly("dev/lockguard/internal/queue/QueueHooks");
+  }
+
+  @Test
+  void checkAndActOfAPairAreHookedInPlace() throws Exception {
+    assertThat(shapes.trace("takeWhenNotEmpty")).containsExactly(
+        CHECK + " @ QueueShapes.queue", "BlockingQueue.isEmpty",
+        ACT + " @ QueueShapes.queue", "BlockingQueue.take", AFTER_CHANGE + " @ QueueShapes.queue",
+        "return", "return");
+    assertThat(shapes.trace("putWhenRoom")).containsExactly(
+        CHECK + " @ QueueShapes.SHARED", "BlockingQueue.size",
+        ACT + " @ QueueShapes.SHARED", "BlockingQueue.put", AFTER_CHANGE + " @ QueueShapes.SHARED",
+        "return");
+
+    Object instance = shapes.newInstance();
+    queueOf(instance).add("a");
+    assertThat(shapes.call(instance, "takeWhenNotEmpty")).isEqualTo("a");
+  }
+
+  @Test
+  void actsThatMayNotChangeTheQueueReportWhatTheyDid() throws Exception {
+    assertThat(shapes.trace("materialisedBoolean")).containsExactly(
+        CHECK + " @ QueueShapes.queue", "BlockingQueue.remainingCapacity", "return",
+        ACT + " @ QueueShapes.queue", "BlockingQueue.offer",
+        "QueueHooks.afterOffer(ZLjava/lang/Object;I)V @ QueueShapes.queue", "return");
+    assertThat(shapes.trace("drainLoop")).containsExactly(
+        CHECK + " @ QueueShapes.queue", "BlockingQueue.isEmpty",
+        ACT + " @ QueueShapes.queue", "BlockingQueue.poll",
+        "QueueHooks.afterPoll(Ljava/lang/Object;Ljava/lang/Object;I)V @ QueueShapes.queue",
+        "return");
+
+    Object instance = shapes.newInstance();
+    assertThat(shapes.call(instance, "materialisedBoolean", "b")).isEqualTo(true);
+    shapes.call(instance, "drainLoop");
+    assertThat(queueOf(instance)).isEmpty();
+  }
+
+  @Test
+  void queueKnownOnlyByIdentityHasUnnamedSites() throws Exception {
+    assertThat(shapes.trace("removeAfterPeek")).containsExactly(
+        CHECK + " @ null", "Deque.peek",
+        ACT + " @ null", "Deque.remove", AFTER_CHANGE + " @ null",
+        "return", "return");
+
+    assertThat(shapes.call(shapes.newInstance(), "removeAfterPeek", new ArrayDeque<>(List.of("c"))))
+        .isEqualTo("c");
+  }
+
+  @Test
+  void callsOutsideAnyPairStayAsTheyWere() {
+    assertThat(shapes.trace("sizeForLoggingOnly")).containsExactly(
+        "BlockingQueue.size", "PrintStream.println", "BlockingQueue.take", "return");
+  }
+
+  @SuppressWarnings("unchecked")
+  private static BlockingQueue<String> queueOf(Object instance)
+      throws ReflectiveOperationException {
+    var field = instance.getClass().getDeclaredField("queue");
+    field.setAccessible(true);
+    return (BlockingQueue<String>) field.get(instance);
+  }
+}
