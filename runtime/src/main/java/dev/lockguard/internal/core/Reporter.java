@@ -105,6 +105,18 @@ public final class Reporter {
     }
   }
 
+  /** Forgets every recorded violation and listener (unit tests only). */
+  public static void reset() {
+    LOCK.lock();
+    try {
+      VIOLATIONS.clear();
+      writeFailed = false;
+    } finally {
+      LOCK.unlock();
+    }
+    LISTENERS.clear();
+  }
+
   public static void addListener(Consumer<Violation> listener) {
     LISTENERS.add(listener);
   }

@@ -50,11 +50,7 @@ public final class Watchdog {
     while (true) {
       try {
         Thread.sleep(periodMillis);
-        for (Violation violation : findDeadlocks()) {
-          if (firstTime(violation.id())) {
-            Findings.report(violation);
-          }
-        }
+        reportNew();
       } catch (InterruptedException e) {
         return;
       } catch (RuntimeException | LinkageError e) {
@@ -62,6 +58,20 @@ public final class Watchdog {
         return;
       }
     }
+  }
+
+  /** One look of the watchdog: reports the deadlocks present now that it did not report before. */
+  static void reportNew() {
+    for (Violation violation : findDeadlocks()) {
+      if (firstTime(violation.id())) {
+        Findings.report(violation);
+      }
+    }
+  }
+
+  /** Forgets the deadlocks reported so far (unit tests only). */
+  public static synchronized void reset() {
+    REPORTED.clear();
   }
 
   private static synchronized boolean firstTime(String id) {

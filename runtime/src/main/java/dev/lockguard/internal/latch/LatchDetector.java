@@ -32,6 +32,12 @@ public final class LatchDetector {
     Statistics.contribute(Statistics.Stat.LATCHES, LatchTable::seen);
   }
 
+  /** Forgets every latch and reported finding (unit tests only). */
+  public static void reset() {
+    LatchTable.reset();
+    LatchReports.reset();
+  }
+
   // ---- hook entry points ----------------------------------------------------------------------
 
   /**

@@ -105,6 +105,13 @@ final class LatchReports {
         finding.sites(), waiters));
   }
 
+  /** Forgets what was reported (unit tests only). */
+  static void reset() {
+    synchronized (REPORTED) {
+      REPORTED.clear();
+    }
+  }
+
   private static boolean firstOrWorse(String id, Severity severity) {
     synchronized (REPORTED) {
       Severity before = REPORTED.get(id);

@@ -55,6 +55,22 @@ final class LockGraph {
     }
   }
 
+  /** Forgets every node, edge and reported cycle (unit tests only). */
+  static void reset() {
+    LOCK.lock();
+    try {
+      NODES.clear();
+      REPORTED_CYCLES.clear();
+      OPEN_CYCLES.clear();
+      LOCKS_SEEN.set(0);
+      EDGES.set(0);
+      nextNodeId = 1;
+      diedSinceSweep = 0;
+    } finally {
+      LOCK.unlock();
+    }
+  }
+
   /** The node of {@code key}, created on first sight; {@code display} gives type and name. */
   static Node node(Object key, Object display, Site site) {
     return node(key, System.identityHashCode(key), display, site);

@@ -51,10 +51,19 @@ public final class LockOrderDetector {
   }
 
   /** Reads the lock-order options of {@code config} (also for unit tests). */
-  static void configure(Config config) {
+  public static void configure(Config config) {
     ascending = config.order() == Config.Order.ASCENDING;
     throwing = config.policy() == Config.Policy.THROW;
     fastOutermost = !ascending;
+  }
+
+  /**
+   * Forgets the graph, the reported cycles and the options (unit tests only): locks seen before
+   * are strangers again.
+   */
+  public static void reset() {
+    LockGraph.reset();
+    configure(Config.LIBRARY);
   }
 
   /** How many times the calling thread holds {@code lock} (its re-entry count), or 0 (tests). */

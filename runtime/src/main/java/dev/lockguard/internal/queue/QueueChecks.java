@@ -41,6 +41,10 @@ final class QueueChecks {
     return PAIR_RUNS.sum();
   }
 
+  static void reset() {
+    PAIR_RUNS.reset();
+  }
+
   /** A flagged check ran on {@code queue} at {@code site}. */
   static void check(PerThread ts, Object queue, int site) {
     QueueState state = QueueTable.stateOf(queue, ts);

@@ -54,6 +54,15 @@ public final class QueueSites {
     }
   }
 
+  /** Forgets every flagged site and count (unit tests only). */
+  static void reset() {
+    synchronized (REGISTRATION) {
+      entries = new Entry[256];
+      callsSeen = 0;
+      pairs = 0;
+    }
+  }
+
   /** Registers a check site of some pair; called by the agent at transform time. */
   public static void check(int site, QueueOp op) {
     put(site, new Entry(op, new int[0]));
