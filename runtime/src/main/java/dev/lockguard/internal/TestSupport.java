@@ -55,7 +55,7 @@ public final class TestSupport {
     return LockOrderDetector.hasEdge(from, to);
   }
 
-  /** How many recorded violations have this id: 1 once recorded, 0 if lost, 2 or more if doubled. */
+  /** How many recorded violations have this id: 1 once recorded, 0 if lost or forgotten. */
   public static int recordedCount(String id) {
     return Reporter.count(id);
   }

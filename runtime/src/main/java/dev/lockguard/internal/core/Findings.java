@@ -1,9 +1,11 @@
 package dev.lockguard.internal.core;
 
 import dev.lockguard.report.Violation;
+import dev.lockguard.report.Violation.Severity;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeSet;
+import java.util.function.Supplier;
 
 /**
  * The one pipeline every detector publishes through: stable ids, stacks without lockguard's own
@@ -18,6 +20,22 @@ public final class Findings {
   /** Records a finding: stderr text, JSON report, listeners. Replaces one with the same id. */
   public static void report(Violation violation) {
     Reporter.report(violation);
+  }
+
+  /**
+   * Publishes the finding that {@code make} builds, unless {@code ledger} already holds {@code
+   * id} at {@code severity} or worse. {@code make} runs only when the finding goes out, so that a
+   * repeat costs no stack capture.
+   *
+   * @return whether the finding went out
+   */
+  public static boolean publishOnce(
+      Ledger<String, ?> ledger, String id, Severity severity, Supplier<Violation> make) {
+    if (!ledger.admit(id, severity, null)) {
+      return false;
+    }
+    report(make.get());
+    return true;
   }
 
   /** A hash of the kind and the sorted sites: the same bug gets the same id in every run. */

@@ -1,6 +1,7 @@
 package dev.lockguard.internal.deadlock;
 
 import dev.lockguard.internal.core.Findings;
+import dev.lockguard.internal.core.Ledger;
 import dev.lockguard.internal.lockorder.LockOrderDetector;
 import dev.lockguard.internal.core.Faults;
 import dev.lockguard.internal.core.LockNames;
@@ -29,10 +30,12 @@ import java.util.Set;
  *
  * <p>{@link #findDeadlocks()} asks {@link ThreadMXBean#findDeadlockedThreads()} now; the agent
  * also runs it periodically on a daemon thread ({@code watchdog=MILLIS}, 0 to disable), reporting
- * each deadlock once.
+ * each deadlock once, and again only if it turns worse (a thread that waited with a timeout now
+ * waits for good).
  */
 public final class Watchdog {
-  private static final Set<String> REPORTED = new HashSet<>();
+  /** The deadlocks reported, by id, so that each is published once, then only if it turns worse. */
+  private static final Ledger<String, Void> REPORTED = new Ledger<>(Ledger.Ties.DROP);
 
   private Watchdog() {}
 
@@ -63,19 +66,13 @@ public final class Watchdog {
   /** One look of the watchdog: reports the deadlocks present now that it did not report before. */
   static void reportNew() {
     for (Violation violation : findDeadlocks()) {
-      if (firstTime(violation.id())) {
-        Findings.report(violation);
-      }
+      Findings.publishOnce(REPORTED, violation.id(), violation.severity(), () -> violation);
     }
   }
 
   /** Forgets the deadlocks reported so far (unit tests only). */
-  public static synchronized void reset() {
+  public static void reset() {
     REPORTED.clear();
-  }
-
-  private static synchronized boolean firstTime(String id) {
-    return REPORTED.add(id);
   }
 
   /** The threads deadlocked right now, one violation per cycle; empty if none. */

@@ -1,6 +1,7 @@
 package dev.lockguard.internal.latch;
 
 import dev.lockguard.internal.core.Findings;
+import dev.lockguard.internal.core.Ledger;
 import dev.lockguard.internal.core.LockNames;
 import dev.lockguard.internal.core.Sites;
 
@@ -11,9 +12,7 @@ import dev.lockguard.report.Violation.Severity;
 import dev.lockguard.report.Violation.WaiterRef;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Turns what the latch detector decided into {@code REUSED_LATCH} reports: the latch named after
@@ -28,8 +27,8 @@ final class LatchReports {
       + " Condition with a generation counter, a Phaser, or a fresh latch per round handed over"
       + " before anyone waits on it.";
 
-  /** Severity already reported per id, so that a finding is printed once and only upgraded. */
-  private static final Map<String, Severity> REPORTED = new HashMap<>();
+  /** The ids reported, so that a finding is published once and then only upgraded. */
+  private static final Ledger<String, Void> REPORTED = new Ledger<>(Ledger.Ties.DROP);
 
   private LatchReports() {}
 
@@ -83,9 +82,16 @@ final class LatchReports {
     List<String> idParts = new ArrayList<>(finding.sites());
     idParts.add(finding.tag());
     String id = Findings.stableId(Kind.REUSED_LATCH, idParts);
-    if (!firstOrWorse(id, finding.severity())) {
-      return;
-    }
+    Findings.publishOnce(REPORTED, id, finding.severity(), () -> toViolation(id, finding));
+  }
+
+  /** Forgets what was reported (unit tests only). */
+  static void reset() {
+    REPORTED.clear();
+  }
+
+  /** The finding with every thread involved, and the stacks of those that wait. */
+  private static Violation toViolation(String id, Finding finding) {
     List<String> threadNames = new ArrayList<>();
     List<WaiterRef> waiters = new ArrayList<>();
     threadNames.add(finding.actor().getName());
@@ -100,27 +106,9 @@ final class LatchReports {
       waiters.add(new WaiterRef(other.getName(), finding.latch(),
           Findings.frames(applicationStack(other.getStackTrace()))));
     }
-    Findings.report(new Violation(id, Kind.REUSED_LATCH, finding.severity(), finding.message(),
+    return new Violation(id, Kind.REUSED_LATCH, finding.severity(), finding.message(),
         threadNames, List.of(new LockRef(finding.latch(), finding.type())), List.of(),
-        finding.sites(), waiters));
-  }
-
-  /** Forgets what was reported (unit tests only). */
-  static void reset() {
-    synchronized (REPORTED) {
-      REPORTED.clear();
-    }
-  }
-
-  private static boolean firstOrWorse(String id, Severity severity) {
-    synchronized (REPORTED) {
-      Severity before = REPORTED.get(id);
-      if (before != null && before.compareTo(severity) <= 0) {
-        return false;
-      }
-      REPORTED.put(id, severity);
-      return true;
-    }
+        finding.sites(), waiters);
   }
 
   /**
