@@ -5,6 +5,7 @@ import dev.lockguard.internal.core.Ledger;
 import dev.lockguard.internal.lockorder.LockOrderDetector;
 import dev.lockguard.internal.core.Faults;
 import dev.lockguard.internal.core.LockNames;
+import dev.lockguard.internal.core.Stacks;
 
 import dev.lockguard.report.Violation;
 import dev.lockguard.report.Violation.EdgeRef;
@@ -136,7 +137,7 @@ public final class Watchdog {
       String heldName = lockName(held);
       threads.add(info.getThreadName());
       locks.add(new LockRef(wantedName, typeName(wanted)));
-      StackTraceElement[] stack = fromApplicationFrame(info.getStackTrace());
+      StackTraceElement[] stack = Stacks.trim(info.getStackTrace(), Stacks.Trim.WAITER);
       edges.add(new EdgeRef(heldName, wantedName, info.getThreadName(),
           Findings.frames(heldAt(info, held)), Findings.frames(stack)));
       sites.add(stack.length > 0 ? stack[0].toString() : info.getThreadName());
@@ -154,23 +155,6 @@ public final class Watchdog {
         : ". These threads will never proceed.");
     return new Violation(Findings.stableId(Kind.DEADLOCK, sites), Kind.DEADLOCK,
         timed ? Severity.WARNING : Severity.ERROR, message, threads, locks, edges, sites);
-  }
-
-  /**
-   * The stack from the first frame that is neither the JDK's lock internals nor lockguard's, so
-   * that a report starts where the application waits.
-   */
-  static StackTraceElement[] fromApplicationFrame(StackTraceElement[] stack) {
-    int first = 0;
-    while (first < stack.length && isPlumbing(stack[first].getClassName())) {
-      first++;
-    }
-    return first == stack.length ? stack : Arrays.copyOfRange(stack, first, stack.length);
-  }
-
-  private static boolean isPlumbing(String className) {
-    return className.startsWith("java.") || className.startsWith("jdk.")
-        || className.startsWith("sun.") || className.startsWith("dev.lockguard.internal.");
   }
 
   /** Where the thread took {@code held}: the frames from the monitor's stack depth, if a monitor. */

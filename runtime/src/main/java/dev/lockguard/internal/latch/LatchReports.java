@@ -4,6 +4,7 @@ import dev.lockguard.internal.core.Findings;
 import dev.lockguard.internal.core.Ledger;
 import dev.lockguard.internal.core.LockNames;
 import dev.lockguard.internal.core.Sites;
+import dev.lockguard.internal.core.Stacks;
 
 import dev.lockguard.report.Violation;
 import dev.lockguard.report.Violation.Kind;
@@ -11,7 +12,6 @@ import dev.lockguard.report.Violation.LockRef;
 import dev.lockguard.report.Violation.Severity;
 import dev.lockguard.report.Violation.WaiterRef;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -54,7 +54,7 @@ final class LatchReports {
     if (site != Sites.UNKNOWN) {
       return Sites.get(site).toString();
     }
-    StackTraceElement[] stack = applicationStack(new Throwable().getStackTrace());
+    StackTraceElement[] stack = Stacks.current(Stacks.Trim.LATCH);
     return stack.length > 0 ? stack[0].toString() : "unknown";
   }
 
@@ -97,46 +97,17 @@ final class LatchReports {
     threadNames.add(finding.actor().getName());
     if (finding.actorWaits()) {
       waiters.add(new WaiterRef(finding.actor().getName(), finding.latch(),
-          Findings.frames(applicationStack(new Throwable().getStackTrace()))));
+          Findings.frames(Stacks.current(Stacks.Trim.LATCH))));
     }
     for (Thread other : finding.others()) {
       if (!threadNames.contains(other.getName())) {
         threadNames.add(other.getName());
       }
       waiters.add(new WaiterRef(other.getName(), finding.latch(),
-          Findings.frames(applicationStack(other.getStackTrace()))));
+          Findings.frames(Stacks.trim(other.getStackTrace(), Stacks.Trim.LATCH))));
     }
     return new Violation(id, Kind.REUSED_LATCH, finding.severity(), finding.message(),
         threadNames, List.of(new LockRef(finding.latch(), finding.type())), List.of(),
         finding.sites(), waiters);
-  }
-
-  /**
-   * The stack from the first application frame: without the JDK's park and latch internals,
-   * lockguard's hooks, or {@code Event}'s own frames. Frames are written alike whether they come
-   * from this thread or another: without module and loader prefixes, and without the frames of
-   * hidden classes (lambda bodies' bridges) that only another thread's stack shows.
-   */
-  static StackTraceElement[] applicationStack(StackTraceElement[] stack) {
-    int first = 0;
-    while (first < stack.length && isPlumbing(stack[first].getClassName())) {
-      first++;
-    }
-    StackTraceElement[] from = first == stack.length ? stack
-        : Arrays.copyOfRange(stack, first, stack.length);
-    List<StackTraceElement> frames = new ArrayList<>(from.length);
-    for (StackTraceElement frame : from) {
-      if (!frame.getClassName().contains("$$Lambda")) {
-        frames.add(new StackTraceElement(frame.getClassName(), frame.getMethodName(),
-            frame.getFileName(), frame.getLineNumber()));
-      }
-    }
-    return frames.toArray(new StackTraceElement[0]);
-  }
-
-  private static boolean isPlumbing(String className) {
-    return className.startsWith("java.") || className.startsWith("jdk.")
-        || className.startsWith("sun.") || className.startsWith("dev.lockguard.internal.")
-        || className.equals("dev.lockguard.Event");
   }
 }

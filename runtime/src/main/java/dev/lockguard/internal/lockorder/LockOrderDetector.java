@@ -7,6 +7,7 @@ import dev.lockguard.internal.core.Findings;
 import dev.lockguard.internal.core.PerThread;
 import dev.lockguard.internal.core.Site;
 import dev.lockguard.internal.core.Sites;
+import dev.lockguard.internal.core.Stacks;
 
 import dev.lockguard.report.Violation;
 import dev.lockguard.report.Violation.EdgeRef;
@@ -129,7 +130,7 @@ public final class LockOrderDetector {
       Edge edge = held.findEdge(node, ts.shared[i], shared);
       if (edge == null) {
         if (stack == null) {
-          stack = Findings.currentStack();
+          stack = Stacks.current(Stacks.Trim.HOOK);
         }
         Edge candidate = newEdge(ts, i, node, shared, site, stack);
         LockGraph.Cycle cycle = LockGraph.addEdge(candidate, !ascending);
@@ -159,7 +160,7 @@ public final class LockOrderDetector {
       if (held.rank >= node.rank) {
         if (!edge.orderReported) {
           edge.orderReported = true;
-          Violation violation = orderViolation(ts, heldIndex, node, Findings.currentStack());
+          Violation violation = orderViolation(ts, heldIndex, node, Stacks.current(Stacks.Trim.HOOK));
           edge.violationMessage = violation.message();
           Findings.report(violation);
         }

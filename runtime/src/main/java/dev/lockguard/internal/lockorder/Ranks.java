@@ -3,6 +3,7 @@ package dev.lockguard.internal.lockorder;
 import dev.lockguard.internal.core.Findings;
 import dev.lockguard.internal.core.Config;
 import dev.lockguard.internal.core.Sites;
+import dev.lockguard.internal.core.Stacks;
 
 import dev.lockguard.report.Violation;
 import java.util.Arrays;
@@ -61,7 +62,7 @@ public final class Ranks {
     for (int i = 0; i < ts.depth; i++) {
       Node held = ts.nodeAt(i);
       if (held.rank >= node.rank) {
-        Violation violation = LockOrderDetector.orderViolation(ts, i, node, Findings.currentStack());
+        Violation violation = LockOrderDetector.orderViolation(ts, i, node, Stacks.current(Stacks.Trim.HOOK));
         if (Config.agentActive()) {
           Findings.report(violation);
         }
