@@ -13,6 +13,8 @@ import dev.lockguard.report.Violation.EdgeRef;
 import dev.lockguard.report.Violation.Kind;
 import dev.lockguard.report.Violation.LockRef;
 import dev.lockguard.report.Violation.Severity;
+import java.lang.management.ThreadInfo;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -24,7 +26,8 @@ import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * The watchdog on real deadlocks between two threads of this JVM.
+ * The watchdog and the deadlock walk it shares with the JUnit extension, on real deadlocks
+ * between two threads of this JVM.
  *
  * <p>A deadlock on {@code ReentrantLock}s is undone at the end of its test by interrupting the
  * threads, which wait interruptibly. A deadlock on monitors cannot be undone: its two daemon
@@ -55,7 +58,7 @@ class WatchdogTests {
     Thread waiter = start("waiter", lower::lockInterruptibly);
     awaitBlocked(waiter);
 
-    assertThat(Watchdog.findDeadlocks()).isEmpty();
+    assertThat(DeadlockCycles.findNow()).isEmpty();
     Watchdog.reportNew();
     assertThat(runtime.findings()).isEmpty();
     waiter.interrupt();
@@ -208,13 +211,19 @@ class WatchdogTests {
     return new Throwable().getStackTrace()[1].getLineNumber() + 1;
   }
 
-  /** The deadlocks the watchdog finds, once it finds one (within ten seconds). */
+  /** The reports of the deadlocks present, once there is one (within ten seconds). */
   private static List<Violation> awaitDeadlock() throws InterruptedException {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
     while (System.nanoTime() < deadline) {
-      List<Violation> deadlocks = Watchdog.findDeadlocks();
+      List<DeadlockCycles.Cycle> deadlocks = DeadlockCycles.findNow();
       if (!deadlocks.isEmpty()) {
-        return deadlocks;
+        List<Violation> reports = new ArrayList<>();
+        for (DeadlockCycles.Cycle cycle : deadlocks) {
+          assertThat(cycle.threads()).extracting(ThreadInfo::getThreadName)
+              .containsExactlyElementsOf(cycle.report().threads());
+          reports.add(cycle.report());
+        }
+        return reports;
       }
       Thread.sleep(5);
     }
