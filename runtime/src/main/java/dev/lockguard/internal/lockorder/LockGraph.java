@@ -1,8 +1,10 @@
 package dev.lockguard.internal.lockorder;
 
+import dev.lockguard.internal.lockorder.Node.Edge;
 import dev.lockguard.internal.core.Faults;
 import dev.lockguard.internal.core.Ledger;
 import dev.lockguard.internal.core.LockNames;
+import dev.lockguard.internal.core.Lockset;
 import dev.lockguard.internal.core.Site;
 
 import dev.lockguard.report.Violation;
@@ -181,9 +183,10 @@ final class LockGraph {
   /**
    * Drops from the edge's gate candidates those the thread does not hold now.
    *
+   * @param held the locks the thread that takes the edge holds now
    * @return the reported cycles through the edge whose severity rose, possibly empty
    */
-  static List<Cycle> narrowGates(Edge edge, ThreadState ts) {
+  static List<Cycle> narrowGates(Edge edge, Lockset held) {
     LOCK.lock();
     try {
       Node[] gates = edge.gates;
@@ -191,7 +194,7 @@ final class LockGraph {
       Node[] narrowed = new Node[gates.length];
       for (Node gate : gates) {
         Object key = gate.get();
-        if (key != null && ts.indexOf(key) >= 0) {
+        if (key != null && held.holds(key)) {
           narrowed[kept++] = gate;
         }
       }

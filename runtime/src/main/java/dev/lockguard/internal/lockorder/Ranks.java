@@ -60,9 +60,10 @@ public final class Ranks {
     }
     Node node = nodeOf(lowest);
     for (int i = 0; i < ts.depth; i++) {
-      Node held = ts.nodeAt(i);
+      Node held = LockOrderDetector.heldNode(ts, i);
       if (held.rank >= node.rank) {
-        Violation violation = LockOrderDetector.orderViolation(ts, i, node, Stacks.current(Stacks.Trim.HOOK));
+        Violation violation = OrderReports.order(ts, LockOrderDetector.heldNodes(ts), i, node,
+            Stacks.current(Stacks.Trim.HOOK));
         if (Config.agentActive()) {
           Findings.report(violation);
         }
