@@ -135,9 +135,5 @@ public final class PerThread {
       super(null, null, false, false);
       this.failure = failure;
     }
-
-    public RuntimeException failure() {
-      return failure;
-    }
   }
 }

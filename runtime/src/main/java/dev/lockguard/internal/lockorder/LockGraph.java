@@ -208,7 +208,7 @@ final class LockGraph {
     }
   }
 
-  static boolean contains(Node[] nodes, int length, Node node) {
+  private static boolean contains(Node[] nodes, int length, Node node) {
     for (int i = 0; i < length; i++) {
       if (nodes[i] == node) {
         return true;

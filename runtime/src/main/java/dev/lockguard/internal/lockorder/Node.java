@@ -104,10 +104,6 @@ final class Node extends WeakReference<Object> {
     outCount = 0;
   }
 
-  int edgeCount() {
-    return outCount;
-  }
-
   private int liveEdges() {
     int live = 0;
     for (Edge edge : out) {
