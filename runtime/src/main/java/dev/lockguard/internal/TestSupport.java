@@ -1,6 +1,7 @@
 package dev.lockguard.internal;
 
 import dev.lockguard.internal.core.Config;
+import dev.lockguard.internal.core.LockNames;
 import dev.lockguard.internal.core.PerThread;
 import dev.lockguard.internal.core.Reporter;
 import dev.lockguard.internal.deadlock.Watchdog;
@@ -27,6 +28,7 @@ public final class TestSupport {
    */
   public static void reset() {
     Config.reset();
+    LockNames.reset();
     Reporter.reset();
     LockOrderDetector.reset();
     LatchDetector.reset();

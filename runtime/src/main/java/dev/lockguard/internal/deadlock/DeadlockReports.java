@@ -3,7 +3,6 @@ package dev.lockguard.internal.deadlock;
 import dev.lockguard.internal.core.Findings;
 import dev.lockguard.internal.core.LockNames;
 import dev.lockguard.internal.core.Stacks;
-import dev.lockguard.internal.lockorder.LockOrderDetector;
 import dev.lockguard.report.Violation;
 import dev.lockguard.report.Violation.EdgeRef;
 import dev.lockguard.report.Violation.Kind;
@@ -76,12 +75,12 @@ final class DeadlockReports {
     return new StackTraceElement[0];
   }
 
-  /** The graph's name for the lock when lockguard knows it, else {@code Type@hash}. */
+  /** The name lockguard gave the lock ({@link LockNames#byIdentity}), else {@code Type@hash}. */
   private static String lockName(LockInfo lock) {
     if (lock == null) {
       return "unknown";
     }
-    String known = LockOrderDetector.nameByIdentityHash(lock.getIdentityHashCode(), lock.getClassName());
+    String known = LockNames.byIdentity(lock.getIdentityHashCode(), lock.getClassName());
     if (known != null) {
       return known;
     }

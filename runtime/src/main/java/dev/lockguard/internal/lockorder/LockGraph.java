@@ -276,7 +276,7 @@ final class LockGraph {
 
   /**
    * The name of a live node whose lock has this identity hash and class, or null. A scan: only
-   * the watchdog calls it, to name the locks of a real deadlock.
+   * the watchdog calls it (through {@code LockNames.byIdentity}), to name a deadlock's locks.
    */
   static String nameByIdentityHash(int hash, String className) {
     LOCK.lock();

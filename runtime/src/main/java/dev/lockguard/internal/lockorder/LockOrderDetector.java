@@ -5,6 +5,7 @@ import dev.lockguard.internal.core.Faults;
 import dev.lockguard.internal.core.Config;
 import dev.lockguard.internal.core.Statistics;
 import dev.lockguard.internal.core.Findings;
+import dev.lockguard.internal.core.LockNames;
 import dev.lockguard.internal.core.PerThread;
 import dev.lockguard.internal.core.Site;
 import dev.lockguard.internal.core.Sites;
@@ -42,6 +43,7 @@ public final class LockOrderDetector {
     configure(config);
     LockKeys.initReadWriteAccess();
     LockGraph.startCleaner();
+    LockNames.nameByIdentity(LockGraph::nameByIdentityHash);
     Statistics.contribute(Statistics.Stat.LOCKS_SEEN, LockGraph::locksSeen);
     Statistics.contribute(Statistics.Stat.EDGES, LockGraph::edgeCount);
   }
@@ -79,14 +81,6 @@ public final class LockOrderDetector {
     Node fromNode = LockGraph.existing(LockKeys.keyOf(from));
     Node toNode = LockGraph.existing(LockKeys.keyOf(to));
     return fromNode != null && toNode != null && fromNode.findEdge(toNode, false, false) != null;
-  }
-
-  /**
-   * The graph's name of a live lock with this identity hash and class, or null: how the
-   * deadlock watchdog names the locks the JVM reports.
-   */
-  public static String nameByIdentityHash(int hash, String className) {
-    return LockGraph.nameByIdentityHash(hash, className);
   }
 
   /** Live nodes in the lock-order graph, after dropping collected locks (for tests and stats). */
