@@ -1,5 +1,7 @@
 package dev.lockguard.internal;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.lockguard.LockOrderViolationException;
 import dev.lockguard.internal.core.Config;
 import dev.lockguard.internal.core.Reporter;
@@ -44,6 +46,14 @@ public final class FreshRuntime implements BeforeEachCallback, AfterEachCallback
   /** Every finding published since the test began, in order: what listeners heard. */
   public List<Violation> findings() {
     return findings;
+  }
+
+  /** The one finding published, which the report also keeps; fails if there is not just one. */
+  public Violation onlyFinding() {
+    assertThat(findings).hasSize(1);
+    Violation violation = findings.get(0);
+    assertThat(recorded()).containsExactly(violation);
+    return violation;
   }
 
   /** The findings the report keeps: one per id, never downgraded. */

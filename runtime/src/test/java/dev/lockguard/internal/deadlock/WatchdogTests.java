@@ -70,12 +70,7 @@ class WatchdogTests {
   @Test
   @Order(2)
   void twoThreadsDeadlockedOnTwoReentrantLocksAreReportedOnce() throws Exception {
-    ReentrantLock upper = new ReentrantLock();
-    ReentrantLock lower = new ReentrantLock();
-    CountDownLatch bothHoldOne = new CountDownLatch(2);
-    Thread first = start("upper-first", () -> cross(upper, lower, bothHoldOne, false));
-    Thread second = start("lower-first", () -> cross(lower, upper, bothHoldOne, false));
-    try {
+    try (CrossedLocks crossed = new CrossedLocks(false)) {
       List<Violation> deadlocks = awaitDeadlock();
 
       Watchdog.reportNew();
@@ -87,32 +82,19 @@ class WatchdogTests {
       assertDeadlock(deadlock, Severity.ERROR, SYNC, "upper-first", "lower-first");
       assertUnnamed(deadlock, "ReentrantLock\\$NonfairSync");
       assertThat(deadlock.message()).endsWith(". These threads will never proceed.");
-    } finally {
-      first.interrupt();
-      second.interrupt();
-      join(first, second);
     }
   }
 
   @Test
   @Order(3)
   void aDeadlockWhereAThreadWaitsWithATimeoutIsAWarning() throws Exception {
-    ReentrantLock upper = new ReentrantLock();
-    ReentrantLock lower = new ReentrantLock();
-    CountDownLatch bothHoldOne = new CountDownLatch(2);
-    Thread first = start("upper-first", () -> cross(upper, lower, bothHoldOne, true));
-    Thread second = start("lower-first", () -> cross(lower, upper, bothHoldOne, false));
-    try {
+    try (CrossedLocks crossed = new CrossedLocks(true)) {
       Violation deadlock = awaitDeadlock().get(0);
 
       assertDeadlock(deadlock, Severity.WARNING, SYNC, "upper-first", "lower-first");
       assertUnnamed(deadlock, "ReentrantLock\\$NonfairSync");
       assertThat(deadlock.message()).endsWith(". At least one of them waits with a timeout, so"
           + " they are stuck until it gives up.");
-    } finally {
-      first.interrupt();
-      second.interrupt();
-      join(first, second);
     }
   }
 
@@ -190,6 +172,31 @@ class WatchdogTests {
   private static void assertUnnamed(Violation deadlock, String simpleTypePattern) {
     assertThat(deadlock.locks()).extracting(LockRef::name)
         .allSatisfy(name -> assertThat(name).matches(simpleTypePattern + "@[0-9a-f]+"));
+  }
+
+  /**
+   * Threads "upper-first" and "lower-first" deadlocked on two {@code ReentrantLock}s, each holding
+   * one and waiting for the other; closing interrupts them and waits for them to end.
+   */
+  private static final class CrossedLocks implements AutoCloseable {
+    private final Thread first;
+    private final Thread second;
+
+    /** {@code firstTimed}: "upper-first" waits with a timeout (of an hour). */
+    CrossedLocks(boolean firstTimed) {
+      ReentrantLock upper = new ReentrantLock();
+      ReentrantLock lower = new ReentrantLock();
+      CountDownLatch bothHoldOne = new CountDownLatch(2);
+      first = start("upper-first", () -> cross(upper, lower, bothHoldOne, firstTimed));
+      second = start("lower-first", () -> cross(lower, upper, bothHoldOne, false));
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+      first.interrupt();
+      second.interrupt();
+      join(first, second);
+    }
   }
 
   /** Takes {@code held}, meets the other thread, then waits for {@code wanted} until interrupted. */

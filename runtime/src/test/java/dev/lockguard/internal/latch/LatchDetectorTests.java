@@ -61,7 +61,7 @@ class LatchDetectorTests {
     }
     join(waiter);
 
-    Violation violation = onlyFinding();
+    Violation violation = runtime.onlyFinding();
     assertFinding(violation, Severity.ERROR, "cleared-while-waiting",
         new LockRef("Gate.ready", Event.class.getName()), List.of("app.Gate.rearm(Gate.java:31)"),
         List.of(main, "waiter"));
@@ -89,7 +89,7 @@ class LatchDetectorTests {
     set(round);
     clear(round); // the same finding again: not published twice
 
-    Violation violation = onlyFinding();
+    Violation violation = runtime.onlyFinding();
     assertFinding(violation, Severity.WARNING, "cleared",
         new LockRef("Gate.round", Event.class.getName()), List.of("app.Gate.rearm(Gate.java:31)"),
         List.of(main));
@@ -115,7 +115,7 @@ class LatchDetectorTests {
     old.countDown();
     join(waiter);
 
-    Violation violation = onlyFinding();
+    Violation violation = runtime.onlyFinding();
     assertFinding(violation, Severity.ERROR, "replaced-while-waiting", new LockRef("Gate.open", CDL),
         List.of("app.Gate.reopen(Gate.java:50)", "app.Gate.release(Gate.java:60)"),
         List.of(main, "waiter"));
@@ -144,7 +144,7 @@ class LatchDetectorTests {
     finish.countDown();
     join(worker);
 
-    Violation violation = onlyFinding();
+    Violation violation = runtime.onlyFinding();
     assertFinding(violation, Severity.WARNING, "replaced-after-open",
         new LockRef("Gate.round", CDL), List.of("app.Gate.nextRound(Gate.java:80)"),
         List.of(main, "worker"));
@@ -169,7 +169,7 @@ class LatchDetectorTests {
     join(first, second);
 
     assertThat(broken).as("both parties lost their cycle").hasValue(2);
-    Violation violation = onlyFinding();
+    Violation violation = runtime.onlyFinding();
     assertFinding(violation, Severity.ERROR, "reset-while-waiting",
         new LockRef("Gate.barrier", CyclicBarrier.class.getName()),
         List.of("app.Gate.restart(Gate.java:95)"), List.of(main, "party-1", "party-2"));
@@ -193,7 +193,7 @@ class LatchDetectorTests {
     tick.countDown();
     join(poller);
 
-    Violation violation = onlyFinding();
+    Violation violation = runtime.onlyFinding();
     assertFinding(violation, Severity.WARNING, "spin", new LockRef("Gate.tick", CDL),
         List.of("app.Gate.poll(Gate.java:100)"), List.of("poller"));
     assertThat(violation.message()).isEqualTo("Thread \"poller\" awaited CountDownLatch Gate.tick"
@@ -281,13 +281,6 @@ class LatchDetectorTests {
     Field field = Event.class.getDeclaredField("lock");
     field.setAccessible(true);
     return (ReentrantLock) field.get(event);
-  }
-
-  private Violation onlyFinding() {
-    assertThat(runtime.findings()).hasSize(1);
-    Violation violation = runtime.findings().get(0);
-    assertThat(runtime.recorded()).containsExactly(violation);
-    return violation;
   }
 
   /** Everything but the message and the waiters' stacks, which each test checks itself. */

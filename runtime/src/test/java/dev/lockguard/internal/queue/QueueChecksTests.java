@@ -97,7 +97,7 @@ class QueueChecksTests {
 
     join(start("intruder", () -> QueueHooks.check(jobs, checkSite)));
 
-    Violation violation = onlyFinding();
+    Violation violation = runtime.onlyFinding();
     assertFinding(violation, Severity.ERROR, "consumer-1", "intruder");
     assertThat(violation.message()).contains("thread \"consumer-1\" called isEmpty()",
         "with no lock in common with thread \"intruder\"", "take() blocks for ever");
@@ -154,13 +154,6 @@ class QueueChecksTests {
     } finally {
       Hooks.unlock(guard, Sites.UNKNOWN);
     }
-  }
-
-  private Violation onlyFinding() {
-    assertThat(runtime.findings()).hasSize(1);
-    Violation violation = runtime.findings().get(0);
-    assertThat(runtime.recorded()).containsExactly(violation);
-    return violation;
   }
 
   private static void assertFinding(Violation violation, Severity severity, String thread,
