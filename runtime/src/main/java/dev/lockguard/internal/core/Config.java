@@ -62,6 +62,12 @@ public record Config(
     return new Config(reportPath, policy, order, watchdogMillis, true, violation);
   }
 
+  /** Puts the library configuration back, with no agent active (unit tests only). */
+  public static void reset() {
+    current = LIBRARY;
+    agentActive = false;
+  }
+
   /** Puts {@code config} in force without changing whether an agent is active. */
   public static void replace(Config config) {
     current = config;

@@ -1,23 +1,39 @@
 package dev.lockguard.internal.core;
 
 import dev.lockguard.report.Violation;
+import dev.lockguard.report.Violation.Severity;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeSet;
+import java.util.function.Supplier;
 
 /**
- * The one pipeline every detector publishes through: stable ids, stacks without lockguard's own
- * frames, frames as the report writes them, and the report itself (stderr, JSON, listeners).
+ * The one pipeline every detector publishes through: stable ids, report-once-or-worse ({@link
+ * Ledger}), frames as the report writes them ({@link Stacks} trims them first), and the report
+ * itself (stderr, JSON, listeners).
  */
 public final class Findings {
-  /** Frames of these classes are lockguard's own and are trimmed off the top of every stack. */
-  private static final String INTERNAL_PACKAGE = "dev.lockguard.internal.";
-
   private Findings() {}
 
   /** Records a finding: stderr text, JSON report, listeners. Replaces one with the same id. */
   public static void report(Violation violation) {
     Reporter.report(violation);
+  }
+
+  /**
+   * Publishes the finding that {@code make} builds, unless {@code ledger} already holds {@code
+   * id} at {@code severity} or worse. {@code make} runs only when the finding goes out, so that a
+   * repeat costs no stack capture.
+   *
+   * @return whether the finding went out
+   */
+  public static boolean publishOnce(
+      Ledger<String, ?> ledger, String id, Severity severity, Supplier<Violation> make) {
+    if (!ledger.admit(id, severity, null)) {
+      return false;
+    }
+    report(make.get());
+    return true;
   }
 
   /** A hash of the kind and the sorted sites: the same bug gets the same id in every run. */
@@ -36,23 +52,6 @@ public final class Findings {
       hash *= 0x100000001b3L;
     }
     return hash ^ 0xff;
-  }
-
-  /** The current stack without lockguard's frames on top. */
-  public static StackTraceElement[] currentStack() {
-    StackTraceElement[] stack = new Throwable().getStackTrace();
-    int skip = 0;
-    while (skip < stack.length && isInternal(stack[skip].getClassName())) {
-      skip++;
-    }
-    StackTraceElement[] trimmed = new StackTraceElement[stack.length - skip];
-    System.arraycopy(stack, skip, trimmed, 0, trimmed.length);
-    return trimmed;
-  }
-
-  /** Whether a frame of {@code className} is lockguard's own. */
-  public static boolean isInternal(String className) {
-    return className.startsWith(INTERNAL_PACKAGE);
   }
 
   /** Frames as the report writes them. */

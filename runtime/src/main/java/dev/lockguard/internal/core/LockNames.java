@@ -2,9 +2,40 @@ package dev.lockguard.internal.core;
 
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 
-/** How reports name and type locks, without calling any method of the application's objects. */
+/**
+ * How reports name and type locks, without calling any method of the application's objects, and
+ * the registry through which the detector that knows a lock's name lends it to the others.
+ */
 public final class LockNames {
+  /** Names the lock a thread dump shows by its identity hash and class name; null if unknown. */
+  @FunctionalInterface
+  public interface ByIdentity {
+    String name(int identityHash, String className);
+  }
+
+  private static final ByIdentity NONE = (identityHash, className) -> null;
+  private static volatile ByIdentity byIdentity = NONE;
+
   private LockNames() {}
+
+  /**
+   * Lets {@code names} answer {@link #byIdentity}: the lock-order detector registers its graph at
+   * start, so that the watchdog names a deadlock's locks as the graph does without depending on
+   * the lock-order package.
+   */
+  public static void nameByIdentity(ByIdentity names) {
+    byIdentity = names;
+  }
+
+  /** Forgets the registered names (unit tests only). */
+  public static void reset() {
+    byIdentity = NONE;
+  }
+
+  /** The name a detector gave the lock with this identity hash and class, or null. Slow path. */
+  public static String byIdentity(int identityHash, String className) {
+    return byIdentity.name(identityHash, className);
+  }
 
   /** The type a report shows: the lock's class, or the read-write lock a read or write lock belongs to. */
   public static String typeOf(Object lock) {

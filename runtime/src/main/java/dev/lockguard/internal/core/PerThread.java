@@ -62,6 +62,14 @@ public final class PerThread {
     return CURRENT.get();
   }
 
+  /**
+   * Drops the calling thread's state, so that its next hook starts afresh (unit tests only; the
+   * thread must hold no lock that a detector tracks).
+   */
+  public static void forgetCurrent() {
+    CURRENT.remove();
+  }
+
   /** A new slot; detectors make theirs once, in a static initializer. */
   public static <T> Slot<T> newSlot(Function<PerThread, T> factory) {
     synchronized (SLOTS_LOCK) {
@@ -126,10 +134,6 @@ public final class PerThread {
     public Deliberate(RuntimeException failure) {
       super(null, null, false, false);
       this.failure = failure;
-    }
-
-    public RuntimeException failure() {
-      return failure;
     }
   }
 }

@@ -9,7 +9,6 @@ import dev.lockguard.report.Violation;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.locks.ReentrantLock;
@@ -25,7 +24,8 @@ import java.util.function.Consumer;
  */
 public final class Reporter {
   private static final ReentrantLock LOCK = new ReentrantLock();
-  private static final List<Violation> VIOLATIONS = new ArrayList<>();
+  /** One finding per id, never downgraded; an equally severe re-report replaces the finding. */
+  private static final Ledger<String, Violation> RECORDED = new Ledger<>(Ledger.Ties.REPLACE);
   private static final List<Consumer<Violation>> LISTENERS = new CopyOnWriteArrayList<>();
   private static volatile Report.JvmInfo jvm;
   private static boolean writeFailed;
@@ -43,14 +43,14 @@ public final class Reporter {
   /**
    * Records a new finding. A finding with the id of one already recorded (the same code, so the
    * same bug) replaces it, as detectors re-report a finding they learned more about, unless it is
-   * less severe: a report never downgrades. Listeners hear of every finding, so that a second
-   * test hitting the same bug fails too.
+   * less severe: a report never downgrades ({@link Ledger}). Listeners hear of every finding, so
+   * that a second test hitting the same bug fails too.
    */
   public static void report(Violation violation) {
     boolean stored;
     LOCK.lock();
     try {
-      stored = addOrUpgrade(violation);
+      stored = RECORDED.admit(violation.id(), violation.severity(), violation);
       if (stored) {
         writeReport();
       }
@@ -71,38 +71,29 @@ public final class Reporter {
   }
 
   public static List<Violation> violations() {
-    LOCK.lock();
-    try {
-      return List.copyOf(VIOLATIONS);
-    } finally {
-      LOCK.unlock();
-    }
+    return List.copyOf(RECORDED.values());
   }
 
-  /** How many recorded violations have this id (for TestSupport). */
+  /** How many recorded violations have this id: one at most, by the ledger (for TestSupport). */
   public static int count(String id) {
-    LOCK.lock();
-    try {
-      int count = 0;
-      for (Violation violation : VIOLATIONS) {
-        if (violation.id().equals(id)) {
-          count++;
-        }
-      }
-      return count;
-    } finally {
-      LOCK.unlock();
-    }
+    return RECORDED.contains(id) ? 1 : 0;
   }
 
-  /** Drops the recorded violations with this id (for TestSupport). */
+  /** Drops the recorded violation with this id (for TestSupport). */
   public static void forget(String id) {
+    RECORDED.remove(id);
+  }
+
+  /** Forgets every recorded violation and listener (unit tests only). */
+  public static void reset() {
     LOCK.lock();
     try {
-      VIOLATIONS.removeIf(violation -> violation.id().equals(id));
+      RECORDED.clear();
+      writeFailed = false;
     } finally {
       LOCK.unlock();
     }
+    LISTENERS.clear();
   }
 
   public static void addListener(Consumer<Violation> listener) {
@@ -120,22 +111,6 @@ public final class Reporter {
       jvm = info;
     }
     return new Report(info, violations(), Statistics.snapshot());
-  }
-
-  /** Adds the finding, or lets it replace one with its id that is not more severe; false if neither. */
-  private static boolean addOrUpgrade(Violation violation) {
-    for (int i = 0; i < VIOLATIONS.size(); i++) {
-      Violation recorded = VIOLATIONS.get(i);
-      if (recorded.id().equals(violation.id())) {
-        if (violation.severity().compareTo(recorded.severity()) <= 0) { // ERROR < WARNING < INFO
-          VIOLATIONS.set(i, violation);
-          return true;
-        }
-        return false;
-      }
-    }
-    VIOLATIONS.add(violation);
-    return true;
   }
 
   private static void writeReport() {

@@ -14,7 +14,7 @@ public final class Sites {
 
   private static final Object REGISTRATION = new Object();
   private static volatile Site[] sites = initial();
-  private static int count = 1;
+  private static int nextId = 1;
 
   private Sites() {}
 
@@ -33,7 +33,7 @@ public final class Sites {
   public static int register(
       String className, String methodName, String fileName, int line, String lockName) {
     synchronized (REGISTRATION) {
-      int id = count++;
+      int id = nextId++;
       Site[] current = sites;
       if (id >= current.length) {
         current = Arrays.copyOf(current, current.length * 2);
@@ -65,12 +65,5 @@ public final class Sites {
       }
     }
     return current[UNKNOWN];
-  }
-
-  /** How many sites the agent registered. */
-  public static int count() {
-    synchronized (REGISTRATION) {
-      return count - 1;
-    }
   }
 }

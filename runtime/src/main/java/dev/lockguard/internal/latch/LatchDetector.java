@@ -32,6 +32,12 @@ public final class LatchDetector {
     Statistics.contribute(Statistics.Stat.LATCHES, LatchTable::seen);
   }
 
+  /** Forgets every latch and reported finding (unit tests only). */
+  public static void reset() {
+    LatchTable.reset();
+    LatchReports.reset();
+  }
+
   // ---- hook entry points ----------------------------------------------------------------------
 
   /**
@@ -179,7 +185,7 @@ public final class LatchDetector {
     user.awaited = true;
     user.seen = record.generation;
     LatchKind kind = record.kind;
-    boolean open = kind.isOpen(record, latch);
+    boolean open = kind.isOpen(latch, record.open);
     long mark = kind == LatchKind.PHASER ? phase : record.generation;
     if (record.addWaiter(me, mark) && !kind.cyclic) {
       return spin(record, site, open);
@@ -328,7 +334,7 @@ public final class LatchDetector {
       }
       return null;
     }
-    if (!prior.kind.isOpen(prior, old)) {
+    if (!prior.kind.isOpen(old, prior.open)) {
       return null;
     }
     List<Thread> readers = readersOf(prior, Sites.get(site).lockName(), me);

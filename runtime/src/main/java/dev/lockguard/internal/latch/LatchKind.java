@@ -32,21 +32,27 @@ enum LatchKind {
     return EVENT;
   }
 
-  /** Whether the latch has opened: waiting on it now returns at once (for a barrier: broken). */
-  boolean isOpen(LatchRecord record, Object latch) {
+  /**
+   * Whether the latch has opened: waiting on it now returns at once (for a barrier: broken).
+   *
+   * @param eventOpen for an event, whether the detector saw it set and not cleared since
+   */
+  boolean isOpen(Object latch, boolean eventOpen) {
     return switch (this) {
       case COUNT_DOWN_LATCH -> ((CountDownLatch) latch).getCount() == 0;
       case CYCLIC_BARRIER -> ((CyclicBarrier) latch).isBroken();
       case PHASER -> ((Phaser) latch).isTerminated();
-      case EVENT -> record.open;
+      case EVENT -> eventOpen;
     };
   }
 
   /**
    * Whether a thread that began to wait with {@code mark} (a phase, an event generation) will be
    * woken without anyone's further help.
+   *
+   * @param eventGeneration for an event, how many times the detector saw it open
    */
-  boolean released(LatchRecord record, Object latch, long mark) {
+  boolean released(Object latch, long mark, long eventGeneration) {
     return switch (this) {
       case COUNT_DOWN_LATCH -> ((CountDownLatch) latch).getCount() == 0;
       case CYCLIC_BARRIER -> {
@@ -57,7 +63,7 @@ enum LatchKind {
         Phaser phaser = (Phaser) latch;
         yield phaser.isTerminated() || phaser.getPhase() != (int) mark;
       }
-      case EVENT -> record.generation != mark;
+      case EVENT -> eventGeneration != mark;
     };
   }
 }

@@ -104,7 +104,7 @@ final class LatchRecord extends WeakReference<Object> {
   /** Whether some thread waits on {@code latch} that nothing will wake as things stand. */
   boolean hasUnreleasedWaiter(Object latch) {
     for (int i = 0; i < waitingCount; i++) {
-      if (!kind.released(this, latch, waitingMark[i])) {
+      if (!kind.released(latch, waitingMark[i], generation)) {
         return true;
       }
     }

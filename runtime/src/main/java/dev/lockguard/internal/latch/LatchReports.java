@@ -1,8 +1,10 @@
 package dev.lockguard.internal.latch;
 
 import dev.lockguard.internal.core.Findings;
+import dev.lockguard.internal.core.Ledger;
 import dev.lockguard.internal.core.LockNames;
 import dev.lockguard.internal.core.Sites;
+import dev.lockguard.internal.core.Stacks;
 
 import dev.lockguard.report.Violation;
 import dev.lockguard.report.Violation.Kind;
@@ -10,10 +12,7 @@ import dev.lockguard.report.Violation.LockRef;
 import dev.lockguard.report.Violation.Severity;
 import dev.lockguard.report.Violation.WaiterRef;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Turns what the latch detector decided into {@code REUSED_LATCH} reports: the latch named after
@@ -28,8 +27,8 @@ final class LatchReports {
       + " Condition with a generation counter, a Phaser, or a fresh latch per round handed over"
       + " before anyone waits on it.";
 
-  /** Severity already reported per id, so that a finding is printed once and only upgraded. */
-  private static final Map<String, Severity> REPORTED = new HashMap<>();
+  /** The ids reported, so that a finding is published once and then only upgraded. */
+  private static final Ledger<String, Void> REPORTED = new Ledger<>(Ledger.Ties.DROP);
 
   private LatchReports() {}
 
@@ -55,7 +54,7 @@ final class LatchReports {
     if (site != Sites.UNKNOWN) {
       return Sites.get(site).toString();
     }
-    StackTraceElement[] stack = applicationStack(new Throwable().getStackTrace());
+    StackTraceElement[] stack = Stacks.current(Stacks.Trim.LATCH);
     return stack.length > 0 ? stack[0].toString() : "unknown";
   }
 
@@ -83,65 +82,32 @@ final class LatchReports {
     List<String> idParts = new ArrayList<>(finding.sites());
     idParts.add(finding.tag());
     String id = Findings.stableId(Kind.REUSED_LATCH, idParts);
-    if (!firstOrWorse(id, finding.severity())) {
-      return;
-    }
+    Findings.publishOnce(REPORTED, id, finding.severity(), () -> toViolation(id, finding));
+  }
+
+  /** Forgets what was reported (unit tests only). */
+  static void reset() {
+    REPORTED.clear();
+  }
+
+  /** The finding with every thread involved, and the stacks of those that wait. */
+  private static Violation toViolation(String id, Finding finding) {
     List<String> threadNames = new ArrayList<>();
     List<WaiterRef> waiters = new ArrayList<>();
     threadNames.add(finding.actor().getName());
     if (finding.actorWaits()) {
       waiters.add(new WaiterRef(finding.actor().getName(), finding.latch(),
-          Findings.frames(applicationStack(new Throwable().getStackTrace()))));
+          Findings.frames(Stacks.current(Stacks.Trim.LATCH))));
     }
     for (Thread other : finding.others()) {
       if (!threadNames.contains(other.getName())) {
         threadNames.add(other.getName());
       }
       waiters.add(new WaiterRef(other.getName(), finding.latch(),
-          Findings.frames(applicationStack(other.getStackTrace()))));
+          Findings.frames(Stacks.trim(other.getStackTrace(), Stacks.Trim.LATCH))));
     }
-    Findings.report(new Violation(id, Kind.REUSED_LATCH, finding.severity(), finding.message(),
+    return new Violation(id, Kind.REUSED_LATCH, finding.severity(), finding.message(),
         threadNames, List.of(new LockRef(finding.latch(), finding.type())), List.of(),
-        finding.sites(), waiters));
-  }
-
-  private static boolean firstOrWorse(String id, Severity severity) {
-    synchronized (REPORTED) {
-      Severity before = REPORTED.get(id);
-      if (before != null && before.compareTo(severity) <= 0) {
-        return false;
-      }
-      REPORTED.put(id, severity);
-      return true;
-    }
-  }
-
-  /**
-   * The stack from the first application frame: without the JDK's park and latch internals,
-   * lockguard's hooks, or {@code Event}'s own frames. Frames are written alike whether they come
-   * from this thread or another: without module and loader prefixes, and without the frames of
-   * hidden classes (lambda bodies' bridges) that only another thread's stack shows.
-   */
-  static StackTraceElement[] applicationStack(StackTraceElement[] stack) {
-    int first = 0;
-    while (first < stack.length && isPlumbing(stack[first].getClassName())) {
-      first++;
-    }
-    StackTraceElement[] from = first == stack.length ? stack
-        : Arrays.copyOfRange(stack, first, stack.length);
-    List<StackTraceElement> frames = new ArrayList<>(from.length);
-    for (StackTraceElement frame : from) {
-      if (!frame.getClassName().contains("$$Lambda")) {
-        frames.add(new StackTraceElement(frame.getClassName(), frame.getMethodName(),
-            frame.getFileName(), frame.getLineNumber()));
-      }
-    }
-    return frames.toArray(new StackTraceElement[0]);
-  }
-
-  private static boolean isPlumbing(String className) {
-    return className.startsWith("java.") || className.startsWith("jdk.")
-        || className.startsWith("sun.") || className.startsWith("dev.lockguard.internal.")
-        || className.equals("dev.lockguard.Event");
+        finding.sites(), waiters);
   }
 }

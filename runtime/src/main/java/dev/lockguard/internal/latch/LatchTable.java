@@ -52,6 +52,15 @@ final class LatchTable {
     return record;
   }
 
+  /** Forgets every latch (unit tests only). */
+  static void reset() {
+    synchronized (LOCK) {
+      buckets = new LatchRecord[64];
+      size = 0;
+      seen = 0;
+    }
+  }
+
   /** How many latches the detector has tracked since start. */
   static long seen() {
     synchronized (LOCK) {

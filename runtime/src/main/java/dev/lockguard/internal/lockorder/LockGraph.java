@@ -1,15 +1,16 @@
 package dev.lockguard.internal.lockorder;
 
+import dev.lockguard.internal.lockorder.Node.Edge;
 import dev.lockguard.internal.core.Faults;
+import dev.lockguard.internal.core.Ledger;
 import dev.lockguard.internal.core.LockNames;
+import dev.lockguard.internal.core.Lockset;
 import dev.lockguard.internal.core.Site;
 
 import dev.lockguard.report.Violation;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -29,8 +30,12 @@ final class LockGraph {
   private static final NodeTable NODES = new NodeTable();
   private static final AtomicLong LOCKS_SEEN = new AtomicLong();
   private static final AtomicLong EDGES = new AtomicLong();
-  /** Lock-sets of the cycles already reported, so each cycle is reported once. */
-  private static final Map<String, List<Edge>> REPORTED_CYCLES = new HashMap<>();
+  /**
+   * The cycles reported, keyed by their locks and kept with their edges: a cycle over the same
+   * locks is reported once, then only as its severity rises.
+   */
+  private static final Ledger<String, List<Edge>> REPORTED_CYCLES =
+      new Ledger<>(Ledger.Ties.DROP);
   /** Reported cycles below ERROR (one thread only, or gated), whose severity may still rise. */
   private static final List<Cycle> OPEN_CYCLES = new ArrayList<>();
 
@@ -42,16 +47,35 @@ final class LockGraph {
 
   /** A cycle found in the graph, in chain order starting with the edge that closed it. */
   static final class Cycle {
+    /** The ids of the cycle's locks, sorted: what the cycle is reported under. */
+    private final String key;
     private final List<Edge> edges;
     /** The severity last reported; guarded by the graph lock. */
     Violation.Severity severity;
 
-    Cycle(List<Edge> edges) {
+    Cycle(String key, List<Edge> edges) {
+      this.key = key;
       this.edges = edges;
     }
 
     List<Edge> edges() {
       return edges;
+    }
+  }
+
+  /** Forgets every node, edge and reported cycle (unit tests only). */
+  static void reset() {
+    LOCK.lock();
+    try {
+      NODES.clear();
+      REPORTED_CYCLES.clear();
+      OPEN_CYCLES.clear();
+      LOCKS_SEEN.set(0);
+      EDGES.set(0);
+      nextNodeId = 1;
+      diedSinceSweep = 0;
+    } finally {
+      LOCK.unlock();
     }
   }
 
@@ -159,9 +183,10 @@ final class LockGraph {
   /**
    * Drops from the edge's gate candidates those the thread does not hold now.
    *
+   * @param held the locks the thread that takes the edge holds now
    * @return the reported cycles through the edge whose severity rose, possibly empty
    */
-  static List<Cycle> narrowGates(Edge edge, ThreadState ts) {
+  static List<Cycle> narrowGates(Edge edge, Lockset held) {
     LOCK.lock();
     try {
       Node[] gates = edge.gates;
@@ -169,7 +194,7 @@ final class LockGraph {
       Node[] narrowed = new Node[gates.length];
       for (Node gate : gates) {
         Object key = gate.get();
-        if (key != null && ts.indexOf(key) >= 0) {
+        if (key != null && held.holds(key)) {
           narrowed[kept++] = gate;
         }
       }
@@ -183,7 +208,7 @@ final class LockGraph {
     }
   }
 
-  static boolean contains(Node[] nodes, int length, Node node) {
+  private static boolean contains(Node[] nodes, int length, Node node) {
     for (int i = 0; i < length; i++) {
       if (nodes[i] == node) {
         return true;
@@ -198,7 +223,7 @@ final class LockGraph {
       Cycle cycle = OPEN_CYCLES.get(i);
       if (cycle.edges().contains(edge)) {
         Violation.Severity now = severityOf(cycle);
-        if (now.compareTo(cycle.severity) < 0) { // ERROR < WARNING < INFO
+        if (REPORTED_CYCLES.admit(cycle.key, now, cycle.edges())) { // only if it rose
           cycle.severity = now;
           risen.add(cycle);
           if (now == Violation.Severity.ERROR) {
@@ -251,7 +276,7 @@ final class LockGraph {
 
   /**
    * The name of a live node whose lock has this identity hash and class, or null. A scan: only
-   * the watchdog calls it, to name the locks of a real deadlock.
+   * the watchdog calls it (through {@code LockNames.byIdentity}), to name a deadlock's locks.
    */
   static String nameByIdentityHash(int hash, String className) {
     LOCK.lock();
@@ -333,7 +358,7 @@ final class LockGraph {
     if (diedSinceSweep > 1024 && diedSinceSweep > NODES.size()) {
       diedSinceSweep = 0;
       NODES.forEach(Node::purgeDeadEdges);
-      REPORTED_CYCLES.values().removeIf(LockGraph::touchesDeadLock);
+      REPORTED_CYCLES.removeIf(LockGraph::touchesDeadLock);
       OPEN_CYCLES.removeIf(cycle -> touchesDeadLock(cycle.edges()));
     }
   }
@@ -437,11 +462,12 @@ final class LockGraph {
     }
     java.util.Arrays.sort(ids);
     String key = java.util.Arrays.toString(ids);
-    if (REPORTED_CYCLES.putIfAbsent(key, chain) != null) {
-      return null;
+    if (REPORTED_CYCLES.contains(key)) {
+      return null; // a cycle over these locks went out already: only its rises are news
     }
-    Cycle cycle = new Cycle(List.copyOf(chain));
+    Cycle cycle = new Cycle(key, List.copyOf(chain));
     cycle.severity = severityOf(cycle);
+    REPORTED_CYCLES.admit(key, cycle.severity, cycle.edges());
     if (cycle.severity != Violation.Severity.ERROR) {
       OPEN_CYCLES.add(cycle);
     }

@@ -1,9 +1,11 @@
 package dev.lockguard.internal.lockorder;
 
+import dev.lockguard.internal.core.Site;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.lang.ref.ReferenceQueue;
 import java.lang.ref.WeakReference;
+import java.util.List;
 
 /**
  * One lock in the lock-order graph, holding its lock weakly.
@@ -11,9 +13,10 @@ import java.lang.ref.WeakReference;
  * <p>The node is its own weak reference (one object per lock instead of two). When the lock is
  * collected the graph drops the node and, lazily, the edges that lead to it.
  *
- * <p>Outgoing edges live in an open-addressing table keyed by target node and lock modes. Readers
- * probe it without a lock; writers (holding the graph lock) replace the whole array when it grows,
- * so a reader always sees a consistent table.
+ * <p>Outgoing edges ({@link Edge}, nested here because a node and its edges refer to each
+ * other) live in an open-addressing table keyed by target node and lock modes. Readers probe it
+ * without a lock; writers (holding the graph lock) replace the whole array when it grows, so a
+ * reader always sees a consistent table.
  */
 final class Node extends WeakReference<Object> {
   private static final VarHandle EDGES = MethodHandles.arrayElementVarHandle(Edge[].class);
@@ -101,10 +104,6 @@ final class Node extends WeakReference<Object> {
     outCount = 0;
   }
 
-  int edgeCount() {
-    return outCount;
-  }
-
   private int liveEdges() {
     int live = 0;
     for (Edge edge : out) {
@@ -140,5 +139,54 @@ final class Node extends WeakReference<Object> {
   static int mix(int value) {
     int h = value * 0x9E3779B9;
     return h ^ (h >>> 16);
+  }
+
+  /**
+   * A lock-order edge {@code from -> to}: some thread acquired {@code to} while it held
+   * {@code from}. Immutable but for the flags that later sightings set.
+   */
+  static final class Edge {
+    /** The names of every lock the thread held when it first took this edge, outermost first. */
+    final List<String> heldNames;
+    final Node from;
+    final Node to;
+    /** The mode {@code from} was held in: true for a shared (read) lock. */
+    final boolean fromShared;
+    /** The mode {@code to} was acquired in. */
+    final boolean toShared;
+    final long threadId;
+    final String threadName;
+    final StackTraceElement[] heldAt;
+    final StackTraceElement[] acquiredAt;
+    final Site acquireSite;
+    /**
+     * Gate-lock candidates: the other locks held every time this edge was taken. Starts as what the
+     * first thread held and only shrinks (under the graph lock) when a later sighting lacks one.
+     */
+    volatile Node[] gates;
+    /** Set once a second thread takes the same edge. */
+    volatile boolean multiThread;
+    /** Set on the edge whose addition closed a reported cycle: under policy=throw it throws. */
+    volatile boolean closesCycle;
+    /** The message of the violation this edge was reported in, for the exception under throw. */
+    volatile String violationMessage;
+    /** Set once {@code order=ascending} reported this edge as out of order. */
+    volatile boolean orderReported;
+
+    Edge(List<String> heldNames, Node from, Node to, boolean fromShared, boolean toShared, long threadId,
+        String threadName, StackTraceElement[] heldAt, StackTraceElement[] acquiredAt,
+        Site acquireSite, Node[] gates) {
+      this.heldNames = List.copyOf(heldNames);
+      this.from = from;
+      this.to = to;
+      this.fromShared = fromShared;
+      this.toShared = toShared;
+      this.threadId = threadId;
+      this.threadName = threadName;
+      this.heldAt = heldAt;
+      this.acquiredAt = acquiredAt;
+      this.acquireSite = acquireSite;
+      this.gates = gates;
+    }
   }
 }

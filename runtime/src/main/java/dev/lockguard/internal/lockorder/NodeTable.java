@@ -94,6 +94,13 @@ final class NodeTable {
     return 1;
   }
 
+  /** Drops every node; the caller holds the graph lock (unit tests only). */
+  void clear() {
+    slots = new Node[64];
+    live = 0;
+    tombstones = 0;
+  }
+
   int size() {
     return live;
   }

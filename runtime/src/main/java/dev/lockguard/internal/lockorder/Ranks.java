@@ -3,6 +3,7 @@ package dev.lockguard.internal.lockorder;
 import dev.lockguard.internal.core.Findings;
 import dev.lockguard.internal.core.Config;
 import dev.lockguard.internal.core.Sites;
+import dev.lockguard.internal.core.Stacks;
 
 import dev.lockguard.report.Violation;
 import java.util.Arrays;
@@ -59,9 +60,10 @@ public final class Ranks {
     }
     Node node = nodeOf(lowest);
     for (int i = 0; i < ts.depth; i++) {
-      Node held = ts.nodeAt(i);
+      Node held = LockOrderDetector.heldNode(ts, i);
       if (held.rank >= node.rank) {
-        Violation violation = LockOrderDetector.orderViolation(ts, i, node, Findings.currentStack());
+        Violation violation = OrderReports.order(ts, LockOrderDetector.heldNodes(ts), i, node,
+            Stacks.current(Stacks.Trim.HOOK));
         if (Config.agentActive()) {
           Findings.report(violation);
         }

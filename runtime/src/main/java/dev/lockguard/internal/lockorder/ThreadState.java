@@ -4,7 +4,6 @@ import dev.lockguard.internal.core.Lockset;
 import dev.lockguard.internal.core.PerThread;
 
 import dev.lockguard.internal.core.Statistics;
-import dev.lockguard.internal.core.Sites;
 
 import java.util.Arrays;
 
@@ -71,16 +70,6 @@ final class ThreadState implements Lockset {
   @Override
   public boolean holds(Object key) {
     return indexOf(key) >= 0;
-  }
-
-  /** The graph node of held lock {@code i}, made on first need (most locks are never nested). */
-  Node nodeAt(int i) {
-    Node node = nodes[i];
-    if (node == null) {
-      node = LockGraph.node(keys[i], hashes[i], keys[i], Sites.get(sites[i]));
-      nodes[i] = node;
-    }
-    return node;
   }
 
   /**

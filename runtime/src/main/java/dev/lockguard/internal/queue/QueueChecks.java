@@ -28,10 +28,6 @@ import java.util.concurrent.atomic.LongAdder;
  * reported, or exempt, allocates nothing: a table probe, a scan of the lockset, and the ring.
  */
 final class QueueChecks {
-  static final int WARNING = 1;
-  static final int BLOCKING = 2;
-  static final int RACED = 3;
-
   private static final LongAdder PAIR_RUNS = new LongAdder();
 
   private QueueChecks() {}
@@ -39,6 +35,10 @@ final class QueueChecks {
   /** Pair executions checked since the JVM started. */
   static long pairRuns() {
     return PAIR_RUNS.sum();
+  }
+
+  static void reset() {
+    PAIR_RUNS.reset();
   }
 
   /** A flagged check ran on {@code queue} at {@code site}. */
@@ -98,7 +98,8 @@ final class QueueChecks {
     }
     boolean consumes = entry.op.kind == QueueOp.Kind.CONSUME;
     boolean raced = consumes ? checks.removedSince(index) : checks.addedSince(index);
-    int level = raced ? RACED : entry.op.blocks() ? BLOCKING : WARNING;
+    int level = raced ? QueueSites.RACED
+        : entry.op.blocks() ? QueueSites.BLOCKING : QueueSites.WARNING;
     if (entry.raise(pair, level)) {
       String interferer = raced ? interferer(ts, state, consumes) : state.otherThan(ts);
       QueueFindings.report(new QueueFindings.Pair(checkSite, actSite, entry.op, level,
@@ -126,7 +127,7 @@ final class QueueChecks {
       if (index < 0) {
         continue;
       }
-      int level = entry.op.blocks() ? BLOCKING : WARNING;
+      int level = entry.op.blocks() ? QueueSites.BLOCKING : QueueSites.WARNING;
       if (entry.raise(index, level)) {
         String other = pair.thread().equals(toucher) ? state.otherThan(ts) : toucher;
         QueueFindings.report(new QueueFindings.Pair(pair.checkSite(), pair.actSite(), entry.op,

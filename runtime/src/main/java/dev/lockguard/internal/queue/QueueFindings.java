@@ -24,7 +24,7 @@ final class QueueFindings {
 
   /**
    * A pair to report: {@code thread} ran check then act; {@code other} is the thread that changed
-   * the queue in between ({@code level} {@link QueueChecks#RACED}), or one that also uses it.
+   * the queue in between ({@code level} {@link QueueSites#RACED}), or one that also uses it.
    */
   record Pair(int checkSite, int actSite, QueueOp act, int level, String thread, String other,
       QueueState queue) {}
@@ -43,7 +43,7 @@ final class QueueFindings {
       threads.add(pair.other());
     }
     String queueName = queueName(pair, check, act);
-    Severity severity = pair.level() == QueueChecks.WARNING ? Severity.WARNING : Severity.ERROR;
+    Severity severity = pair.level() == QueueSites.WARNING ? Severity.WARNING : Severity.ERROR;
     return new Violation(Findings.stableId(Kind.UNSAFE_QUEUE_CHECK, sites),
         Kind.UNSAFE_QUEUE_CHECK, severity, message(pair, queueName, check, act), threads,
         List.of(new LockRef(queueName, pair.queue().type)), List.of(), sites);
@@ -58,7 +58,7 @@ final class QueueFindings {
         .append(pair.thread()).append("\" called ").append(checkOp.display()).append(" at ")
         .append(shortFrame(check)).append(" and then ").append(actOp.display()).append(" at ")
         .append(shortFrame(act));
-    if (pair.level() == QueueChecks.RACED) {
+    if (pair.level() == QueueSites.RACED) {
       text.append(", and ").append(named(pair.other())).append(consumes ? " removed" : " added")
           .append(" an element in between (race observed), so ");
     } else {

@@ -62,6 +62,13 @@ public final class QueueHooks {
     }
   };
 
+  /** Forgets every queue, flagged site and count (unit tests only). */
+  public static void reset() {
+    QueueTable.reset();
+    QueueSites.reset();
+    QueueChecks.reset();
+  }
+
   /** Calls examined, pairs instrumented and pair runs checked, for tests and diagnostics. */
   public static String statistics() {
     return "queueCalls=" + QueueSites.callsSeen() + " queuePairs=" + QueueSites.pairs()

@@ -15,6 +15,13 @@ import java.util.Arrays;
  * it was reported at, so that a pair is reported once, and again only when it turns worse.
  */
 public final class QueueSites {
+  /** A pair's level: its act fails soft (throws, returns null or false) if the check went stale. */
+  static final int WARNING = 1;
+  /** A pair's level: its act blocks for ever if the check went stale. */
+  static final int BLOCKING = 2;
+  /** A pair's level: another thread changed the queue between the check and the act. */
+  static final int RACED = 3;
+
   private static final VarHandle LEVELS = MethodHandles.arrayElementVarHandle(int[].class);
   private static final Object REGISTRATION = new Object();
   private static volatile Entry[] entries = new Entry[256];
@@ -51,6 +58,15 @@ public final class QueueSites {
           return true;
         }
       }
+    }
+  }
+
+  /** Forgets every flagged site and count (unit tests only). */
+  static void reset() {
+    synchronized (REGISTRATION) {
+      entries = new Entry[256];
+      callsSeen = 0;
+      pairs = 0;
     }
   }
 

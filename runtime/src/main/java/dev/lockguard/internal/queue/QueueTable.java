@@ -75,6 +75,14 @@ final class QueueTable {
     }
   }
 
+  /** Forgets every queue (unit tests only). */
+  static void reset() {
+    synchronized (INSERTION) {
+      slots = new QueueState[64];
+      occupied = 0;
+    }
+  }
+
   /** Live states, for tests of the table itself. */
   static int size() {
     synchronized (INSERTION) {

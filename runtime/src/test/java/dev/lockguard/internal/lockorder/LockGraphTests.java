@@ -4,46 +4,29 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.lockguard.LockOrderViolationException;
+import dev.lockguard.internal.FreshRuntime;
 import dev.lockguard.internal.core.Config;
-import dev.lockguard.internal.core.Reporter;
 import dev.lockguard.internal.core.Sites;
 import dev.lockguard.report.Violation;
 import dev.lockguard.report.Violation.Kind;
 import dev.lockguard.report.Violation.Severity;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
-import java.util.function.Consumer;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The lock-order detector driven directly through {@link Hooks}, without the agent. */
 class LockGraphTests {
-  private final List<Violation> found = new CopyOnWriteArrayList<>();
-  private final Consumer<Violation> listener = found::add;
+  @RegisterExtension final FreshRuntime runtime = new FreshRuntime();
+  private List<Violation> found;
 
   @BeforeEach
   void listen() {
-    use(Config.Policy.RECORD);
-    Reporter.addListener(listener);
-  }
-
-  @AfterEach
-  void stopListening() {
-    Reporter.removeListener(listener);
-    use(Config.Policy.RECORD);
-  }
-
-  /** Puts a quiet configuration with {@code policy} in force, as the agent's start would. */
-  private static void use(Config.Policy policy) {
-    Config config = new Config(null, policy, Config.Order.GRAPH, 0, true,
-        LockOrderViolationException::new);
-    Config.replace(config);
-    LockOrderDetector.configure(config);
+    found = runtime.findings();
   }
 
   @Test
@@ -155,7 +138,7 @@ class LockGraphTests {
 
   @Test
   void throwPolicyThrowsOnTheClosingAcquisitionOnly() {
-    use(Config.Policy.THROW);
+    runtime.use(Config.Policy.THROW);
     ReentrantLock a = new ReentrantLock();
     ReentrantLock b = new ReentrantLock();
     nest(a, b);

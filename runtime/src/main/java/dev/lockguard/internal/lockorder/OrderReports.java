@@ -1,0 +1,145 @@
+package dev.lockguard.internal.lockorder;
+
+import dev.lockguard.internal.lockorder.Node.Edge;
+import dev.lockguard.internal.core.Findings;
+import dev.lockguard.internal.core.Site;
+import dev.lockguard.internal.core.Sites;
+import dev.lockguard.report.Violation;
+import dev.lockguard.report.Violation.EdgeRef;
+import dev.lockguard.report.Violation.Kind;
+import dev.lockguard.report.Violation.LockRef;
+import dev.lockguard.report.Violation.Severity;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Words what the lock-order detector decided: a cycle in the graph as a {@code
+ * POTENTIAL_DEADLOCK}, an acquisition out of rank as a {@code LOCK_ORDER_VIOLATION}, and the held
+ * locks an edge remembers. Slow path only: these allocate freely.
+ */
+final class OrderReports {
+  private OrderReports() {}
+
+  /** The finding of {@code cycle} at the severity the graph last gave it. */
+  static Violation cycle(LockGraph.Cycle cycle) {
+    List<Edge> edges = cycle.edges();
+    List<LockRef> locks = new ArrayList<>();
+    List<EdgeRef> edgeRefs = new ArrayList<>();
+    Set<String> threads = new LinkedHashSet<>();
+    List<String> sites = new ArrayList<>();
+    StringBuilder chain = new StringBuilder();
+    for (Edge edge : edges) {
+      locks.add(new LockRef(edge.from.name, edge.from.type));
+      edgeRefs.add(new EdgeRef(edge.from.name, edge.to.name, edge.threadName,
+          Findings.frames(edge.heldAt), Findings.frames(edge.acquiredAt), edge.heldNames));
+      threads.add(edge.threadName);
+      sites.add(edge.acquiredAt.length > 0 ? edge.acquiredAt[0].toString() : edge.acquireSite.toString());
+      chain.append(edge.from.name).append(" -> ");
+    }
+    chain.append(edges.get(0).from.name);
+    Severity severity = cycle.severity;
+    Node gate = severity == Severity.INFO ? LockGraph.commonGate(cycle) : null;
+    String message = switch (severity) {
+      case ERROR -> "Lock-order cycle " + chain + ": threads " + quoted(threads)
+          + " take these locks in opposite orders and deadlock if they run at the same moment.";
+      case WARNING -> "Lock-order cycle " + chain + " seen in thread " + quoted(threads)
+          + " only: two threads running these paths at once would deadlock.";
+      case INFO -> "Lock-order cycle " + chain + " cannot deadlock: every edge of it was taken"
+          + " while holding the gate lock " + (gate == null ? "(gone)" : gate.name)
+          + ". It will deadlock if a path ever takes these locks without " 
+          + (gate == null ? "the gate" : gate.name) + ".";
+    };
+    String id = Findings.stableId(Kind.POTENTIAL_DEADLOCK, idParts(sites, locks, edges));
+    return new Violation(id, Kind.POTENTIAL_DEADLOCK, severity, message, List.copyOf(threads),
+        locks, edgeRefs, sites);
+  }
+
+  /**
+   * The {@code order=ascending} finding: the thread of {@code ts} takes {@code node} while holding
+   * {@code held[heldIndex]}, ranked at or above it. Lists every held lock with its rank.
+   *
+   * @param held the nodes of every lock the thread holds, outermost first
+   */
+  static Violation order(
+      ThreadState ts, Node[] held, int heldIndex, Node node, StackTraceElement[] stack) {
+    List<LockRef> locks = new ArrayList<>();
+    StringBuilder holding = new StringBuilder();
+    for (int i = 0; i < held.length; i++) {
+      Node lock = held[i];
+      locks.add(new LockRef(lock.name, lock.type));
+      holding.append(i == 0 ? "" : ", ").append(lock.name).append(" (rank ").append(lock.rank)
+          .append(')');
+    }
+    locks.add(new LockRef(node.name, node.type));
+    String thread = ts.thread.getName();
+    Site heldSite = Sites.get(ts.sites[heldIndex]);
+    EdgeRef edge = new EdgeRef(held[heldIndex].name, node.name, thread,
+        Findings.frames(heldStack(heldSite, stack)), Findings.frames(stack), names(held));
+    String acquired = stack.length > 0 ? stack[0].toString() : "unknown";
+    List<String> sites = List.of(acquired, heldSite.toString());
+    String message = "Lock Order Violation: thread \"" + thread + "\" takes " + node.name
+        + " (rank " + node.rank + ") while holding " + holding
+        + "; a thread may only take locks in ascending rank.";
+    return new Violation(Findings.stableId(Kind.LOCK_ORDER_VIOLATION, sites), Kind.LOCK_ORDER_VIOLATION,
+        Severity.ERROR, message, List.of(thread), locks, List.of(edge), sites);
+  }
+
+  /**
+   * Where the thread took a lock it still holds: the site's frame on top of the callers that are
+   * still on the stack. Only the site is known for certain when its method has returned since.
+   */
+  static StackTraceElement[] heldStack(Site heldSite, StackTraceElement[] stack) {
+    if (heldSite.id == Sites.UNKNOWN) {
+      return stack;
+    }
+    for (int i = 0; i < stack.length; i++) {
+      StackTraceElement frame = stack[i];
+      if (frame.getClassName().equals(heldSite.className)
+          && frame.getMethodName().equals(heldSite.methodName)) {
+        StackTraceElement[] heldAt = new StackTraceElement[stack.length - i];
+        heldAt[0] = heldSite.frame();
+        System.arraycopy(stack, i + 1, heldAt, 1, heldAt.length - 1);
+        return heldAt;
+      }
+    }
+    return new StackTraceElement[] {heldSite.frame()};
+  }
+
+  /** The names of {@code held}, in order. */
+  static List<String> names(Node[] held) {
+    List<String> names = new ArrayList<>(held.length);
+    for (Node node : held) {
+      names.add(node.name);
+    }
+    return names;
+  }
+
+  /**
+   * The sites plus what names the locks stably: a field or explicit name, or for an anonymous
+   * lock only its type (its hash changes from run to run). Two different lock pairs inverted
+   * through one helper method then get two ids.
+   */
+  private static List<String> idParts(List<String> sites, List<LockRef> locks, List<Edge> edges) {
+    List<String> parts = new ArrayList<>(sites);
+    for (int i = 0; i < edges.size(); i++) {
+      Node node = edges.get(i).from;
+      parts.add("lock:" + (node.anonymous ? locks.get(i).type() : node.name));
+    }
+    return parts;
+  }
+
+  private static String quoted(Set<String> names) {
+    StringBuilder text = new StringBuilder();
+    int i = 0;
+    for (String name : names) {
+      if (i > 0) {
+        text.append(i == names.size() - 1 ? " and " : ", ");
+      }
+      text.append('"').append(name).append('"');
+      i++;
+    }
+    return text.toString();
+  }
+}

@@ -1,0 +1,310 @@
+package dev.lockguard.internal.latch;
+
+import static dev.lockguard.internal.TestThreads.awaitBlocked;
+import static dev.lockguard.internal.TestThreads.join;
+import static dev.lockguard.internal.TestThreads.start;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.lockguard.Event;
+import dev.lockguard.internal.FreshRuntime;
+import dev.lockguard.internal.core.Config;
+import dev.lockguard.internal.core.Findings;
+import dev.lockguard.internal.core.Sites;
+import dev.lockguard.report.Violation;
+import dev.lockguard.report.Violation.Kind;
+import dev.lockguard.report.Violation.LockRef;
+import dev.lockguard.report.Violation.Severity;
+import dev.lockguard.report.Violation.WaiterRef;
+import java.lang.reflect.Field;
+import java.util.List;
+import java.util.concurrent.BrokenBarrierException;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.Phaser;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.ReentrantLock;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * The latch detector driven through {@link LatchHooks} and {@link Event}, in process, as
+ * instrumented code would call them. Sites are registered as the agent would register them, in an
+ * application class {@code app.Gate}; each interleaving is made certain with waits on the threads.
+ */
+class LatchDetectorTests {
+  private static final String CDL = "java.util.concurrent.CountDownLatch";
+
+  @RegisterExtension final FreshRuntime runtime = new FreshRuntime();
+  private final String main = Thread.currentThread().getName();
+
+  // ---- must report ----------------------------------------------------------------------------
+
+  @Test
+  void eventClearedAfterItsSetWhileAThreadStillWaitsIsAnError() throws Exception {
+    Event ready = new Event();
+    int awaitSite = site("awaitReady", 20, "Gate.ready");
+    int clearSite = site("rearm", 31, "Gate.ready");
+    Thread waiter = start("waiter", () -> {
+      LatchHooks.callSite(awaitSite);
+      ready.await();
+    });
+    awaitBlocked(waiter);
+    ReentrantLock internal = internalLock(ready);
+    internal.lock(); // the woken waiter cannot return before the clear
+    try {
+      LatchHooks.callSite(site("open", 30, "Gate.ready"));
+      ready.set();
+      LatchHooks.callSite(clearSite);
+      ready.clear();
+    } finally {
+      internal.unlock();
+    }
+    join(waiter);
+
+    Violation violation = runtime.onlyFinding();
+    assertFinding(violation, Severity.ERROR, "cleared-while-waiting",
+        new LockRef("Gate.ready", Event.class.getName()), List.of("app.Gate.rearm(Gate.java:31)"),
+        List.of(main, "waiter"));
+    assertThat(violation.message()).isEqualTo("Event Gate.ready was cleared at"
+        + " app.Gate.rearm(Gate.java:31) while 1 thread still waited on it (\"waiter\"): woken by"
+        + " the set but not yet returned, a waiter that looks again after the clear misses the"
+        + " signal." + LatchReports.ADVICE);
+    assertWaiters(violation, "Gate.ready", "waiter");
+    assertThat(violation.waiters().get(0).stack())
+        .anySatisfy(frame -> assertThat(frame).startsWith("dev.lockguard.Event.await(Event.java:"));
+  }
+
+  @Test
+  void eventClearedAfterItsWaiterGotThroughIsAWarningReportedOnce() throws Exception {
+    Event round = new Event();
+    int awaitSite = site("awaitRound", 20, "Gate.round");
+    Thread waiter = start("waiter", () -> {
+      LatchHooks.callSite(awaitSite);
+      round.await();
+    });
+    awaitBlocked(waiter);
+    set(round);
+    join(waiter);
+    clear(round);
+    set(round);
+    clear(round); // the same finding again: not published twice
+
+    Violation violation = runtime.onlyFinding();
+    assertFinding(violation, Severity.WARNING, "cleared",
+        new LockRef("Gate.round", Event.class.getName()), List.of("app.Gate.rearm(Gate.java:31)"),
+        List.of(main));
+    assertThat(violation.message()).isEqualTo("Event Gate.round was cleared at"
+        + " app.Gate.rearm(Gate.java:31) after it was set, which re-arms it: a waiter that comes"
+        + " late misses the set, and one that looks before the clear runs on."
+        + LatchReports.ADVICE);
+    assertThat(violation.waiters()).isEmpty();
+  }
+
+  @Test
+  void latchReplacedInItsFieldWhileAThreadWaitsIsALostWakeUpOnceTheNewOneIsSignalled()
+      throws Exception {
+    CountDownLatch old = new CountDownLatch(1);
+    int awaitSite = site("awaitOpen", 40, "Gate.open");
+    Thread waiter = start("waiter", () -> LatchHooks.await(old, awaitSite));
+    awaitBlocked(waiter);
+    CountDownLatch fresh = new CountDownLatch(1);
+
+    LatchHooks.fieldStore(fresh, old, site("reopen", 50, "Gate.open"));
+    assertThat(runtime.findings()).as("the old latch may still be opened: a hand-over").isEmpty();
+    LatchHooks.countDown(fresh, site("release", 60, "Gate.open"));
+    old.countDown();
+    join(waiter);
+
+    Violation violation = runtime.onlyFinding();
+    assertFinding(violation, Severity.ERROR, "replaced-while-waiting", new LockRef("Gate.open", CDL),
+        List.of("app.Gate.reopen(Gate.java:50)", "app.Gate.release(Gate.java:60)"),
+        List.of(main, "waiter"));
+    assertThat(violation.message()).isEqualTo("CountDownLatch Gate.open was replaced at"
+        + " app.Gate.reopen(Gate.java:50) by \"" + main + "\" while 1 thread still waited on the"
+        + " old instance, and the new one was signalled at app.Gate.release(Gate.java:60): the"
+        + " threads waiting on the old one are never woken (a lost wake-up). Open the old latch"
+        + " before replacing it, or hand each round a fresh latch before anyone waits on it; a"
+        + " Phaser does this for you.");
+    assertWaiters(violation, "Gate.open", "waiter");
+  }
+
+  @Test
+  void latchReplacedAfterItOpenedWhileAnotherThreadReadsTheFieldIsAWarning() throws Exception {
+    CountDownLatch round = new CountDownLatch(1);
+    round.countDown();
+    CountDownLatch finish = new CountDownLatch(1);
+    int awaitSite = site("awaitRound", 70, "Gate.round");
+    Thread worker = start("worker", () -> {
+      LatchHooks.await(round, awaitSite); // open: passes at once
+      finish.await();
+    });
+    awaitBlocked(worker);
+
+    LatchHooks.fieldStore(new CountDownLatch(1), round, site("nextRound", 80, "Gate.round"));
+    finish.countDown();
+    join(worker);
+
+    Violation violation = runtime.onlyFinding();
+    assertFinding(violation, Severity.WARNING, "replaced-after-open",
+        new LockRef("Gate.round", CDL), List.of("app.Gate.nextRound(Gate.java:80)"),
+        List.of(main, "worker"));
+    assertThat(violation.message()).isEqualTo("CountDownLatch Gate.round was replaced at"
+        + " app.Gate.nextRound(Gate.java:80) after it had opened, while \"worker\" keeps reading"
+        + " the field: a reader that reads it just before the store finds the old, open latch and"
+        + " runs on without waiting." + LatchReports.ADVICE);
+    assertWaiters(violation, "Gate.round", "worker");
+  }
+
+  @Test
+  void barrierResetUnderWaitingPartiesIsAnError() throws Exception {
+    CyclicBarrier barrier = new CyclicBarrier(3);
+    int awaitSite = site("meet", 90, "Gate.barrier");
+    AtomicInteger broken = new AtomicInteger();
+    Thread first = start("party-1", () -> meet(barrier, awaitSite, broken));
+    awaitBlocked(first);
+    Thread second = start("party-2", () -> meet(barrier, awaitSite, broken));
+    awaitBlocked(second);
+
+    LatchHooks.reset(barrier, site("restart", 95, "Gate.barrier"));
+    join(first, second);
+
+    assertThat(broken).as("both parties lost their cycle").hasValue(2);
+    Violation violation = runtime.onlyFinding();
+    assertFinding(violation, Severity.ERROR, "reset-while-waiting",
+        new LockRef("Gate.barrier", CyclicBarrier.class.getName()),
+        List.of("app.Gate.restart(Gate.java:95)"), List.of(main, "party-1", "party-2"));
+    assertThat(violation.message()).isEqualTo("CyclicBarrier Gate.barrier was reset at"
+        + " app.Gate.restart(Gate.java:95) while 2 parties waited on it: they get"
+        + " BrokenBarrierException instead of their cycle. Reset a barrier only when no party"
+        + " waits, or let it advance through its cycles.");
+    assertWaiters(violation, "Gate.barrier", "party-1", "party-2");
+  }
+
+  @Test
+  void awaitingAnOpenLatchOverAndOverAfterBlockingOnItOnceIsASpin() throws Exception {
+    CountDownLatch tick = new CountDownLatch(1);
+    int spinSite = site("poll", 100, "Gate.tick");
+    Thread poller = start("poller", () -> {
+      for (int i = 0; i < 2 * LatchDetector.SPIN_THRESHOLD; i++) {
+        LatchHooks.await(tick, spinSite);
+      }
+    });
+    awaitBlocked(poller);
+    tick.countDown();
+    join(poller);
+
+    Violation violation = runtime.onlyFinding();
+    assertFinding(violation, Severity.WARNING, "spin", new LockRef("Gate.tick", CDL),
+        List.of("app.Gate.poll(Gate.java:100)"), List.of("poller"));
+    assertThat(violation.message()).isEqualTo("Thread \"poller\" awaited CountDownLatch Gate.tick"
+        + " 1000 times in a row at app.Gate.poll(Gate.java:100) after it had opened: it expects"
+        + " the latch to re-arm, but a latch stays open, so this loop spins instead of waiting."
+        + LatchReports.ADVICE);
+    assertWaiters(violation, "Gate.tick", "poller");
+  }
+
+  // ---- must stay silent -----------------------------------------------------------------------
+
+  @Test
+  void aOneShotLatchUsedOnceIsSilent() throws Exception {
+    CountDownLatch ready = new CountDownLatch(1);
+    int awaitSite = site("awaitReady", 110, "Gate.ready");
+    Thread first = start("waiter-1", () -> LatchHooks.await(ready, awaitSite));
+    Thread second = start("waiter-2", () -> LatchHooks.await(ready, awaitSite));
+    awaitBlocked(first);
+    awaitBlocked(second);
+    LatchHooks.countDown(ready, site("open", 111, "Gate.ready"));
+    join(first, second);
+
+    assertThat(runtime.findings()).isEmpty();
+    assertThat(LatchTable.seen()).as("the latch was watched").isEqualTo(1);
+  }
+
+  @Test
+  void aPhaserAdvancingThroughItsPhasesIsSilent() throws Exception {
+    Phaser phaser = new Phaser(2);
+    int arriveSite = site("step", 120, "Gate.phaser");
+    Thread worker = start("worker", () -> {
+      for (int phase = 0; phase < 5; phase++) {
+        LatchHooks.arriveAndAwaitAdvance(phaser, arriveSite);
+      }
+    });
+    for (int phase = 0; phase < 5; phase++) {
+      LatchHooks.arriveAndAwaitAdvance(phaser, arriveSite);
+    }
+    join(worker);
+
+    assertThat(runtime.findings()).isEmpty();
+    assertThat(LatchTable.seen()).as("the phaser was watched").isEqualTo(1);
+  }
+
+  @Test
+  void withoutTheAgentTheHooksOnlyMakeTheCall() throws Exception {
+    Config.reset();
+    Event event = new Event();
+    set(event);
+    clear(event);
+    set(event);
+    clear(event);
+
+    assertThat(runtime.findings()).isEmpty();
+    assertThat(LatchTable.seen()).isZero();
+  }
+
+  // ---- helpers --------------------------------------------------------------------------------
+
+  /** Registers a site of the application class {@code app.Gate}, as the agent would. */
+  private static int site(String method, int line, String field) {
+    return Sites.register("app.Gate", method, "Gate.java", line, field);
+  }
+
+  private static void set(Event event) {
+    LatchHooks.callSite(site("open", 30, null));
+    event.set();
+  }
+
+  private static void clear(Event event) {
+    LatchHooks.callSite(site("rearm", 31, null));
+    event.clear();
+  }
+
+  private static void meet(CyclicBarrier barrier, int site, AtomicInteger broken)
+      throws InterruptedException {
+    try {
+      LatchHooks.await(barrier, site);
+    } catch (BrokenBarrierException e) {
+      broken.incrementAndGet();
+    }
+  }
+
+  private static ReentrantLock internalLock(Event event) throws ReflectiveOperationException {
+    Field field = Event.class.getDeclaredField("lock");
+    field.setAccessible(true);
+    return (ReentrantLock) field.get(event);
+  }
+
+  /** Everything but the message and the waiters' stacks, which each test checks itself. */
+  private static void assertFinding(Violation violation, Severity severity, String tag,
+      LockRef latch, List<String> sites, List<String> threads) {
+    List<String> idParts = new java.util.ArrayList<>(sites);
+    idParts.add(tag);
+    assertThat(violation.id()).isEqualTo(Findings.stableId(Kind.REUSED_LATCH, idParts));
+    assertThat(violation.kind()).isEqualTo(Kind.REUSED_LATCH);
+    assertThat(violation.severity()).isEqualTo(severity);
+    assertThat(violation.locks()).containsExactly(latch);
+    assertThat(violation.sites()).containsExactlyElementsOf(sites);
+    assertThat(violation.threads()).containsExactlyElementsOf(threads);
+    assertThat(violation.edges()).isEmpty();
+  }
+
+  /** The waiters are exactly {@code threads}, in order, each on {@code latch} with a stack. */
+  private static void assertWaiters(Violation violation, String latch, String... threads) {
+    assertThat(violation.waiters()).extracting(WaiterRef::thread).containsExactly(threads);
+    assertThat(violation.waiters()).allSatisfy(waiter -> {
+      assertThat(waiter.latch()).isEqualTo(latch);
+      assertThat(waiter.stack()).last().asString().contains("java.lang.Thread.run");
+      assertThat(waiter.stack()).anySatisfy(frame -> assertThat(frame)
+          .startsWith("dev.lockguard.internal.latch.LatchDetectorTests."));
+    });
+  }
+}
