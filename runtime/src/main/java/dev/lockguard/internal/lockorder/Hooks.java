@@ -27,7 +27,7 @@ public final class Hooks {
    * and the push. The lock counts as held from here: only this thread reads its held locks, and
    * {@code monitorenter} cannot fail on a non-null object, so the only difference is the time the
    * thread spends blocked, which nothing reads. A single call keeps the JIT able to compile the
-   * method (see the agent's {@code LockSiteMethodVisitor.monitorEnter}).
+   * method (see the agent's {@code MonitorVisitor.monitorEnter}).
    */
   public static void monitorEnter(Object lock, int site) {
     ThreadState ts = ThreadState.current();
