@@ -30,12 +30,15 @@ public final class PerThread {
   }
 
   /**
-   * A step a hook runs under the guard. Implementations are non-capturing lambdas or method
-   * references, so passing one allocates nothing; the arguments carry what a capture would.
+   * A step a hook runs under the guard, on its detector's per-thread {@code state}.
+   * Implementations are non-capturing lambdas or method references, so passing one allocates
+   * nothing; the arguments carry what a capture would.
+   *
+   * @param <S> the detector's per-thread state the step works on
    */
   @FunctionalInterface
-  public interface Step {
-    void run(PerThread thread, Object first, Object second, int site, long extra);
+  public interface Step<S> {
+    void run(S state, Object first, Object second, int site, long extra);
   }
 
   private static final ThreadLocal<PerThread> CURRENT =
@@ -106,13 +109,14 @@ public final class PerThread {
    * is already inside a hook. A failure of lockguard itself is said once and swallowed; a
    * {@link Deliberate} failure (the throw policy's exception) is rethrown to the application.
    */
-  public boolean run(Step step, Object first, Object second, int site, long extra) {
+  public <S> boolean run(Step<S> step, S state, Object first, Object second, int site,
+      long extra) {
     if (busy) {
       return false;
     }
     busy = true;
     try {
-      step.run(this, first, second, site, extra);
+      step.run(state, first, second, site, extra);
     } catch (Deliberate deliberate) {
       throw deliberate.failure;
     } catch (Throwable failure) {

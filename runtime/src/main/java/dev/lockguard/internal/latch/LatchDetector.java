@@ -138,15 +138,14 @@ public final class LatchDetector {
     state.step = step;
     state.kind = kind;
     state.result = null;
-    thread.run(RUN, latch, other, site, arg);
+    thread.run(RUN, state, latch, other, site, arg);
     LatchRecord record = state.result;
     state.result = null;
     return record;
   }
 
   /** The guarded part of {@link #run}: the step and kind come through the thread's latch state. */
-  private static final PerThread.Step RUN = (thread, latch, other, site, arg) -> {
-    LatchThread state = thread.get(LatchThread.SLOT);
+  private static final PerThread.Step<LatchThread> RUN = (state, latch, other, site, arg) -> {
     Step step = (Step) state.step;
     LatchRecord record;
     Finding finding;

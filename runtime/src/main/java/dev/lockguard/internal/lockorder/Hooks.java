@@ -233,30 +233,30 @@ public final class Hooks {
 
   private static void before(
       ThreadState ts, Object key, Object lock, int site, boolean shared, boolean blocking) {
-    ts.context.run(BEFORE, key, lock, site, (shared ? SHARED : 0) | (blocking ? BLOCKING : 0));
+    ts.context.run(BEFORE, ts, key, lock, site, (shared ? SHARED : 0) | (blocking ? BLOCKING : 0));
   }
 
-  private static final PerThread.Step BEFORE = (thread, key, lock, site, flags) ->
-      LockOrderDetector.beforeAcquire(thread.get(ThreadState.SLOT), key, lock, site,
+  private static final PerThread.Step<ThreadState> BEFORE = (ts, key, lock, site, flags) ->
+      LockOrderDetector.beforeAcquire(ts, key, lock, site,
           (flags & SHARED) != 0, (flags & BLOCKING) != 0);
 
   private static void after(ThreadState ts, Object key, Object lock, int site, boolean shared) {
-    ts.context.run(AFTER, key, lock, site, shared ? SHARED : 0);
+    ts.context.run(AFTER, ts, key, lock, site, shared ? SHARED : 0);
   }
 
-  private static final PerThread.Step AFTER = (thread, key, lock, site, flags) ->
-      LockOrderDetector.afterAcquire(thread.get(ThreadState.SLOT), key, lock, site, (flags & SHARED) != 0);
+  private static final PerThread.Step<ThreadState> AFTER = (ts, key, lock, site, flags) ->
+      LockOrderDetector.afterAcquire(ts, key, lock, site, (flags & SHARED) != 0);
 
   private static void release(Object key) {
     ThreadState ts = ThreadState.current();
     if (ts.context.busy || ts.releaseOutermost(key)) {
       return;
     }
-    ts.context.run(RELEASE, key, null, 0, 0);
+    ts.context.run(RELEASE, ts, key, null, 0, 0);
   }
 
-  private static final PerThread.Step RELEASE =
-      (thread, key, unused, site, flags) -> thread.get(ThreadState.SLOT).release(key);
+  private static final PerThread.Step<ThreadState> RELEASE =
+      (ts, key, unused, site, flags) -> ts.release(key);
 
   /** Takes the lock off the held stack while the thread waits; returns its re-entry count. */
   private static int suspend(ThreadState ts, Object lock) {
@@ -264,12 +264,11 @@ public final class Hooks {
       return 0;
     }
     ts.suspendedCount = 0;
-    ts.context.run(SUSPEND, lock, null, 0, 0);
+    ts.context.run(SUSPEND, ts, lock, null, 0, 0);
     return ts.suspendedCount;
   }
 
-  private static final PerThread.Step SUSPEND = (thread, lock, unused, site, flags) -> {
-    ThreadState ts = thread.get(ThreadState.SLOT);
+  private static final PerThread.Step<ThreadState> SUSPEND = (ts, lock, unused, site, flags) -> {
     ts.suspendedCount = ts.suspend(LockKeys.keyOf(lock));
   };
 
@@ -279,12 +278,11 @@ public final class Hooks {
    */
   private static void resume(ThreadState ts, Object lock, int count) {
     if (count != 0) {
-      ts.context.run(RESUME, lock, null, ts.suspendedSite, count);
+      ts.context.run(RESUME, ts, lock, null, ts.suspendedSite, count);
     }
   }
 
-  private static final PerThread.Step RESUME = (thread, lock, unused, site, count) -> {
-    ThreadState ts = thread.get(ThreadState.SLOT);
+  private static final PerThread.Step<ThreadState> RESUME = (ts, lock, unused, site, count) -> {
     boolean shared = ts.suspendedShared;
     Object key = LockKeys.keyOf(lock);
     try {

@@ -15,8 +15,15 @@ import java.util.Arrays;
  * Arrays are reused; they grow only when a thread holds more locks than ever before.
  */
 final class ThreadState implements Lockset {
-  /** Each thread's held locks, hung on its {@link PerThread}. */
-  static final PerThread.Slot<ThreadState> SLOT = PerThread.newSlot(ThreadState::new);
+  /**
+   * Each thread's held locks. Unlike the other detectors' per-thread data, not a
+   * {@link PerThread} slot: every lock and unlock starts here, and a thread-local of its own saves
+   * the slot's bounds check, load and cast on each hook, which nested acquisitions pay several
+   * times per operation (measured in docs/performance.md). It still shares the thread's one guard
+   * through {@link #context}, and each hook still makes one thread-local lookup.
+   */
+  private static final ThreadLocal<ThreadState> CURRENT =
+      ThreadLocal.withInitial(() -> new ThreadState(PerThread.current()));
 
   final long threadId;
   final Thread thread;
@@ -54,7 +61,7 @@ final class ThreadState implements Lockset {
   }
 
   static ThreadState current() {
-    return PerThread.current().get(SLOT);
+    return CURRENT.get();
   }
 
   @Override

@@ -51,10 +51,11 @@ public final class QueueHooks {
     if (queue == null) {
       return; // the queue call itself throws the NullPointerException
     }
-    PerThread.current().run(STEP, queue, null, site, step);
+    PerThread thread = PerThread.current();
+    thread.run(STEP, thread, queue, null, site, step);
   }
 
-  private static final PerThread.Step STEP = (thread, queue, unused, site, step) -> {
+  private static final PerThread.Step<PerThread> STEP = (thread, queue, unused, site, step) -> {
     switch ((int) step) {
       case CHECK -> QueueChecks.check(thread, queue, site);
       case ACT -> QueueChecks.act(thread, queue, site);
