@@ -22,7 +22,7 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  */
 final class ClassScope extends Scope implements AutoCloseable {
   private final ExtensionContext context;
-  private final Map<String, Finding> findings = new LinkedHashMap<>();
+  private final Map<String, ClassViolation> findings = new LinkedHashMap<>();
   private final Set<Long> threads = new HashSet<>();
   private boolean open = true;
   private boolean entered;
@@ -78,7 +78,7 @@ final class ClassScope extends Scope implements AutoCloseable {
   void accept(Violation violation, String where, Thread thread) {
     synchronized (this) {
       if (open) {
-        findings.put(violation.id(), new Finding(violation, where));
+        findings.put(violation.id(), new ClassViolation(violation, where));
         threads.add(thread.getId());
         return;
       }
@@ -99,7 +99,7 @@ final class ClassScope extends Scope implements AutoCloseable {
       Attribution.classFinished(this);
       entered = false;
     }
-    List<Finding> all;
+    List<ClassViolation> all;
     Set<Long> known;
     synchronized (this) {
       if (!open) {
@@ -110,7 +110,7 @@ final class ClassScope extends Scope implements AutoCloseable {
       known = Set.copyOf(threads);
     }
     for (Violation deadlock : Deadlocks.claim(ids -> Deadlocks.intersects(ids, known))) {
-      all.add(new Finding(deadlock, "among threads of this class's tests, after they finished"));
+      all.add(new ClassViolation(deadlock, "among threads of this class's tests, after they finished"));
     }
     Verdict.forClass(context, Rules.of(context), all);
   }

@@ -93,11 +93,11 @@ final class Verdict {
   }
 
   /** Writes the class's report if it has findings, and throws if one of them fails it. */
-  static void forClass(ExtensionContext context, Rules rules, List<Finding> findings) {
+  static void forClass(ExtensionContext context, Rules rules, List<ClassViolation> findings) {
     if (findings.isEmpty()) {
       return;
     }
-    List<Violation> violations = findings.stream().map(Finding::violation).toList();
+    List<Violation> violations = findings.stream().map(ClassViolation::violation).toList();
     Path report = Reports.writeClass(context, violations);
     publish(context, rules, violations, report);
     List<Violation> failing = failing(rules, violations, List.of());
@@ -111,7 +111,7 @@ final class Verdict {
         .append(failing.size() == 1 ? "it" : "them")
         .append(" to a single test, so the class fails (failing on ")
         .append(rules.describeFailOn()).append(").\n");
-    for (Finding finding : findings) {
+    for (ClassViolation finding : findings) {
       if (failing.contains(finding.violation())) {
         message.append(" - ").append(headline(finding.violation())).append(", found ")
             .append(finding.where()).append('\n');

@@ -7,7 +7,7 @@ import dev.lockguard.internal.core.Sites;
 
 import dev.lockguard.report.Violation.Severity;
 import dev.lockguard.internal.latch.LatchRecord.LatchUser;
-import dev.lockguard.internal.latch.LatchReports.Finding;
+import dev.lockguard.internal.latch.LatchReports.Draft;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CyclicBarrier;
@@ -148,7 +148,7 @@ public final class LatchDetector {
   private static final PerThread.Step<LatchThread> RUN = (state, latch, other, site, arg) -> {
     Step step = (Step) state.step;
     LatchRecord record;
-    Finding finding;
+    Draft finding;
     synchronized (LatchTable.LOCK) {
       record = step == Step.END_WAIT ? (LatchRecord) latch
           : step == Step.STORE ? null : LatchTable.recordOf(latch, state.kind);
@@ -158,13 +158,13 @@ public final class LatchDetector {
     state.result = record;
   };
 
-  private static Finding decide(Step step, LatchRecord record, Object latch, Object other,
+  private static Draft decide(Step step, LatchRecord record, Object latch, Object other,
       int site, long arg) {
     return switch (step) {
       case WAIT -> waiting(record, latch, site, arg);
       case ARRIVE_AND_WAIT -> {
-        Finding lost = signalled(record, site);
-        Finding spinning = waiting(record, latch, site, arg);
+        Draft lost = signalled(record, site);
+        Draft spinning = waiting(record, latch, site, arg);
         yield lost != null ? lost : spinning;
       }
       case END_WAIT -> waited(record, arg != 0);
@@ -178,7 +178,7 @@ public final class LatchDetector {
 
   // ---- waits and signals ----------------------------------------------------------------------
 
-  private static Finding waiting(LatchRecord record, Object latch, int site, long phase) {
+  private static Draft waiting(LatchRecord record, Object latch, int site, long phase) {
     Thread me = Thread.currentThread();
     LatchUser user = use(record, me, site);
     user.awaited = true;
@@ -192,7 +192,7 @@ public final class LatchDetector {
     return null;
   }
 
-  private static Finding waited(LatchRecord record, boolean completed) {
+  private static Draft waited(LatchRecord record, boolean completed) {
     Thread me = Thread.currentThread();
     if (!record.removeWaiter(me)) {
       return null;
@@ -201,7 +201,7 @@ public final class LatchDetector {
     return afterReplacedWait(record, completed);
   }
 
-  private static Finding signalled(LatchRecord record, int site) {
+  private static Draft signalled(LatchRecord record, int site) {
     use(record, Thread.currentThread(), site);
     return lostWakeUp(record, site);
   }
@@ -219,7 +219,7 @@ public final class LatchDetector {
     return user;
   }
 
-  private static Finding spin(LatchRecord record, int site, boolean open) {
+  private static Draft spin(LatchRecord record, int site, boolean open) {
     if (!LatchThread.current().countsSpin(record, site, open, SPIN_THRESHOLD)) {
       return null;
     }
@@ -228,13 +228,13 @@ public final class LatchDetector {
         + LatchReports.describe(record) + " " + SPIN_THRESHOLD + " times in a row at " + at
         + " after it had opened: it expects the latch to re-arm, but a latch stays open, so this"
         + " loop spins instead of waiting." + LatchReports.ADVICE;
-    return new Finding(Severity.WARNING, "spin", message, LatchReports.name(record), record.type,
+    return new Draft(Severity.WARNING, "spin", message, LatchReports.name(record), record.type,
         List.of(at), Thread.currentThread(), true, List.of());
   }
 
   // ---- events: set and clear ----------------------------------------------------------------
 
-  private static Finding opened(LatchRecord record, int site) {
+  private static Draft opened(LatchRecord record, int site) {
     use(record, Thread.currentThread(), site);
     if (!record.open) {
       record.open = true;
@@ -243,7 +243,7 @@ public final class LatchDetector {
     return lostWakeUp(record, site);
   }
 
-  private static Finding cleared(LatchRecord record, int site) {
+  private static Draft cleared(LatchRecord record, int site) {
     use(record, Thread.currentThread(), site);
     if (!record.open) {
       return null;
@@ -257,7 +257,7 @@ public final class LatchDetector {
    * the set but not yet returned) or if a thread that awaited it before has not seen this set;
    * else a warning.
    */
-  private static Finding rearmed(LatchRecord record, int site) {
+  private static Draft rearmed(LatchRecord record, int site) {
     String at = LatchReports.siteFrame(site);
     String what = LatchReports.describe(record);
     Thread me = Thread.currentThread();
@@ -300,7 +300,7 @@ public final class LatchDetector {
   // ---- fields: a latch replaced ---------------------------------------------------------------
 
   /** {@code value} stored in the field of {@code site} where {@code old} was (or is, at init). */
-  private static Finding stored(Object value, Object old, int site) {
+  private static Draft stored(Object value, Object old, int site) {
     LatchRecord fresh = value == null ? null : storedIn(value, site);
     LatchRecord prior = old == null || old == value ? null : LatchTable.find(old);
     return prior == null ? null : replaced(prior, old, fresh, site);
@@ -321,7 +321,7 @@ public final class LatchDetector {
    * signalled or a waiter gives up first. Replacing an open latch that other threads keep reading
    * through the field is a warning.
    */
-  private static Finding replaced(LatchRecord prior, Object old, LatchRecord fresh, int site) {
+  private static Draft replaced(LatchRecord prior, Object old, LatchRecord fresh, int site) {
     Thread me = Thread.currentThread();
     if (prior.hasUnreleasedWaiter(old)) {
       prior.replaced = true;
@@ -368,7 +368,7 @@ public final class LatchDetector {
    * A signal on the latch that replaced one with waiters still stuck on it: the wake-up went to
    * the new instance and is lost for them.
    */
-  private static Finding lostWakeUp(LatchRecord record, int signalSite) {
+  private static Draft lostWakeUp(LatchRecord record, int signalSite) {
     LatchRecord prior = record.predecessor;
     if (prior == null || !prior.replaced || prior.lostReported) {
       return null;
@@ -382,7 +382,7 @@ public final class LatchDetector {
   }
 
   /** A waiter of a replaced latch ended: a give-up proves the wake-up lost, a release clears it. */
-  private static Finding afterReplacedWait(LatchRecord record, boolean completed) {
+  private static Draft afterReplacedWait(LatchRecord record, boolean completed) {
     if (!record.replaced || record.lostReported) {
       return null;
     }
@@ -401,7 +401,7 @@ public final class LatchDetector {
    * The lost wake-up finding; {@code actorWaits} when the current thread is the waiter that gave
    * up (it no longer counts among the waiters).
    */
-  private static Finding lost(LatchRecord prior, String how, String where, boolean actorWaits) {
+  private static Draft lost(LatchRecord prior, String how, String where, boolean actorWaits) {
     prior.lostReported = true;
     String at = Sites.get(prior.replaceSite).toString();
     List<Thread> waiters = prior.waiters();
@@ -411,14 +411,14 @@ public final class LatchDetector {
         + " still waited on the old instance, and " + how + ": the threads waiting on the old"
         + " one are never woken (a lost wake-up). Open the old latch before replacing it, or hand"
         + " each round a fresh latch before anyone waits on it; a Phaser does this for you.";
-    return new Finding(Severity.ERROR, "replaced-while-waiting", message,
+    return new Draft(Severity.ERROR, "replaced-while-waiting", message,
         LatchReports.name(prior), prior.type, List.of(at, where), Thread.currentThread(),
         actorWaits, waiters);
   }
 
   // ---- barriers -------------------------------------------------------------------------------
 
-  private static Finding reset(LatchRecord record, CyclicBarrier barrier, int site) {
+  private static Draft reset(LatchRecord record, CyclicBarrier barrier, int site) {
     int waitingParties = barrier.getNumberWaiting();
     if (waitingParties == 0) {
       return null;
@@ -432,9 +432,9 @@ public final class LatchDetector {
     return finding(Severity.ERROR, "reset-while-waiting", message, record, at, record.waiters());
   }
 
-  private static Finding finding(Severity severity, String tag, String message,
+  private static Draft finding(Severity severity, String tag, String message,
       LatchRecord record, String site, List<Thread> others) {
-    return new Finding(severity, tag, message, LatchReports.name(record), record.type,
+    return new Draft(severity, tag, message, LatchReports.name(record), record.type,
         List.of(site), Thread.currentThread(), false, others);
   }
 }

@@ -32,8 +32,8 @@ final class LatchReports {
 
   private LatchReports() {}
 
-  /** A decision to report, made under the table lock. */
-  record Finding(Severity severity, String tag, String message, String latch, String type,
+  /** A decision to report, made under the table lock: worded into a {@code Violation} after it. */
+  record Draft(Severity severity, String tag, String message, String latch, String type,
       List<String> sites, Thread actor, boolean actorWaits, List<Thread> others) {}
 
   /** The name a report gives the latch: the field it lives in, else {@code Type@hash}. */
@@ -75,7 +75,7 @@ final class LatchReports {
   }
 
   /** Reports {@code finding} unless the same id was already reported at this severity or worse. */
-  static void publish(Finding finding) {
+  static void publish(Draft finding) {
     if (finding == null) {
       return;
     }
@@ -91,7 +91,7 @@ final class LatchReports {
   }
 
   /** The finding with every thread involved, and the stacks of those that wait. */
-  private static Violation toViolation(String id, Finding finding) {
+  private static Violation toViolation(String id, Draft finding) {
     List<String> threadNames = new ArrayList<>();
     List<WaiterRef> waiters = new ArrayList<>();
     threadNames.add(finding.actor().getName());

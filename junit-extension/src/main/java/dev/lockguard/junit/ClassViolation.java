@@ -3,4 +3,4 @@ package dev.lockguard.junit;
 import dev.lockguard.report.Violation;
 
 /** A violation that fails a class rather than a test, and where it was found, for the message. */
-record Finding(Violation violation, String where) {}
+record ClassViolation(Violation violation, String where) {}
