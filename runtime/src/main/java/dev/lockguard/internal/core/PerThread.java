@@ -7,8 +7,10 @@ import java.util.function.Function;
  * One thread's lockguard state: the re-entry guard every hook uses, and slots on which each
  * detector hangs its own per-thread data.
  *
- * <p>One {@code ThreadLocal} lookup per hook, whatever the number of detectors. The guard is the
- * only one in the runtime (OpenTelemetry's {@code CallDepth}): while a hook runs in a thread,
+ * <p>One {@code ThreadLocal} lookup per hook, whatever the number of detectors: a hook looks up
+ * its thread's {@code PerThread} and reaches its detector's slot from there (the lock-order
+ * detector, on the hottest path, keeps a thread-local of its own that points here; see its
+ * {@code ThreadState}). The guard is the only one in the runtime (OpenTelemetry's {@code CallDepth}): while a hook runs in a thread,
  * {@link #busy} is set, and every nested hook (a stack capture, a report write, a lock the
  * runtime takes) passes straight through. Detectors run their steps through {@link #run}, which
  * also turns an internal failure into one line on stderr ({@link Faults}).
