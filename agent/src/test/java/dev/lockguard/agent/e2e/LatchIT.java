@@ -141,6 +141,35 @@ class LatchIT {
   }
 
   @Test
+  void aRestartableServersOneShotReadyLatchIsAnErrorPrintedOnce() throws Exception {
+    Fixtures.Outcome run = run("RestartableServer");
+    Violation violation = onlyViolation(run);
+
+    String awaited = "fixtures.agent.latch.RestartableServer.start("
+        + line("RestartableServer", "@await") + ")";
+    String signalled = "fixtures.agent.latch.RestartableServer.listen("
+        + line("RestartableServer", "@ready") + ")";
+    assertFinding(violation, Severity.ERROR, "RestartableServer.ready", CDL,
+        List.of(line("RestartableServer", "@await"), line("RestartableServer", "@ready")));
+    assertThat(violation.sites()).containsExactly(awaited, signalled);
+    assertThat(violation.message()).isEqualTo("CountDownLatch RestartableServer.ready is used as"
+        + " a gate that opens every round, but it opens only once: \"main\" blocked on it at "
+        + awaited + " until it opened, came back to that await and returned at once, and then"
+        + " \"listener-2\" counted it down again at " + signalled + ". The second await returned"
+        + " before this signal, so the code after it ran before what the signal stands for (in a"
+        + " restart: the new worker listening) had happened. Give each round a fresh latch, made"
+        + " and handed over before anyone waits on it, or use a Phaser or a Condition with a"
+        + " generation counter.");
+    assertThat(violation.threads()).containsExactly("listener-2", "main");
+    assertThat(violation.waiters()).isEmpty();
+    assertThat(run.result().stderr()).as("both restarts are one finding")
+        .containsOnlyOnce("=== lockguard: REUSED_LATCH");
+    assertThat(run.result().stdout()).contains("round 1: connected",
+        "round 2: connection refused", "round 3: connection refused");
+    assertThat(run.report().stats().latchesSeen()).isEqualTo(1);
+  }
+
+  @Test
   void latchesOptionWatchesTheApplicationsOwnEventClass() throws Exception {
     Violation violation = onlyViolation(run("UserLatchResetWhileWaiting", SIGNAL_OPTION));
 
@@ -171,6 +200,28 @@ class LatchIT {
   @Test
   void aFreshLatchPerRoundHandedOverBeforeAnyoneWaitsIsSilent() throws Exception {
     assertSilentAfterWatching("FreshLatchPerRound", 7);
+  }
+
+  @Test
+  void aRestartableServerWithAFreshReadyLatchPerStartIsSilent() throws Exception {
+    Fixtures.Outcome run = assertSilentAfterWatching("RestartableServerFixed", 3);
+
+    assertThat(run.result().stdout()).contains("round 1: ready true, connected",
+        "round 2: ready true, connected", "round 3: ready true, connected");
+  }
+
+  @Test
+  void anIdempotentCloseCountingDownFromSeveralThreadsIsSilent() throws Exception {
+    Fixtures.Outcome run = assertSilentAfterWatching("IdempotentClose", 1);
+
+    assertThat(run.result().stdout()).contains("closed");
+  }
+
+  @Test
+  void aStartedLatchThatEveryRequestAwaitsIsSilent() throws Exception {
+    Fixtures.Outcome run = assertSilentAfterWatching("StartedLatch", 1);
+
+    assertThat(run.result().stdout()).contains("handled 7");
   }
 
   @Test
@@ -232,13 +283,17 @@ class LatchIT {
     return run.report().violations().get(0);
   }
 
-  private void assertSilentAfterWatching(String fixture, int latches) throws Exception {
+  private Fixtures.Outcome assertSilentAfterWatching(String fixture, int latches)
+      throws Exception {
     Fixtures.Outcome run = run(fixture);
 
     assertThat(run.report().violations()).as(run.result().toString()).isEmpty();
     assertThat(run.report().stats().latchesSeen()).as("latches were watched").isEqualTo(latches);
-    assertThat(run.result().stderr()).doesNotContain("lockguard: internal error");
+    assertThat(run.result().stderr()).doesNotContain("lockguard: internal error")
+        .doesNotContain("=== lockguard:");
+    return run;
   }
+
 
   private static void assertFinding(Violation violation, Severity severity, String latch,
       String type, List<String> siteLines) {

@@ -15,7 +15,8 @@ import java.util.concurrent.CyclicBarrier;
 /**
  * The {@code REUSED_LATCH} rules: an event cleared after it was set, a latch replaced in its
  * field while threads wait on the old one or after it opened, a barrier reset under waiting
- * parties, and a thread looping through a latch that opened long ago.
+ * parties, a thread looping through a latch that opened long ago, and a one-shot latch used as a
+ * gate that every round opens anew ({@link GateRounds}).
  *
  * <p>Each entry point is one guarded step ({@link #run}): it does nothing without the agent or
  * inside another hook, never throws into the application, decides under {@link LatchTable#LOCK}
@@ -163,12 +164,12 @@ public final class LatchDetector {
     return switch (step) {
       case WAIT -> waiting(record, latch, site, arg);
       case ARRIVE_AND_WAIT -> {
-        Draft lost = signalled(record, site);
+        Draft lost = signalled(record, latch, site);
         Draft spinning = waiting(record, latch, site, arg);
         yield lost != null ? lost : spinning;
       }
       case END_WAIT -> waited(record, arg != 0);
-      case SIGNAL -> signalled(record, site);
+      case SIGNAL -> signalled(record, latch, site);
       case SET -> opened(record, site);
       case CLEAR -> cleared(record, site);
       case STORE -> stored(latch, other, site);
@@ -186,6 +187,9 @@ public final class LatchDetector {
     LatchKind kind = record.kind;
     boolean open = kind.isOpen(latch, record.open);
     long mark = kind == LatchKind.PHASER ? phase : record.generation;
+    if (!kind.cyclic) {
+      GateRounds.awaiting(record, user, site, open);
+    }
     if (record.addWaiter(me, mark) && !kind.cyclic) {
       return spin(record, site, open);
     }
@@ -201,9 +205,14 @@ public final class LatchDetector {
     return afterReplacedWait(record, completed);
   }
 
-  private static Draft signalled(LatchRecord record, int site) {
+  private static Draft signalled(LatchRecord record, Object latch, int site) {
     use(record, Thread.currentThread(), site);
-    return lostWakeUp(record, site);
+    Draft lost = lostWakeUp(record, site);
+    if (record.kind.cyclic) {
+      return lost; // barriers and phasers open every cycle by design
+    }
+    Draft reused = GateRounds.signalling(record, site, record.kind.isOpen(latch, record.open));
+    return lost != null ? lost : reused;
   }
 
   /** Records that the thread used the latch, and through which field it read it. */
@@ -236,11 +245,14 @@ public final class LatchDetector {
 
   private static Draft opened(LatchRecord record, int site) {
     use(record, Thread.currentThread(), site);
-    if (!record.open) {
+    boolean wasOpen = record.open;
+    if (!wasOpen) {
       record.open = true;
       record.generation++;
     }
-    return lostWakeUp(record, site);
+    Draft lost = lostWakeUp(record, site);
+    Draft reused = GateRounds.signalling(record, site, wasOpen);
+    return lost != null ? lost : reused;
   }
 
   private static Draft cleared(LatchRecord record, int site) {
@@ -249,6 +261,7 @@ public final class LatchDetector {
       return null;
     }
     record.open = false;
+    GateRounds.rearmed(record);
     return rearmed(record, site);
   }
 

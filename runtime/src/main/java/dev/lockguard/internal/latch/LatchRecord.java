@@ -44,6 +44,16 @@ final class LatchRecord extends WeakReference<Object> {
   /** The latch this one replaced while threads waited on it, or null. */
   LatchRecord predecessor;
 
+  /** Sites that signalled the latch while it was closed: the side that opens it. */
+  private int[] openingSites = new int[2];
+  private int openingSiteCount;
+  /**
+   * The last thread that came back to an await site where it had blocked on this latch and passed
+   * it open, and that site; null once an event is cleared ({@link GateRounds}).
+   */
+  String returnedThread;
+  int returnedSite;
+
   LatchRecord(Object latch, int hash, LatchKind kind, ReferenceQueue<Object> queue) {
     super(latch, queue);
     this.hash = hash;
@@ -86,6 +96,27 @@ final class LatchRecord extends WeakReference<Object> {
     waitingMark[index] = waitingMark[last];
     waiting[last] = null;
     return true;
+  }
+
+  /** Remembers that {@code site} signalled the latch while it was closed. */
+  void addOpeningSite(int site) {
+    if (isOpeningSite(site)) {
+      return;
+    }
+    if (openingSiteCount == openingSites.length) {
+      openingSites = Arrays.copyOf(openingSites, openingSiteCount * 2);
+    }
+    openingSites[openingSiteCount++] = site;
+  }
+
+  /** Whether {@code site} once signalled the latch while it was closed. */
+  boolean isOpeningSite(int site) {
+    for (int i = 0; i < openingSiteCount; i++) {
+      if (openingSites[i] == site) {
+        return true;
+      }
+    }
+    return false;
   }
 
   boolean isWaiting(Thread thread) {
@@ -150,6 +181,8 @@ final class LatchRecord extends WeakReference<Object> {
     boolean awaited;
     /** Events: the generation the thread saw when it last awaited. */
     long seen;
+    /** The site where the thread last began to wait while the latch was closed; 0 if none. */
+    int blockedSite;
 
     LatchUser(Thread thread) {
       this.thread = new WeakReference<>(thread);

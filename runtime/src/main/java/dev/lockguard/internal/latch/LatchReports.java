@@ -32,9 +32,19 @@ final class LatchReports {
 
   private LatchReports() {}
 
-  /** A decision to report, made under the table lock: worded into a {@code Violation} after it. */
+  /**
+   * A decision to report, made under the table lock: worded into a {@code Violation} after it.
+   * {@code others} are listed with their stacks as waiters; {@code named} are threads involved
+   * that are not waiting now (they are listed without a stack).
+   */
   record Draft(Severity severity, String tag, String message, String latch, String type,
-      List<String> sites, Thread actor, boolean actorWaits, List<Thread> others) {}
+      List<String> sites, Thread actor, boolean actorWaits, List<Thread> others,
+      List<String> named) {
+    Draft(Severity severity, String tag, String message, String latch, String type,
+        List<String> sites, Thread actor, boolean actorWaits, List<Thread> others) {
+      this(severity, tag, message, latch, type, sites, actor, actorWaits, others, List.of());
+    }
+  }
 
   /** The name a report gives the latch: the field it lives in, else {@code Type@hash}. */
   static String name(LatchRecord record) {
@@ -105,6 +115,11 @@ final class LatchReports {
       }
       waiters.add(new WaiterRef(other.getName(), finding.latch(),
           Findings.frames(Stacks.trim(other.getStackTrace(), Stacks.Trim.LATCH))));
+    }
+    for (String name : finding.named()) {
+      if (!threadNames.contains(name)) {
+        threadNames.add(name);
+      }
     }
     return new Violation(id, Kind.REUSED_LATCH, finding.severity(), finding.message(),
         threadNames, List.of(new LockRef(finding.latch(), finding.type())), List.of(),

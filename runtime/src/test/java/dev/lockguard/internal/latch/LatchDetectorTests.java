@@ -203,7 +203,120 @@ class LatchDetectorTests {
     assertWaiters(violation, "Gate.tick", "poller");
   }
 
+  @Test
+  void aOneShotLatchAwaitedAgainWhereItBlockedBeforeItsOpenerSignalsAgainIsAnError()
+      throws Exception {
+    CountDownLatch ready = new CountDownLatch(1);
+    int awaitSite = site("start", 130, "Gate.ready");
+    int readySite = site("listen", 131, "Gate.ready");
+    blockUntilCountedDown(ready, awaitSite, "listener-1", readySite);
+    for (int round = 2; round <= 3; round++) {
+      LatchHooks.await(ready, awaitSite); // open: returns at once
+      join(start("listener-" + round, () -> LatchHooks.countDown(ready, readySite)));
+    }
+
+    Violation violation = runtime.onlyFinding();
+    assertFinding(violation, Severity.ERROR, "awaited-again-before-signal",
+        new LockRef("Gate.ready", CDL),
+        List.of("app.Gate.start(Gate.java:130)", "app.Gate.listen(Gate.java:131)"),
+        List.of("listener-2", main));
+    assertThat(violation.message()).isEqualTo("CountDownLatch Gate.ready is used as a gate that"
+        + " opens every round, but it opens only once: \"" + main + "\" blocked on it at"
+        + " app.Gate.start(Gate.java:130) until it opened, came back to that await and returned at"
+        + " once, and then \"listener-2\" counted it down again at app.Gate.listen(Gate.java:131)."
+        + " The second await returned before this signal, so the code after it ran before what"
+        + " the signal stands for (in a restart: the new worker listening) had happened. Give each"
+        + " round a fresh latch, made and handed over before anyone waits on it, or use a Phaser"
+        + " or a Condition with a generation counter.");
+    assertThat(violation.waiters()).isEmpty();
+  }
+
+  @Test
+  void anEventSetAgainAfterItsWaiterCameBackToItIsAnErrorToo() throws Exception {
+    Event started = new Event();
+    int awaitSite = site("start", 135, "Gate.started");
+    int setSite = site("serve", 136, "Gate.started");
+    Thread starter = Thread.currentThread();
+    Thread first = start("worker-1", () -> {
+      awaitBlocked(starter);
+      LatchHooks.callSite(setSite);
+      started.set();
+    });
+    LatchHooks.callSite(awaitSite);
+    started.await();
+    join(first);
+    LatchHooks.callSite(awaitSite);
+    started.await(); // set: returns at once
+    join(start("worker-2", () -> {
+      LatchHooks.callSite(setSite);
+      started.set();
+    }));
+
+    Violation violation = runtime.onlyFinding();
+    assertFinding(violation, Severity.ERROR, "awaited-again-before-signal",
+        new LockRef("Gate.started", Event.class.getName()),
+        List.of("app.Gate.start(Gate.java:135)", "app.Gate.serve(Gate.java:136)"),
+        List.of("worker-2", main));
+    assertThat(violation.message()).startsWith("Event Gate.started is used as a gate that opens"
+        + " every round").contains("and then \"worker-2\" set it again at");
+  }
+
   // ---- must stay silent -----------------------------------------------------------------------
+
+  @Test
+  void anIdempotentCloseCountingDownFromSeveralThreadsIsSilent() throws Exception {
+    CountDownLatch closed = new CountDownLatch(1);
+    int awaitSite = site("awaitClosed", 140, "Gate.closed");
+    int closeSite = site("close", 141, "Gate.closed");
+    Thread watcher = start("watcher", () -> LatchHooks.await(closed, awaitSite));
+    awaitBlocked(watcher);
+    Thread[] closers = new Thread[3];
+    for (int i = 0; i < closers.length; i++) {
+      closers[i] = start("closer-" + i, () -> LatchHooks.countDown(closed, closeSite));
+    }
+    join(closers);
+    join(watcher);
+    LatchHooks.await(closed, awaitSite); // a late look: closed, returns at once
+    LatchHooks.countDown(closed, closeSite); // and close() once more
+
+    assertThat(runtime.findings()).isEmpty();
+    assertThat(LatchTable.seen()).as("the latch was watched").isEqualTo(1);
+  }
+
+  @Test
+  void aStartedLatchThatEveryRequestAwaitsAfterItOpenedOnceIsSilent() throws Exception {
+    CountDownLatch started = new CountDownLatch(1);
+    int awaitSite = site("handle", 150, "Gate.started");
+    Thread requests = start("request-handler", () -> {
+      for (int request = 0; request < 5; request++) {
+        LatchHooks.await(started, awaitSite); // blocks before the start, then passes
+      }
+    });
+    awaitBlocked(requests);
+    LatchHooks.countDown(started, site("start", 151, "Gate.started"));
+    join(requests);
+    join(start("late-request", () -> LatchHooks.await(started, awaitSite)));
+
+    assertThat(runtime.findings()).isEmpty();
+    assertThat(LatchTable.seen()).as("the latch was watched").isEqualTo(1);
+  }
+
+  @Test
+  void aFreshLatchPerRoundHandedOverBeforeAnyoneWaitsIsSilent() throws Exception {
+    int storeSite = site("start", 160, "Gate.ready");
+    int awaitSite = site("start", 162, "Gate.ready");
+    int readySite = site("listen", 163, "Gate.ready");
+    CountDownLatch ready = null;
+    for (int round = 1; round <= 3; round++) {
+      CountDownLatch fresh = new CountDownLatch(1);
+      LatchHooks.fieldStore(fresh, ready, storeSite);
+      ready = fresh;
+      blockUntilCountedDown(fresh, awaitSite, "listener-" + round, readySite);
+    }
+
+    assertThat(runtime.findings()).isEmpty();
+    assertThat(LatchTable.seen()).as("one latch per round").isEqualTo(3);
+  }
 
   @Test
   void aOneShotLatchUsedOnceIsSilent() throws Exception {
@@ -266,6 +379,21 @@ class LatchDetectorTests {
   private static void clear(Event event) {
     LatchHooks.callSite(site("rearm", 31, null));
     event.clear();
+  }
+
+  /**
+   * One round of a server's start: this thread awaits {@code latch} at {@code awaitSite} and
+   * blocks; a thread named {@code listener} counts it down at {@code readySite} once it does.
+   */
+  private static void blockUntilCountedDown(CountDownLatch latch, int awaitSite,
+      String listener, int readySite) throws InterruptedException {
+    Thread starter = Thread.currentThread();
+    Thread worker = start(listener, () -> {
+      awaitBlocked(starter);
+      LatchHooks.countDown(latch, readySite);
+    });
+    LatchHooks.await(latch, awaitSite);
+    join(worker);
   }
 
   private static void meet(CyclicBarrier barrier, int site, AtomicInteger broken)
