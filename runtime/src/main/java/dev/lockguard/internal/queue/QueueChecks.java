@@ -10,8 +10,8 @@ import java.util.concurrent.atomic.LongAdder;
  *
  * <p>A pair is exempt while only one thread has touched its side of the queue (consumers for an
  * act that takes, producers for one that puts: a check goes stale in the harmful direction only
- * through another thread's act of the same kind), or while some lock was held at every touch
- * (Eraser's lockset over the flagged sites). Otherwise it is reported, once per site pair, and
+ * through another thread's act of the same kind), or while some lock was held at every touch of
+ * that side (Eraser's lockset over the flagged sites). Otherwise it is reported, once per site pair, and
  * once more if it turns more severe, at the severity of its {@link Consequence}: {@code ERROR}
  * where the act blocks or throws, {@code WARNING} where it returns null or false or where only a
  * limit of the application's is missed. Whether another thread did change the queue between the
