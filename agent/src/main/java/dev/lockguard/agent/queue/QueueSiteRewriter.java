@@ -19,12 +19,16 @@ import org.objectweb.asm.tree.MethodNode;
  *
  * <p>The queue calls themselves stay as they were (same dispatch, same exceptions, same blocking):
  * <pre>{@code
- * q.isEmpty()  ->  QueueHooks.check(q, site); q.isEmpty()
+ * q.size()     ->  tmp = q; q.size() -> n; QueueHooks.afterCheck(n, tmp, site)
+ * q.isEmpty()  ->  tmp = q; q.isEmpty() -> b; QueueHooks.afterIsEmpty(b, tmp, site)
+ * q.peek()     ->  tmp = q; q.peek() -> h; QueueHooks.afterPeek(h, tmp, site)
  * q.take()     ->  tmp = q; QueueHooks.act(q, site); q.take(); QueueHooks.afterChange(tmp, site)
  * q.offer(e)   ->  tmp = q; QueueHooks.act(q, site); q.offer(e) -> r; QueueHooks.afterOffer(r, tmp, site)
  * }</pre>
- * {@code tmp} is one new local, live only between the two hooks of one act: no stack map frame
- * falls between them, so the frames need no change.
+ * A check's hook comes after it, to learn what it returned (how full the queue looked is what
+ * tells a soft limit from the capacity). {@code tmp} is one new local, live only from just before
+ * one queue call to just after it: no stack map frame falls in between, so the frames need no
+ * change.
  */
 final class QueueSiteRewriter {
   private static final String HOOKS = "dev/lockguard/internal/queue/QueueHooks";
@@ -53,7 +57,7 @@ final class QueueSiteRewriter {
       instrumentAct(method.instructions, act, site, temp);
     }
     for (Map.Entry<Call, Integer> check : checkSites.entrySet()) {
-      instrumentCheck(method.instructions, check.getKey(), check.getValue());
+      instrumentCheck(method.instructions, check.getKey(), check.getValue(), temp);
     }
   }
 
@@ -63,12 +67,21 @@ final class QueueSiteRewriter {
         FlowValue.displayName(call.origin()));
   }
 
-  private static void instrumentCheck(InsnList instructions, Call check, int site) {
+  private static void instrumentCheck(InsnList instructions, Call check, int site, int temp) {
     MethodNode before = new MethodNode();
     before.visitInsn(Opcodes.DUP);                              // Stack: q, q
-    SiteRegistrar.push(before, site);                           // Stack: q, q, site
-    hook(before, "check", OBJECT_SITE);                         // Stack: q
+    before.visitVarInsn(Opcodes.ASTORE, temp);                  // Stack: q
     instructions.insertBefore(check.insn(), before.instructions);
+    MethodNode after = new MethodNode();                        // Stack: r (int, boolean, head)
+    after.visitInsn(Opcodes.DUP);                               // Stack: r, r
+    after.visitVarInsn(Opcodes.ALOAD, temp);                    // Stack: r, r, q
+    SiteRegistrar.push(after, site);                            // Stack: r, r, q, site
+    switch (check.op().shape) {
+      case INT -> hook(after, "afterCheck", "(ILjava/lang/Object;I)V");
+      case BOOLEAN -> hook(after, "afterIsEmpty", "(ZLjava/lang/Object;I)V");
+      default -> hook(after, "afterPeek", "(Ljava/lang/Object;Ljava/lang/Object;I)V");
+    }                                                           // Stack: r
+    instructions.insert(check.insn(), after.instructions);
   }
 
   private static void instrumentAct(InsnList instructions, Call act, int site, int temp) {

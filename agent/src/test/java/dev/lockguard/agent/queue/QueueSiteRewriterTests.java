@@ -11,11 +11,15 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The queue check's rewriter on {@link QueueShapes}, in-process: the rewritten class passes ASM's
- * verifier and the JVM's, hooks stand around the sites of its pairs only, each site is named after
+ * verifier and the JVM's, hooks stand around the sites of its pairs only (a check's after it, with
+ * what it returned), each site is named after
  * the queue's field, and run against the runtime the queue calls do what they did.
  */
 class QueueSiteRewriterTests {
-  private static final String CHECK = "QueueHooks.check(Ljava/lang/Object;I)V";
+  private static final String COUNT = "QueueHooks.afterCheck(ILjava/lang/Object;I)V";
+  private static final String IS_EMPTY = "QueueHooks.afterIsEmpty(ZLjava/lang/Object;I)V";
+  private static final String PEEK =
+      "QueueHooks.afterPeek(Ljava/lang/Object;Ljava/lang/Object;I)V";
   private static final String ACT = "QueueHooks.act(Ljava/lang/Object;I)V";
   private static final String AFTER_CHANGE = "QueueHooks.afterChange(Ljava/lang/Object;I)V";
 
@@ -34,11 +38,11 @@ class QueueSiteRewriterTests {
   @Test
   void checkAndActOfAPairAreHookedInPlace() throws Exception {
     assertThat(shapes.trace("takeWhenNotEmpty")).containsExactly(
-        CHECK + " @ QueueShapes.queue", "BlockingQueue.isEmpty",
+        "BlockingQueue.isEmpty", IS_EMPTY + " @ QueueShapes.queue",
         ACT + " @ QueueShapes.queue", "BlockingQueue.take", AFTER_CHANGE + " @ QueueShapes.queue",
         "return", "return");
     assertThat(shapes.trace("putWhenRoom")).containsExactly(
-        CHECK + " @ QueueShapes.SHARED", "BlockingQueue.size",
+        "BlockingQueue.size", COUNT + " @ QueueShapes.SHARED",
         ACT + " @ QueueShapes.SHARED", "BlockingQueue.put", AFTER_CHANGE + " @ QueueShapes.SHARED",
         "return");
 
@@ -50,11 +54,11 @@ class QueueSiteRewriterTests {
   @Test
   void actsThatMayNotChangeTheQueueReportWhatTheyDid() throws Exception {
     assertThat(shapes.trace("materialisedBoolean")).containsExactly(
-        CHECK + " @ QueueShapes.queue", "BlockingQueue.remainingCapacity", "return",
+        "BlockingQueue.remainingCapacity", COUNT + " @ QueueShapes.queue", "return",
         ACT + " @ QueueShapes.queue", "BlockingQueue.offer",
         "QueueHooks.afterOffer(ZLjava/lang/Object;I)V @ QueueShapes.queue", "return");
     assertThat(shapes.trace("drainLoop")).containsExactly(
-        CHECK + " @ QueueShapes.queue", "BlockingQueue.isEmpty",
+        "BlockingQueue.isEmpty", IS_EMPTY + " @ QueueShapes.queue",
         ACT + " @ QueueShapes.queue", "BlockingQueue.poll",
         "QueueHooks.afterPoll(Ljava/lang/Object;Ljava/lang/Object;I)V @ QueueShapes.queue",
         "return");
@@ -68,7 +72,7 @@ class QueueSiteRewriterTests {
   @Test
   void queueKnownOnlyByIdentityHasUnnamedSites() throws Exception {
     assertThat(shapes.trace("removeAfterPeek")).containsExactly(
-        CHECK + " @ null", "Deque.peek",
+        "Deque.peek", PEEK + " @ null",
         ACT + " @ null", "Deque.remove", AFTER_CHANGE + " @ null",
         "return", "return");
 

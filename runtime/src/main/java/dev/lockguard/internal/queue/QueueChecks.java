@@ -6,18 +6,18 @@ import java.util.concurrent.atomic.LongAdder;
 
 /**
  * The queue check at run time: decides, when a thread reaches a flagged act, whether the check
- * that decided it could have gone stale, and how bad that is.
+ * that decided it could have gone stale, and what that would do on this queue.
  *
- * <p>A pair is exempt while only one thread has touched its queue, or while some lock was held at
- * every touch (Eraser's lockset over the flagged sites). Otherwise it is reported, once per site
- * pair, at the level it reached:
- * <ol>
- *   <li>{@code WARNING}: the act throws, returns null or false, when the queue changed in between;
- *   <li>{@code ERROR}: the act is a {@code take} or {@code put}, which then blocks for ever;
- *   <li>{@code ERROR}: another thread did change the queue between the check and the act.
- * </ol>
- * Exempt pairs are remembered (a few per queue) and reported when a later touch shares the queue
- * or empties its lockset.
+ * <p>A pair is exempt while only one thread has touched its side of the queue (consumers for an
+ * act that takes, producers for one that puts: a check goes stale in the harmful direction only
+ * through another thread's act of the same kind), or while some lock was held at every touch of
+ * that side (Eraser's lockset over the flagged sites). Otherwise it is reported, once per site pair, and
+ * once more if it turns more severe, at the severity of its {@link Consequence}: {@code ERROR}
+ * where the act blocks or throws, {@code WARNING} where it returns null or false or where only a
+ * limit of the application's is missed. Whether another thread did change the queue between the
+ * check and the act ("race observed") is told in the message; it does not change the severity.
+ * Exempt pairs are remembered (a few per queue) and reported when a later touch shares their side
+ * with no common lock.
  *
  * <p>Honest limits: only flagged sites count as touches, so a thread that uses the queue only
  * through calls that form no pair is not seen, and "changed in between" means changed by a
@@ -25,7 +25,8 @@ import java.util.concurrent.atomic.LongAdder;
  * held.
  *
  * <p>Callers ({@link QueueHooks}) hold the thread's re-entry guard. The path of a pair already
- * reported, or exempt, allocates nothing: a table probe, a scan of the lockset, and the ring.
+ * reported, or exempt, allocates nothing: a table probe, a scan of the lockset, and the ring. The
+ * queue's capacity is asked once per queue ({@link QueueState#capacity}), on the way to a report.
  */
 final class QueueChecks {
   private static final LongAdder PAIR_RUNS = new LongAdder();
@@ -41,27 +42,31 @@ final class QueueChecks {
     PAIR_RUNS.reset();
   }
 
-  /** A flagged check ran on {@code queue} at {@code site}. */
-  static void check(PerThread ts, Object queue, int site) {
-    QueueState state = QueueTable.stateOf(queue, ts);
-    touched(ts, state);
-    ts.get(QueueThread.SLOT).checked(site, state);
-  }
-
-  /** A flagged act is about to run on {@code queue} at {@code site} (it may block for ever). */
-  static void act(PerThread ts, Object queue, int site) {
-    QueueState state = QueueTable.stateOf(queue, ts);
-    touched(ts, state);
+  /** A flagged check ran on {@code queue} at {@code site} and returned {@code result}. */
+  static void check(PerThread ts, Object queue, int site, int result) {
     QueueSites.Entry entry = QueueSites.get(site);
     if (entry == null) {
       return;
     }
+    QueueState state = QueueTable.stateOf(queue);
+    touched(ts, state, queue, entry.sides);
+    ts.get(QueueThread.SLOT).checked(site, state, result);
+  }
+
+  /** A flagged act is about to run on {@code queue} at {@code site} (it may block for ever). */
+  static void act(PerThread ts, Object queue, int site) {
+    QueueSites.Entry entry = QueueSites.get(site);
+    if (entry == null) {
+      return;
+    }
+    QueueState state = QueueTable.stateOf(queue);
+    touched(ts, state, queue, entry.sides);
     QueueThread checks = ts.get(QueueThread.SLOT);
     for (int pair = 0; pair < entry.checks.length; pair++) {
       int index = checks.find(entry.checks[pair], state);
       if (index >= 0) {
         PAIR_RUNS.increment();
-        judge(ts, state, entry, pair, site, checks, index);
+        judge(ts, state, queue, entry, pair, site, checks, index);
       }
     }
   }
@@ -82,29 +87,50 @@ final class QueueChecks {
     ts.get(QueueThread.SLOT).ownChange(state, added);
   }
 
-  private static void touched(PerThread ts, QueueState state) {
-    state.touch(ts);
-    if (state.pendingCount > 0 && state.shared && !state.guarded()) {
-      reportRemembered(ts, state);
+  private static void touched(PerThread ts, QueueState state, Object queue, int sides) {
+    state.touch(ts, sides);
+    if (state.pendingCount > 0) {
+      int exposed = state.exposedSides() & state.pendingSides;
+      if (exposed != 0) {
+        reportRemembered(ts, sides, state, queue, exposed);
+      }
     }
   }
 
-  private static void judge(PerThread ts, QueueState state, QueueSites.Entry entry, int pair,
-      int actSite, QueueThread checks, int index) {
+  private static void judge(PerThread ts, QueueState state, Object queue, QueueSites.Entry entry,
+      int pair, int actSite, QueueThread checks, int index) {
     int checkSite = entry.checks[pair];
-    if (!state.shared || state.guarded()) {
-      state.remember(checkSite, actSite, ts.thread.getName());
+    int side = entry.sides;
+    if (!state.exposed(side)) {
+      state.remember(checkSite, actSite, side, checks.seen(index), ts);
       return;
     }
-    boolean consumes = entry.op.kind == QueueOp.Kind.CONSUME;
-    boolean raced = consumes ? checks.removedSince(index) : checks.addedSince(index);
-    int level = raced ? QueueSites.RACED
-        : entry.op.blocks() ? QueueSites.BLOCKING : QueueSites.WARNING;
-    if (entry.raise(pair, level)) {
-      String interferer = raced ? interferer(ts, state, consumes) : state.otherThan(ts);
-      QueueFindings.report(new QueueFindings.Pair(checkSite, actSite, entry.op, level,
-          ts.thread.getName(), interferer, state));
+    if (entry.level(pair) == QueueSites.ERROR) {
+      return; // reported as bad as it gets
     }
+    Consequence consequence = consequence(entry, checkSite, checks.seen(index), state, queue);
+    if (consequence == null || !entry.raise(pair, consequence.level())) {
+      return;
+    }
+    boolean consumes = side == QueueSites.CONSUMER;
+    boolean raced = consumes ? checks.removedSince(index) : checks.addedSince(index);
+    String other = raced ? interferer(ts, state, consumes) : state.otherOn(side, ts.threadId);
+    QueueFindings.report(new QueueFindings.Pair(checkSite, actSite, entry.op, consequence,
+        checks.seen(index), raced, ts.thread.getName(), other, state));
+  }
+
+  /**
+   * What a stale check would do here; asks the queue's capacity (once per queue) when the answer
+   * depends on it.
+   */
+  private static Consequence consequence(QueueSites.Entry act, int checkSite, int seen,
+      QueueState state, Object queue) {
+    QueueSites.Entry check = QueueSites.get(checkSite);
+    QueueOp checkOp = check == null ? QueueOp.SIZE : check.op;
+    boolean needsCapacity =
+        act.op.kind == QueueOp.Kind.PRODUCE || checkOp == QueueOp.REMAINING_CAPACITY;
+    int capacity = needsCapacity ? state.capacity(queue) : QueueCapacity.NOT_ASKED;
+    return Consequence.of(act.op, checkOp, seen, capacity);
   }
 
   /** The thread that changed the queue last, unless that was this thread. */
@@ -114,24 +140,30 @@ final class QueueChecks {
     return id == ts.threadId ? null : name;
   }
 
-  /** Reports the pairs that ran exempt on a queue that is now shared with no common lock. */
-  private static void reportRemembered(PerThread ts, QueueState state) {
-    QueueState.Remembered[] remembered = state.drainRemembered();
+  /**
+   * Reports the pairs that ran exempt on the {@code exposed} sides of the queue, which {@code ts}'s
+   * touch of {@code sides} left shared with no common lock: when that touch is on a pair's side,
+   * its thread is the one the pair shares no lock with.
+   */
+  private static void reportRemembered(PerThread ts, int sides, QueueState state, Object queue,
+      int exposed) {
+    QueueState.Remembered[] remembered = state.drainRemembered(exposed);
     if (remembered == null) {
       return;
     }
-    String toucher = ts.thread.getName();
     for (QueueState.Remembered pair : remembered) {
       QueueSites.Entry entry = QueueSites.get(pair.actSite());
       int index = entry == null ? -1 : indexOf(entry.checks, pair.checkSite());
       if (index < 0) {
         continue;
       }
-      int level = entry.op.blocks() ? QueueSites.BLOCKING : QueueSites.WARNING;
-      if (entry.raise(index, level)) {
-        String other = pair.thread().equals(toucher) ? state.otherThan(ts) : toucher;
+      Consequence consequence =
+          consequence(entry, pair.checkSite(), pair.seen(), state, queue);
+      if (consequence != null && entry.raise(index, consequence.level())) {
+        String other = (sides & entry.sides) != 0 && ts.threadId != pair.threadId()
+            ? ts.thread.getName() : state.otherOn(entry.sides, pair.threadId());
         QueueFindings.report(new QueueFindings.Pair(pair.checkSite(), pair.actSite(), entry.op,
-            level, pair.thread(), other, state));
+            consequence, pair.seen(), false, pair.thread(), other, state));
       }
     }
   }

@@ -4,30 +4,31 @@ import dev.lockguard.internal.core.Findings;
 import dev.lockguard.internal.core.LockNames;
 import dev.lockguard.internal.core.Site;
 import dev.lockguard.internal.core.Sites;
-
 import dev.lockguard.report.Violation;
 import dev.lockguard.report.Violation.Kind;
 import dev.lockguard.report.Violation.LockRef;
-import dev.lockguard.report.Violation.Severity;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Words an {@code UNSAFE_QUEUE_CHECK} finding: what went stale, what follows, and the fix. */
+/**
+ * Words an {@code UNSAFE_QUEUE_CHECK} finding: what went stale, what follows on this queue
+ * ({@link Consequence}), and the fix that fits it.
+ */
 final class QueueFindings {
-  private static final String CONSUMER_FIX = "Fix: call poll(timeout) and handle null (stop"
-      + " consumers with a sentinel element), or hold one lock around the check and the act in"
-      + " every thread that uses the queue.";
-  private static final String PRODUCER_FIX = "Fix: call offer(e, timeout) and handle false, or"
-      + " hold one lock around the check and the act in every thread that uses the queue.";
+  private static final String ONE_LOCK = "hold one lock around the check and the act in every"
+      + " thread that uses the queue";
+  private static final String LIMIT = "the limit the check was to keep, by as many elements as"
+      + " threads race here";
 
   private QueueFindings() {}
 
   /**
-   * A pair to report: {@code thread} ran check then act; {@code other} is the thread that changed
-   * the queue in between ({@code level} {@link QueueSites#RACED}), or one that also uses it.
+   * A pair to report: {@code thread} ran check then act, the check having returned {@code seen};
+   * {@code other} is the thread that changed the queue in between ({@code raced}; null if unknown),
+   * or another one on the same side of the queue.
    */
-  record Pair(int checkSite, int actSite, QueueOp act, int level, String thread, String other,
-      QueueState queue) {}
+  record Pair(int checkSite, int actSite, QueueOp act, Consequence consequence, int seen,
+      boolean raced, String thread, String other, QueueState queue) {}
 
   static void report(Pair pair) {
     Findings.report(toViolation(pair));
@@ -43,46 +44,148 @@ final class QueueFindings {
       threads.add(pair.other());
     }
     String queueName = queueName(pair, check, act);
-    Severity severity = pair.level() == QueueSites.WARNING ? Severity.WARNING : Severity.ERROR;
     return new Violation(Findings.stableId(Kind.UNSAFE_QUEUE_CHECK, sites),
-        Kind.UNSAFE_QUEUE_CHECK, severity, message(pair, queueName, check, act), threads,
+        Kind.UNSAFE_QUEUE_CHECK, pair.consequence().severity,
+        message(pair, queueName, check, act), threads,
         List.of(new LockRef(queueName, pair.queue().type)), List.of(), sites);
   }
 
   static String message(Pair pair, String queueName, Site check, Site act) {
     QueueOp checkOp = checkOp(pair.checkSite());
-    QueueOp actOp = pair.act();
-    boolean consumes = actOp.kind == QueueOp.Kind.CONSUME;
-    StringBuilder text = new StringBuilder(400)
+    Consequence consequence = pair.consequence();
+    boolean consumes = consequence.consumes();
+    StringBuilder text = new StringBuilder(600)
         .append("Unsafe queue check on ").append(queueName).append(": thread \"")
         .append(pair.thread()).append("\" called ").append(checkOp.display()).append(" at ")
-        .append(shortFrame(check)).append(" and then ").append(actOp.display()).append(" at ")
-        .append(shortFrame(act));
-    if (pair.level() == QueueSites.RACED) {
+        .append(shortFrame(check)).append(" and then ").append(pair.act().display())
+        .append(" at ").append(shortFrame(act));
+    if (pair.raced()) {
       text.append(", and ").append(named(pair.other())).append(consumes ? " removed" : " added")
           .append(" an element in between (race observed), so ");
     } else {
       text.append(", with no lock in common with ").append(named(pair.other()))
-          .append(", which also uses the queue; if another thread ")
-          .append(consumes ? "empties" : "fills").append(" the queue in between, ");
+          .append(", another ").append(consumes ? "consumer" : "producer")
+          .append(" of the queue; if ").append(condition(consequence)).append(" in between, ");
     }
-    text.append(actOp.display()).append(' ').append(consequence(actOp)).append(". ")
-        .append(consumes ? CONSUMER_FIX : PRODUCER_FIX);
-    return text.toString();
+    int capacity = pair.queue().knownCapacity();
+    int size = Consequence.sizeSeen(checkOp, pair.seen(), capacity);
+    return text.append(outcome(consequence, pair.act(), pair.queue().type, capacity, size))
+        .append(". ").append(fix(consequence, pair.act())).toString();
   }
 
-  /** What the act does when the check it trusted went stale. */
-  static String consequence(QueueOp act) {
-    if (act.blocks()) {
-      return "blocks for ever";
+  /** Who makes the check stale, and how. */
+  private static String condition(Consequence consequence) {
+    return switch (consequence) {
+      case BLOCKS_WHEN_EMPTY, THROWS_WHEN_EMPTY, NULL_WHEN_EMPTY ->
+          "another thread empties the queue";
+      case BLOCKS_WHEN_FULL, THROWS_WHEN_FULL, FALSE_WHEN_FULL -> "another thread fills the queue";
+      case SHRINKS_PAST_LIMIT -> "other threads take from the queue";
+      case GROWS_PAST_LIMIT -> "other threads add to the queue";
+    };
+  }
+
+  /** What follows, on this queue. */
+  static String outcome(Consequence consequence, QueueOp act, String type, int capacity,
+      int size) {
+    String call = act.display();
+    return switch (consequence) {
+      case BLOCKS_WHEN_EMPTY -> call + " blocks until another element arrives, for ever if none"
+          + " does";
+      case THROWS_WHEN_EMPTY -> call + " throws NoSuchElementException";
+      case NULL_WHEN_EMPTY -> call + " returns null";
+      case BLOCKS_WHEN_FULL -> call + " blocks until another thread makes room, for ever if none"
+          + " does" + capacityOf(capacity);
+      case THROWS_WHEN_FULL -> call + " throws IllegalStateException" + capacityOf(capacity);
+      case FALSE_WHEN_FULL -> call + " returns false and the element is not queued"
+          + capacityOf(capacity);
+      case SHRINKS_PAST_LIMIT -> "the queue may shrink below " + LIMIT + "; " + call + " "
+          + fails(act) + " only if they empty it" + heldAtCheck(size);
+      case GROWS_PAST_LIMIT -> "the queue may grow past " + LIMIT + "; "
+          + boundNote(act, type, capacity, size);
+    };
+  }
+
+  /** Whether the producer's act itself can fail on a queue of {@code capacity}. */
+  private static String boundNote(QueueOp act, String type, int capacity, int size) {
+    String call = act.display();
+    if (capacity == QueueCapacity.UNBOUNDED) {
+      return call + " itself cannot fail, as this " + LockNames.simpleName(type)
+          + " is unbounded";
     }
+    if (Consequence.bounded(capacity)) {
+      return call + " " + fails(act) + " only if they also fill the queue's capacity of "
+          + capacity + heldAtCheck(size);
+    }
+    return "lockguard does not run " + LockNames.simpleName(type) + "'s own code to learn"
+        + " whether it is bounded; if it is, " + call + " " + fails(act) + " once it is full";
+  }
+
+  /** How the act fails on an empty (consumer) or full (producer) queue. */
+  private static String fails(QueueOp act) {
+    if (act.blocks()) {
+      return "blocks";
+    }
+    if (act.kind == QueueOp.Kind.CONSUME) {
+      return act.nullMeansNothing() ? "returns null" : "throws NoSuchElementException";
+    }
+    return act.shape == QueueOp.Shape.BOOLEAN && act != QueueOp.ADD
+        ? "returns false" : "throws IllegalStateException";
+  }
+
+  private static String capacityOf(int capacity) {
+    return Consequence.bounded(capacity) ? " (the queue's capacity is " + capacity + ")" : "";
+  }
+
+  private static String heldAtCheck(int size) {
+    return size < 0 ? "" : " (it held " + size + (size == 1 ? " element" : " elements")
+        + " at the check)";
+  }
+
+  /** The fix that fits what goes wrong. */
+  static String fix(Consequence consequence, QueueOp act) {
+    return switch (consequence) {
+      case BLOCKS_WHEN_EMPTY -> "Fix: call poll(timeout) and handle null (stop consumers with a"
+          + " sentinel element), or " + ONE_LOCK + ".";
+      case THROWS_WHEN_EMPTY -> "Fix: call " + nullForm(act) + " and handle null instead of"
+          + " checking first, or " + ONE_LOCK + ".";
+      case NULL_WHEN_EMPTY -> "Fix: handle " + act.display() + "'s null (the check then adds"
+          + " nothing), or " + ONE_LOCK + ".";
+      case BLOCKS_WHEN_FULL -> "Fix: call offer(e, timeout) and handle false, or " + ONE_LOCK
+          + ".";
+      case THROWS_WHEN_FULL -> "Fix: call " + falseForm(act) + " and handle false instead of"
+          + " checking first, or " + ONE_LOCK + ".";
+      case FALSE_WHEN_FULL -> "Fix: handle " + act.display() + "'s false (the check then adds"
+          + " nothing), or " + ONE_LOCK + ".";
+      case GROWS_PAST_LIMIT -> "Fix: if the limit must hold, reserve a slot before the add: a"
+          + " counter (an AtomicInteger incremented and compared with the limit first,"
+          + " decremented when an element leaves) or a Semaphore with a permit per slot"
+          + " (tryAcquire() before the add, release() when an element leaves); or " + ONE_LOCK
+          + ". If a few elements over the limit do no harm, accept the overshoot.";
+      case SHRINKS_PAST_LIMIT -> "Fix: if the limit must hold, reserve an element before the"
+          + " take: a counter (an AtomicInteger decremented and compared with the limit first)"
+          + " or a Semaphore with a permit per element; or " + ONE_LOCK + ". If a few elements"
+          + " under the limit do no harm, accept it.";
+    };
+  }
+
+  /** The call that answers null instead of throwing on an empty queue. */
+  private static String nullForm(QueueOp act) {
     return switch (act) {
-      case POLL, POLL_FIRST, POLL_LAST -> "returns null";
-      case OFFER, OFFER_FIRST, OFFER_LAST ->
-          "returns false, or the queue grows past the limit the check was to keep";
-      case ADD, ADD_FIRST, ADD_LAST, PUSH ->
-          "throws IllegalStateException, or the queue grows past the limit the check was to keep";
-      default -> "throws NoSuchElementException";
+      case REMOVE_FIRST, POP -> "pollFirst()";
+      case REMOVE_LAST -> "pollLast()";
+      case ELEMENT -> "peek()";
+      case GET_FIRST -> "peekFirst()";
+      case GET_LAST -> "peekLast()";
+      default -> "poll()";
+    };
+  }
+
+  /** The call that answers false instead of throwing on a full queue. */
+  private static String falseForm(QueueOp act) {
+    return switch (act) {
+      case ADD_FIRST, PUSH -> "offerFirst(e)";
+      case ADD_LAST -> "offerLast(e)";
+      default -> "offer(e)";
     };
   }
 

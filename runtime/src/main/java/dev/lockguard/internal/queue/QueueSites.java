@@ -12,15 +12,18 @@ import java.util.Arrays;
  * <p>The agent registers every site of a check-then-act pair when it transforms a class: a check
  * with its op, an act with its op and the check sites that decide it. Registration takes a private
  * monitor; hooks read a volatile array and never block. Each pair keeps the highest severity level
- * it was reported at, so that a pair is reported once, and again only when it turns worse.
+ * it was reported at, so that a pair is reported once, and again only when it turns more severe.
  */
 public final class QueueSites {
-  /** A pair's level: its act fails soft (throws, returns null or false) if the check went stale. */
+  /** A pair's level: reported as a {@code WARNING} ({@link Consequence}). */
   static final int WARNING = 1;
-  /** A pair's level: its act blocks for ever if the check went stale. */
-  static final int BLOCKING = 2;
-  /** A pair's level: another thread changed the queue between the check and the act. */
-  static final int RACED = 3;
+  /** A pair's level: reported as an {@code ERROR}, the most a pair can reach. */
+  static final int ERROR = 2;
+
+  /** The consumer side of a queue: sites whose acts take elements out. */
+  static final int CONSUMER = 1;
+  /** The producer side of a queue: sites whose acts put elements in. */
+  static final int PRODUCER = 2;
 
   private static final VarHandle LEVELS = MethodHandles.arrayElementVarHandle(int[].class);
   private static final Object REGISTRATION = new Object();
@@ -37,11 +40,22 @@ public final class QueueSites {
     final int[] checks;
     /** For an act, the level each pair was reported at (0: not yet), by index in checks. */
     final int[] levels;
+    /**
+     * The sides ({@link #CONSUMER}, {@link #PRODUCER}) of the acts the site decides (a check) or
+     * is (an act); a check's grows as the acts it decides register.
+     */
+    volatile int sides;
 
     Entry(QueueOp op, int[] checks) {
       this.op = op;
       this.checks = checks;
       this.levels = new int[checks.length];
+      this.sides = op.isAct() ? sideOf(op) : 0;
+    }
+
+    /** The level pair {@code index} was reported at, 0 if not yet. */
+    int level(int index) {
+      return (int) LEVELS.getVolatile(levels, index);
     }
 
     /**
@@ -75,12 +89,26 @@ public final class QueueSites {
     put(site, new Entry(op, new int[0]));
   }
 
-  /** Registers an act site and the check sites whose result decides it. */
+  /**
+   * Registers an act site and the check sites whose result decides it; those checks take the
+   * act's side.
+   */
   public static void act(int site, QueueOp op, int[] checkSites) {
     put(site, new Entry(op, checkSites.clone()));
     synchronized (REGISTRATION) {
       pairs += checkSites.length;
+      for (int checkSite : checkSites) {
+        Entry check = get(checkSite);
+        if (check != null) {
+          check.sides |= sideOf(op);
+        }
+      }
     }
+  }
+
+  /** The side of an act: {@link #CONSUMER} or {@link #PRODUCER}. */
+  static int sideOf(QueueOp act) {
+    return act.kind == QueueOp.Kind.CONSUME ? CONSUMER : PRODUCER;
   }
 
   /** Counts queue calls the agent examined in a class, flagged or not. */

@@ -1,7 +1,5 @@
 package dev.lockguard.internal.queue;
 
-import dev.lockguard.internal.core.PerThread;
-
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.lang.ref.Reference;
@@ -25,11 +23,11 @@ final class QueueTable {
 
   private QueueTable() {}
 
-  /** The state of {@code queue}, made on its first touch by {@code ts}. */
-  static QueueState stateOf(Object queue, PerThread ts) {
+  /** The state of {@code queue}, made on its first touch. */
+  static QueueState stateOf(Object queue) {
     int hash = System.identityHashCode(queue);
     QueueState state = find(queue, hash);
-    return state != null ? state : insert(queue, hash, ts);
+    return state != null ? state : insert(queue, hash);
   }
 
   /** The state of {@code queue}, or null when no flagged site touched it yet. */
@@ -49,7 +47,7 @@ final class QueueTable {
     }
   }
 
-  private static QueueState insert(Object queue, int hash, PerThread ts) {
+  private static QueueState insert(Object queue, int hash) {
     synchronized (INSERTION) {
       QueueState existing = find(queue, hash);
       if (existing != null) {
@@ -62,7 +60,7 @@ final class QueueTable {
       if ((occupied + 1) * 2 > slots.length) {
         rebuild();
       }
-      QueueState state = new QueueState(queue, hash, ts, COLLECTED);
+      QueueState state = new QueueState(queue, hash, COLLECTED);
       QueueState[] table = slots;
       int mask = table.length - 1;
       int index = mix(hash) & mask;

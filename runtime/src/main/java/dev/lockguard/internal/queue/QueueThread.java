@@ -3,8 +3,9 @@ package dev.lockguard.internal.queue;
 import dev.lockguard.internal.core.PerThread;
 
 /**
- * The queue checks one thread made last: which site, on which queue, and what the queue's change
- * counters read then. Made on the thread's first flagged check, then reused.
+ * The queue checks one thread made last: which site, on which queue, what the check returned, and
+ * what the queue's change counters read then. Made on the thread's first flagged check, then
+ * reused.
  *
  * <p>A small ring: a check overwrites its own site's entry, or the oldest one. Eight entries cover
  * the checks that can be pending in one method (and a few callers); the act that a check decides
@@ -21,10 +22,11 @@ final class QueueThread {
   private final QueueState[] states = new QueueState[SIZE];
   private final long[] adds = new long[SIZE];
   private final long[] removes = new long[SIZE];
+  private final int[] seen = new int[SIZE];
   private int next;
 
-  /** Records a check at {@code site} on {@code state}'s queue. */
-  void checked(int site, QueueState state) {
+  /** Records a check at {@code site} on {@code state}'s queue, which returned {@code result}. */
+  void checked(int site, QueueState state, int result) {
     int index = indexOf(site);
     if (index < 0) {
       index = next;
@@ -34,6 +36,12 @@ final class QueueThread {
     states[index] = state;
     adds[index] = state.adds;
     removes[index] = state.removes;
+    seen[index] = result;
+  }
+
+  /** What check {@code index} returned: its count, or 1 for an empty queue and 0 otherwise. */
+  int seen(int index) {
+    return seen[index];
   }
 
   /** The entry of the last check at {@code site} if it was on {@code state}'s queue, else -1. */
