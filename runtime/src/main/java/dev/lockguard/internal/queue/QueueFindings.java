@@ -46,7 +46,8 @@ final class QueueFindings {
     Severity severity = pair.level() == QueueSites.WARNING ? Severity.WARNING : Severity.ERROR;
     return new Violation(Findings.stableId(Kind.UNSAFE_QUEUE_CHECK, sites),
         Kind.UNSAFE_QUEUE_CHECK, severity, message(pair, queueName, check, act), threads,
-        List.of(new LockRef(queueName, pair.queue().type)), List.of(), sites);
+        List.of(new LockRef(queueName, pair.queue().type)), List.of(), sites)
+        .withObserved(pair.level() == QueueSites.RACED); // outranks "no lock in common"
   }
 
   static String message(Pair pair, String queueName, Site check, Site act) {
