@@ -29,19 +29,6 @@ final class OrderReports {
    * report counts it under that id ({@code instanceCycles}) instead of printing it again.
    */
   static Violation cycle(LockGraph.Cycle cycle) {
-    return finding(cycle);
-  }
-
-  /**
-   * The finding of a cycle reported before whose severity rose (another thread took one of its
-   * edges): one more occurrence of the finding, but no new cycle of lock instances.
-   */
-  static Violation risen(LockGraph.Cycle cycle) {
-    Violation finding = finding(cycle);
-    return finding.withCounts(new Violation.Counts(1, 0, finding.threads().size()));
-  }
-
-  private static Violation finding(LockGraph.Cycle cycle) {
     List<Edge> edges = cycle.edges();
     List<LockRef> locks = new ArrayList<>();
     List<EdgeRef> edgeRefs = new ArrayList<>();
@@ -53,13 +40,13 @@ final class OrderReports {
       edgeRefs.add(new EdgeRef(edge.from.name, edge.to.name, edge.threadName,
           Findings.frames(edge.heldAt), Findings.frames(edge.acquiredAt), edge.heldNames));
       threads.add(edge.threadName);
-      if (edge.secondThreadName != null) {
-        threads.add(edge.secondThreadName); // the thread that made a one-thread cycle cross threads
-      }
       sites.add(edge.acquiredAt.length > 0 ? edge.acquiredAt[0].toString() : edge.acquireSite.toString());
       chain.append(edge.from.name).append(" -> ");
     }
     chain.append(edges.get(0).from.name);
+    if (threads.size() == 1) {
+      addSecondThread(edges, threads);
+    }
     Severity severity = cycle.severity;
     Node gate = severity == Severity.INFO ? LockGraph.commonGate(cycle) : null;
     String message = switch (severity) {
@@ -75,6 +62,29 @@ final class OrderReports {
     String id = Findings.stableId(Kind.POTENTIAL_DEADLOCK, idParts(sites, locks, edges));
     return new Violation(id, Kind.POTENTIAL_DEADLOCK, severity, message, List.copyOf(threads),
         locks, edgeRefs, sites);
+  }
+
+  /**
+   * The finding of a cycle reported before whose severity rose (another thread took one of its
+   * edges): one more occurrence of the finding, but no new cycle of lock instances.
+   */
+  static Violation risen(LockGraph.Cycle cycle) {
+    Violation finding = cycle(cycle);
+    return finding.withCounts(new Violation.Counts(1, 0, finding.threads().size()));
+  }
+
+  /**
+   * Names the thread that made a cycle whose edges one thread took cross threads, by taking one
+   * of its edges again: without it, an ERROR would name one thread only.
+   */
+  private static void addSecondThread(List<Edge> edges, Set<String> threads) {
+    for (Edge edge : edges) {
+      String second = edge.secondThreadName;
+      if (second != null) {
+        threads.add(second);
+        return;
+      }
+    }
   }
 
   /**
