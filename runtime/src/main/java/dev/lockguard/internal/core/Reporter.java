@@ -35,7 +35,10 @@ import java.util.function.Consumer;
  * on stderr: nothing is lost.
  */
 public final class Reporter {
-  /** Distinct thread names a finding counts at most: a program that names a thread per task. */
+  /**
+   * Distinct thread names counted per finding at most, so that a program that names a thread per
+   * task cannot grow the set without bound.
+   */
   static final int MAX_THREAD_NAMES = 1024;
 
   private static final long COUNT_WRITE_INTERVAL_NANOS = 1_000_000_000L;
