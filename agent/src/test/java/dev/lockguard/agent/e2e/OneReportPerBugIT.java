@@ -105,7 +105,7 @@ class OneReportPerBugIT {
     assertThat(headers(run)).containsExactlyElementsOf(expected);
   }
 
-  // ---- a stronger finding at the same severity ---------------------------------------------------
+  // ---- a stronger finding at the same severity ------------------------------------------------
 
   @Test
   void anObservedRaceReplacesAPossibleOneInTheJsonWithoutAnotherPrint() throws Exception {
