@@ -11,7 +11,8 @@ import java.util.Arrays;
  * runtime's classes can be seen (see there).
  */
 public final class Cli {
-  static final String USAGE = "usage: java -jar lockguard-agent.jar report [--format text|json|dot] FILE...";
+  static final String USAGE =
+      "usage: java -jar lockguard-agent.jar report [--format text|json|dot] [--merge] FILE...";
 
   private Cli() {}
 

@@ -78,7 +78,10 @@ final class ClassScope extends Scope implements AutoCloseable {
   void accept(Violation violation, String where, Thread thread) {
     synchronized (this) {
       if (open) {
-        findings.put(violation.id(), new ClassViolation(violation, where));
+        ClassViolation kept = findings.get(violation.id());
+        if (kept == null || violation.isWorseThan(kept.violation())) { // never a milder one
+          findings.put(violation.id(), new ClassViolation(violation, where));
+        }
         threads.add(thread.getId());
         return;
       }

@@ -37,7 +37,9 @@ final class TestScope extends Scope {
   void accept(Violation violation, Thread thread) {
     synchronized (this) {
       if (open) {
-        violations.put(violation.id(), violation); // an upgrade replaces the first report
+        // one bug, one finding: a worse report replaces the first, a milder one never does
+        violations.merge(violation.id(), violation, (kept, again) -> again.isWorseThan(kept)
+            ? again : kept);
         threads.add(thread.getId());
         return;
       }

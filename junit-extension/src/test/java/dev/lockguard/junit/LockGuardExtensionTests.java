@@ -7,6 +7,7 @@ import dev.lockguard.report.Violation;
 import dev.lockguard.report.Violation.LockRef;
 import fixtures.junit.InversionTestCase;
 import fixtures.junit.RepeatedTestCase;
+import fixtures.junit.SameBugTwiceTestCase;
 import fixtures.junit.ThreadModeTestCase;
 import java.nio.file.Path;
 import java.util.Map;
@@ -40,6 +41,19 @@ class LockGuardExtensionTests {
         .contains("at " + Sources.frame("Bank", "checkingThenSavings", "@acquire-savings"))
         .contains(" Possible unsafe locking scenario:")
         .contains("lock(Bank.savings);");
+  }
+
+  @Test
+  void aBugHitAgainLessSeverelyInTheSameTestFailsItAtItsWorst() throws Exception {
+    EngineRun run = EngineRun.run(SameBugTwiceTestCase.class);
+
+    run.results().testEvents().assertStatistics(stats -> stats.started(1).failed(1));
+    assertThat(run.failure("errorThenWarning()").getMessage())
+        .startsWith("lockguard: 1 violation in this test")
+        .contains("=== lockguard: POTENTIAL_DEADLOCK (ERROR) [")
+        .doesNotContain("(WARNING)");
+    assertThat(run.report("errorThenWarning()").violations()).singleElement()
+        .satisfies(cycle -> assertThat(cycle.severity()).isEqualTo(Violation.Severity.ERROR));
   }
 
   @Test

@@ -98,6 +98,7 @@ public final class JsonReportWriter {
     json.name("kind").value(violation.kind().name());
     json.name("severity").value(violation.severity().name());
     json.name("message").value(violation.message());
+    writeCounts(json, violation);
     json.name("threads");
     writeStrings(json, violation.threads());
     json.name("locks").beginArray();
@@ -120,6 +121,22 @@ public final class JsonReportWriter {
       json.endArray();
     }
     json.endObject();
+  }
+
+  /**
+   * How often the finding was seen; {@code instanceCycles} only for lock-order cycles, and
+   * {@code observed} only when true, so that other findings read as they did before.
+   */
+  private static void writeCounts(PrettyJson json, Violation violation) {
+    Violation.Counts counts = violation.counts();
+    if (violation.observed()) {
+      json.name("observed").value(true);
+    }
+    json.name("occurrences").value(counts.occurrences());
+    if (violation.kind() == Violation.Kind.POTENTIAL_DEADLOCK) {
+      json.name("instanceCycles").value(counts.instanceCycles());
+    }
+    json.name("threadsSeen").value(counts.threadsSeen());
   }
 
   private static void writeWaiter(PrettyJson json, Violation.WaiterRef waiter) {
@@ -213,6 +230,12 @@ public final class JsonReportWriter {
     }
 
     PrettyJson value(long value) {
+      startValue();
+      out.append(value);
+      return this;
+    }
+
+    PrettyJson value(boolean value) {
       startValue();
       out.append(value);
       return this;

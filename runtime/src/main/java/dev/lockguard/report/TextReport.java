@@ -84,6 +84,34 @@ public final class TextReport {
       appendQuotedList(out, violation.threads());
       out.append('\n');
     }
+    appendCounts(out, violation);
+  }
+
+  /**
+   * One line saying how often the finding was seen, when more than once: {@code Seen 8 times: 8
+   * cycles of lock instances through this code, by 4 threads}.
+   */
+  private static void appendCounts(StringBuilder out, Violation violation) {
+    Violation.Counts counts = violation.counts();
+    if (counts.occurrences() < 2) {
+      return;
+    }
+    out.append(" Seen ").append(counts.occurrences()).append(" times");
+    if (violation.kind() == Kind.POTENTIAL_DEADLOCK) {
+      out.append(": ").append(counted(counts.instanceCycles(), "cycle"))
+          .append(" of lock instances through this code");
+      if (counts.threadsSeen() > 0) {
+        out.append(',');
+      }
+    }
+    if (counts.threadsSeen() > 0) {
+      out.append(" by ").append(counted(counts.threadsSeen(), "thread"));
+    }
+    out.append('\n');
+  }
+
+  private static String counted(long count, String noun) {
+    return count + " " + noun + (count == 1 ? "" : "s");
   }
 
   private static void appendQuotedList(StringBuilder out, List<String> names) {

@@ -8,6 +8,10 @@ import java.util.Objects;
  *
  * <p>Instances are immutable. Frames are {@link StackTraceElement#toString()} strings with the
  * agent's own frames already trimmed.
+ *
+ * <p>One bug is one finding: findings with the same id are folded into one ({@link
+ * #mergedWith}), which shows the worst of them ({@link #isWorseThan}) and counts the rest
+ * ({@link Counts}).
  */
 public final class Violation {
 
@@ -71,6 +75,33 @@ public final class Violation {
     }
   }
 
+  /**
+   * How often a finding was seen: {@code occurrences} times a detector found it (a further cycle
+   * of lock instances through the same code, a cycle seen again from another thread, a repeat at
+   * the same severity); over {@code instanceCycles} distinct cycles of lock instances (for {@code
+   * POTENTIAL_DEADLOCK}, else 0); by {@code threadsSeen} distinct threads (by name; summed
+   * when reports of several JVMs are merged).
+   */
+  public record Counts(long occurrences, long instanceCycles, long threadsSeen) {
+    public Counts {
+      if (occurrences < 1 || instanceCycles < 0 || threadsSeen < 0) {
+        throw new IllegalArgumentException("counts out of range: occurrences " + occurrences
+            + ", instanceCycles " + instanceCycles + ", threadsSeen " + threadsSeen);
+      }
+    }
+
+    /** The counts of a finding seen once: one cycle of lock instances for a lock-order cycle. */
+    public static Counts once(Kind kind, List<String> threads) {
+      return new Counts(1, kind == Kind.POTENTIAL_DEADLOCK ? 1 : 0, threads.size());
+    }
+
+    /** Both counts added: the same finding from two reports. */
+    public Counts plus(Counts other) {
+      return new Counts(occurrences + other.occurrences,
+          instanceCycles + other.instanceCycles, threadsSeen + other.threadsSeen);
+    }
+  }
+
   private final String id;
   private final Kind kind;
   private final Severity severity;
@@ -80,6 +111,8 @@ public final class Violation {
   private final List<EdgeRef> edges;
   private final List<String> sites;
   private final List<WaiterRef> waiters;
+  private final boolean observed;
+  private final Counts counts;
 
   /** A violation without waiting threads (every kind but {@code REUSED_LATCH}). */
   public Violation(
@@ -105,6 +138,22 @@ public final class Violation {
       List<EdgeRef> edges,
       List<String> sites,
       List<WaiterRef> waiters) {
+    this(id, kind, severity, message, threads, locks, edges, sites, waiters, false,
+        Counts.once(kind, threads));
+  }
+
+  private Violation(
+      String id,
+      Kind kind,
+      Severity severity,
+      String message,
+      List<String> threads,
+      List<LockRef> locks,
+      List<EdgeRef> edges,
+      List<String> sites,
+      List<WaiterRef> waiters,
+      boolean observed,
+      Counts counts) {
     this.id = Objects.requireNonNull(id, "id");
     this.kind = Objects.requireNonNull(kind, "kind");
     this.severity = Objects.requireNonNull(severity, "severity");
@@ -114,6 +163,8 @@ public final class Violation {
     this.edges = List.copyOf(edges);
     this.sites = List.copyOf(sites);
     this.waiters = List.copyOf(waiters);
+    this.observed = observed;
+    this.counts = Objects.requireNonNull(counts, "counts");
   }
 
   public String id() {
@@ -153,10 +204,59 @@ public final class Violation {
     return waiters;
   }
 
+  /**
+   * Whether the harm was seen happening (a queue changed between a check and the act that
+   * trusted it), not only found possible. JSON field {@code observed}, written when true.
+   */
+  public boolean observed() {
+    return observed;
+  }
+
+  /** How often this finding was seen; a finding just made was seen once. */
+  public Counts counts() {
+    return counts;
+  }
+
   /** The same finding with another severity (a cycle seen later from a second thread). */
   public Violation withSeverity(Severity newSeverity, String newMessage) {
-    return new Violation(
-        id, kind, newSeverity, newMessage, threads, locks, edges, sites, waiters);
+    return new Violation(id, kind, newSeverity, newMessage, threads, locks, edges, sites, waiters,
+        observed, counts);
+  }
+
+  /** The same finding, marked as seen happening or not ({@link #observed()}). */
+  public Violation withObserved(boolean isObserved) {
+    return new Violation(id, kind, severity, message, threads, locks, edges, sites, waiters,
+        isObserved, counts);
+  }
+
+  /** The same finding with other counts. */
+  public Violation withCounts(Counts newCounts) {
+    return new Violation(id, kind, severity, message, threads, locks, edges, sites, waiters,
+        observed, newCounts);
+  }
+
+  /**
+   * Whether this finding outranks {@code other}, a finding of the same bug: it is more severe, or
+   * as severe and observed where {@code other} was only possible. Of two findings that tie, a
+   * report keeps the one it had first.
+   */
+  public boolean isWorseThan(Violation other) {
+    int order = severity.compareTo(other.severity); // ERROR < WARNING < INFO
+    return order < 0 || order == 0 && observed && !other.observed;
+  }
+
+  /**
+   * This finding and {@code other}, the same bug seen again (same id), folded into one: the worse
+   * of the two ({@link #isWorseThan}; this one on a tie) with the counts of both added.
+   *
+   * @throws IllegalArgumentException if the ids differ
+   */
+  public Violation mergedWith(Violation other) {
+    if (!id.equals(other.id)) {
+      throw new IllegalArgumentException("cannot merge findings " + id + " and " + other.id);
+    }
+    Violation shown = other.isWorseThan(this) ? other : this;
+    return shown.withCounts(counts.plus(other.counts));
   }
 
   @Override

@@ -32,6 +32,8 @@ class JsonReportWriterTests {
                   "kind": "UNSAFE_QUEUE_CHECK",
                   "severity": "WARNING",
                   "message": "queue emptiness checked, then polled, with no lock around both",
+                  "occurrences": 1,
+                  "threadsSeen": 1,
                   "threads": [
                     "worker-1"
                   ],
@@ -90,6 +92,29 @@ class JsonReportWriterTests {
                       ]
                     },
             """);
+  }
+
+  @Test
+  void writesHowOftenAFindingWasSeenAndWhetherItWasObserved() {
+    Violation cycle = ReportFixtures.philosophers().withCounts(new Violation.Counts(5, 3, 4));
+    Violation race = ReportFixtures.unsafeQueueCheck().withObserved(true)
+        .withCounts(new Violation.Counts(2, 0, 2));
+    Report report = new Report(ReportFixtures.jvm(), List.of(cycle, race), ReportFixtures.stats());
+
+    String json = JsonReportWriter.toJson(report);
+
+    assertThat(json)
+        .contains("\"Philosopher.left and Philosopher.right are taken in both orders\",\n"
+            + "      \"occurrences\": 5,\n"
+            + "      \"instanceCycles\": 3,\n"
+            + "      \"threadsSeen\": 4,\n"
+            + "      \"threads\": [");
+    assertThat(json).as("instanceCycles only for lock-order cycles")
+        .contains("\"queue emptiness checked, then polled, with no lock around both\",\n"
+            + "      \"observed\": true,\n"
+            + "      \"occurrences\": 2,\n"
+            + "      \"threadsSeen\": 2,\n"
+            + "      \"threads\": [");
   }
 
   @Test

@@ -82,9 +82,17 @@ public final class ReportFixtures {
         List.of("site \"1\""));
   }
 
+  /**
+   * Every kind of field: a cycle seen over several lock instances (counts), an observed queue
+   * race, and strings that need escaping.
+   */
   public static Report fullReport() {
     return new Report(
-        jvm(), List.of(philosophers(), unsafeQueueCheck(), needingEscapes()), stats());
+        jvm(),
+        List.of(philosophers().withCounts(new Violation.Counts(5, 3, 4)),
+            unsafeQueueCheck().withObserved(true).withCounts(new Violation.Counts(2, 0, 2)),
+            needingEscapes()),
+        stats());
   }
 
   /** A latch replaced while a thread still waited on the old instance. */

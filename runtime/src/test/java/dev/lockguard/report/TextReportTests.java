@@ -186,6 +186,28 @@ class TextReportTests {
   }
 
   @Test
+  void aFindingSeenMoreThanOnceSaysHowOftenInOneLineUnderItsThreads() {
+    Violation cycle = ReportFixtures.philosophers().withCounts(new Violation.Counts(5, 3, 4));
+    Violation queue = ReportFixtures.unsafeQueueCheck().withCounts(new Violation.Counts(2, 0, 1));
+
+    assertThat(TextReport.render(cycle)).startsWith("""
+        === lockguard: POTENTIAL_DEADLOCK (ERROR) [pd-1] ===
+        Philosopher.left and Philosopher.right are taken in both orders
+         Threads: "t1", "t2"
+         Seen 5 times: 3 cycles of lock instances through this code, by 4 threads
+
+         Lock-order cycle:
+        """);
+    assertThat(TextReport.render(queue)).contains("""
+         Threads: "worker-1"
+         Seen 2 times by 1 thread
+
+        """);
+    assertThat(TextReport.render(ReportFixtures.philosophers())).as("seen once: no line")
+        .doesNotContain(" Seen ");
+  }
+
+  @Test
   void aRealDeadlockSaysWhoWaitsForWhat() {
     Violation deadlock =
         new Violation(

@@ -114,7 +114,7 @@ public final class JsonReportReader {
   }
 
   private Violation violation(JsonNode node, String path) {
-    return new Violation(
+    Violation violation = new Violation(
         string(node, path, "id"),
         enumValue(node, path, "kind", Violation.Kind.class),
         enumValue(node, path, "severity", Violation.Severity.class),
@@ -125,6 +125,33 @@ public final class JsonReportReader {
         strings(node, path, "sites"),
         fields(node, path).containsKey("waiters")
             ? list(node, path, "waiters", this::waiter) : List.of());
+    return violation
+        .withObserved(fields(node, path).containsKey("observed")
+            && bool(node, path, "observed"))
+        .withCounts(counts(node, path, violation.counts()));
+  }
+
+  /**
+   * The counts of a finding; a report written before they existed saw each finding once, and a
+   * missing count keeps its value in {@code once}.
+   */
+  private Violation.Counts counts(JsonNode node, String path, Violation.Counts once) {
+    return new Violation.Counts(
+        count(node, path, "occurrences", 1, once.occurrences()),
+        count(node, path, "instanceCycles", 0, once.instanceCycles()),
+        count(node, path, "threadsSeen", 0, once.threadsSeen()));
+  }
+
+  private long count(JsonNode node, String path, String field, long least, long absent) {
+    if (!fields(node, path).containsKey(field)) {
+      return absent;
+    }
+    long count = integer(node, path, field);
+    if (count < least) {
+      throw parser.errorAt(required(node, path, field).offset(),
+          "field \"" + join(path, field) + "\" must be at least " + least + " but is " + count);
+    }
+    return count;
   }
 
   private Violation.WaiterRef waiter(JsonNode node, String path) {
@@ -172,6 +199,14 @@ public final class JsonReportReader {
           node.offset(),
           "field \"" + fieldPath + "\" must be an integer (64-bit) but is " + number.text());
     }
+  }
+
+  private boolean bool(JsonNode object, String path, String field) {
+    JsonNode node = required(object, path, field);
+    if (node.value() instanceof Boolean b) {
+      return b;
+    }
+    throw wrongType(node, join(path, field), "a boolean");
   }
 
   private <E extends Enum<E>> E enumValue(

@@ -19,10 +19,11 @@ import java.util.function.Function;
 /**
  * The {@code report} command: prints lockguard JSON reports as text, JSON or DOT.
  *
- * <p>{@code java -jar lockguard-agent.jar report [--format text|json|dot] FILE...}. A file that
- * cannot be read or is not a report gets one line on the error stream and exit code 2; the other
- * files are still printed. The command does not judge violations: it exits 0 whenever every file
- * was printed.
+ * <p>{@code java -jar lockguard-agent.jar report [--format text|json|dot] [--merge] FILE...}.
+ * Each file is printed on its own, or with {@code --merge} all of them as one report ({@link
+ * ReportMerge}: one finding per id, counts added). A file that cannot be read or is not a report
+ * gets one line on the error stream and exit code 2; the other files are still printed. The
+ * command does not judge violations: it exits 0 whenever every file was printed.
  */
 public final class ReportCli {
 
@@ -32,7 +33,7 @@ public final class ReportCli {
   /** A file could not be printed, or the command line was wrong. */
   public static final int EXIT_ERROR = 2;
 
-  static final String USAGE = "usage: report [--format text|json|dot] FILE...";
+  static final String USAGE = "usage: report [--format text|json|dot] [--merge] FILE...";
 
   private static final String PREFIX = "lockguard report: ";
 
@@ -68,7 +69,28 @@ public final class ReportCli {
       out.println(USAGE);
       return EXIT_OK;
     }
-    return printAll(options, out, err);
+    return options.merge ? printMerged(options, out, err) : printAll(options, out, err);
+  }
+
+  /** Prints the readable files as one report, headed in text by the files it merges. */
+  private static int printMerged(Options options, PrintStream out, PrintStream err) {
+    List<Report> reports = new ArrayList<>();
+    List<String> merged = new ArrayList<>();
+    for (String file : options.files) {
+      Report report = readOrReport(file, err);
+      if (report != null) {
+        reports.add(report);
+        merged.add(TextReport.printable(file));
+      }
+    }
+    if (!reports.isEmpty()) {
+      if (options.format == Format.TEXT) {
+        out.println("==> merged: " + String.join(", ", merged) + " <==");
+      }
+      out.print(options.format.renderer.apply(ReportMerge.merge(reports)));
+    }
+    out.flush();
+    return reports.size() == options.files.size() ? EXIT_OK : EXIT_ERROR;
   }
 
   private static int printAll(Options options, PrintStream out, PrintStream err) {
@@ -101,8 +123,14 @@ public final class ReportCli {
 
   /** Returns the file's rendering, or prints one line to {@code err} and returns null. */
   private static String renderOrReport(String file, Format format, PrintStream err) {
+    Report report = readOrReport(file, err);
+    return report == null ? null : format.renderer.apply(report);
+  }
+
+  /** Returns the file's report, or prints one line to {@code err} and returns null. */
+  private static Report readOrReport(String file, PrintStream err) {
     try {
-      return format.renderer.apply(readReport(file));
+      return readReport(file);
     } catch (ReportFormatException e) {
       err.println(PREFIX + TextReport.printable(e.getMessage()));
     } catch (InvalidPathException e) {
@@ -137,6 +165,7 @@ public final class ReportCli {
   private static final class Options {
     Format format = Format.TEXT;
     boolean help;
+    boolean merge;
     final List<String> files = new ArrayList<>();
 
     /** Parses the arguments; throws IllegalArgumentException with a one-line reason. */
@@ -151,6 +180,8 @@ public final class ReportCli {
           onlyFilesFollow = true;
         } else if (arg.equals("--help") || arg.equals("-h")) {
           options.help = true;
+        } else if (arg.equals("--merge")) {
+          options.merge = true;
         } else if (arg.equals("--format")) {
           if (++i == args.length) {
             throw new IllegalArgumentException("--format needs a value");

@@ -71,6 +71,35 @@ class JsonReportReaderTests {
   }
 
   @Test
+  void aReportWrittenBeforeCountsExistedReadsAsEveryFindingSeenOnce() {
+    String json = JsonReportWriter.toJson(ReportFixtures.fullReport())
+        .replaceAll("\\s*\"(observed|occurrences|instanceCycles|threadsSeen)\": \\w+,", "");
+    assertThat(json).doesNotContain("occurrences");
+
+    Report report = JsonReportReader.read(json);
+
+    assertThat(report.violations()).extracting(Violation::counts).containsExactly(
+        new Violation.Counts(1, 1, 2), new Violation.Counts(1, 0, 1),
+        new Violation.Counts(1, 0, 2));
+    assertThat(report.violations()).noneMatch(Violation::observed);
+  }
+
+  @Test
+  void countsOutOfRangeOrOfTheWrongTypeAreNamed() {
+    String json = JsonReportWriter.toJson(ReportFixtures.fullReport());
+
+    assertThatThrownBy(() -> JsonReportReader.read(
+        json.replaceFirst("\"occurrences\": 5", "\"occurrences\": 0")))
+        .hasMessageEndingWith("field \"violations[0].occurrences\" must be at least 1 but is 0");
+    assertThatThrownBy(() -> JsonReportReader.read(
+        json.replaceFirst("\"threadsSeen\": 4", "\"threadsSeen\": -1")))
+        .hasMessageEndingWith("field \"violations[0].threadsSeen\" must be at least 0 but is -1");
+    assertThatThrownBy(() -> JsonReportReader.read(
+        json.replaceFirst("\"observed\": true", "\"observed\": \"yes\"")))
+        .hasMessageEndingWith("field \"violations[1].observed\" must be a boolean but is a string");
+  }
+
+  @Test
   void decodesEveryEscapeIncludingSurrogatePairs() {
     String escaped = "\"q\\\" b\\\\ s\\/ \\b\\f\\n\\r\\t \\u00e9 \\uD83D\\uDE00\"";
     String json = MINIMAL.replace("\"Main\"", escaped);

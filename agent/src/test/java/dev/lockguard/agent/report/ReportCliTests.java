@@ -3,7 +3,10 @@ package dev.lockguard.agent.report;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.lockguard.report.JsonReportWriter;
+import dev.lockguard.report.Report;
 import dev.lockguard.report.ReportFixtures;
+import dev.lockguard.report.Violation;
+import dev.lockguard.report.Violation.Counts;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -70,6 +73,33 @@ class ReportCliTests {
   }
 
   @Test
+  void mergesSeveralReportsIntoOneWithTheCountsOfEachFindingAdded() {
+    int exit = run("--merge", "--format", "json", good.toString(), good.toString());
+
+    assertThat(exit).isEqualTo(0);
+    Report merged = JsonReportReader.read(out());
+    assertThat(merged.violations()).extracting(Violation::id)
+        .containsExactly("pd-1", "uq-1", "esc-\"1\"");
+    assertThat(merged.violations()).extracting(Violation::counts).containsExactly(
+        new Counts(10, 6, 8), new Counts(4, 0, 4), new Counts(2, 0, 4));
+    assertThat(merged.stats().acquisitions()).isEqualTo(3000);
+  }
+
+  @Test
+  void aMergedTextReportIsHeadedByItsFilesAndSkipsOneThatCannotBeRead() {
+    Path missing = dir.resolve("missing.json");
+
+    int exit = run("--merge", good.toString(), missing.toString(), good.toString());
+
+    assertThat(exit).isEqualTo(2);
+    assertThat(err()).isEqualTo("lockguard report: " + missing + ": no such file\n");
+    assertThat(out()).startsWith("==> merged: " + good + ", " + good + " <==\n"
+        + "lockguard report: pid 4242")
+        .contains(" Seen 10 times: 6 cycles of lock instances through this code, by 8 threads\n");
+    assertThat(out().lines().filter(line -> line.startsWith("=== lockguard: "))).hasSize(3);
+  }
+
+  @Test
   void aMissingFileIsOneLineAndExit2ButOtherFilesAreStillPrinted() {
     Path missing = dir.resolve("missing.json");
 
@@ -130,7 +160,7 @@ class ReportCliTests {
     assertThat(err())
         .isEqualTo(
             "lockguard report: no report files given;"
-                + " usage: report [--format text|json|dot] FILE...\n");
+                + " usage: report [--format text|json|dot] [--merge] FILE...\n");
     assertThat(out()).isEmpty();
   }
 
@@ -142,7 +172,7 @@ class ReportCliTests {
     assertThat(err())
         .isEqualTo(
             "lockguard report: unknown option '--verbose';"
-                + " usage: report [--format text|json|dot] FILE...\n");
+                + " usage: report [--format text|json|dot] [--merge] FILE...\n");
     assertThat(out()).isEmpty();
   }
 
@@ -154,9 +184,9 @@ class ReportCliTests {
     assertThat(err().lines())
         .containsExactly(
             "lockguard report: unknown format 'xml' (valid: text, json, dot);"
-                + " usage: report [--format text|json|dot] FILE...",
+                + " usage: report [--format text|json|dot] [--merge] FILE...",
             "lockguard report: --format needs a value;"
-                + " usage: report [--format text|json|dot] FILE...");
+                + " usage: report [--format text|json|dot] [--merge] FILE...");
     assertThat(out()).isEmpty();
   }
 
@@ -171,7 +201,7 @@ class ReportCliTests {
   @Test
   void helpPrintsUsageAndExits0() {
     assertThat(run("--help")).isEqualTo(0);
-    assertThat(out()).isEqualTo("usage: report [--format text|json|dot] FILE...\n");
+    assertThat(out()).isEqualTo("usage: report [--format text|json|dot] [--merge] FILE...\n");
   }
 
   private int run(String... args) {

@@ -15,7 +15,11 @@ import java.util.function.Supplier;
 public final class Findings {
   private Findings() {}
 
-  /** Records a finding: stderr text, JSON report, listeners. Replaces one with the same id. */
+  /**
+   * Records a finding: stderr text, JSON report, listeners. A finding with the id of one recorded
+   * before is the same bug seen again: counted, and printed only if more severe ({@link
+   * Reporter#report}).
+   */
   public static void report(Violation violation) {
     Reporter.report(violation);
   }

@@ -1,6 +1,5 @@
 package dev.lockguard.internal.core;
 
-
 import dev.lockguard.report.JsonReportWriter;
 import dev.lockguard.report.Report;
 import dev.lockguard.report.ReportFiles;
@@ -9,28 +8,83 @@ import dev.lockguard.report.Violation;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 
 /**
- * Keeps the violations found so far, prints each new one on stderr and rewrites the JSON report.
+ * Keeps the violations found so far, prints each on stderr once (and again only when it turns
+ * more severe), counts its repeats and rewrites the JSON report.
  *
- * <p>The report is replaced atomically on every new violation, so a JVM killed right after one
- * still leaves a complete, valid file; a shutdown hook writes it once more with final counters. If
- * the report cannot be written, lockguard says so once and keeps printing violations on stderr:
- * nothing is lost.
+ * <p>One bug is one finding: detectors report the same bug again under the same id (the same code
+ * over other lock instances, a second thread, a race observed where it was only possible). The
+ * report folds every such report into one finding, which shows the worst of them ({@link
+ * Violation#isWorseThan}: more severe, or as severe and observed) and counts the rest ({@link
+ * Violation.Counts}). Stderr follows the {@link Ledger} rule: a finding is printed when first
+ * found and again only at a higher severity, never twice at one severity; the JSON keeps the
+ * stronger finding also when only its evidence grew (an observed race over a possible one).
+ *
+ * <p>The report is replaced atomically whenever a finding is new or grows worse, so a JVM killed
+ * right after one still leaves a complete, valid file; a repeat that only adds to the counts is
+ * written at most once a second, and a shutdown hook writes the report once more with final
+ * counts. If the report cannot be written, lockguard says so once and keeps printing violations
+ * on stderr: nothing is lost.
  */
 public final class Reporter {
+  /**
+   * Distinct thread names counted per finding at most, so that a program that names a thread per
+   * task cannot grow the set without bound.
+   */
+  static final int MAX_THREAD_NAMES = 1024;
+
+  private static final long COUNT_WRITE_INTERVAL_NANOS = 1_000_000_000L;
   private static final ReentrantLock LOCK = new ReentrantLock();
-  /** One finding per id, never downgraded; an equally severe re-report replaces the finding. */
-  private static final Ledger<String, Violation> RECORDED = new Ledger<>(Ledger.Ties.REPLACE);
+  /** One finding per id, admitted again (printed) only when more severe. Guarded by LOCK. */
+  private static final Ledger<String, Recorded> RECORDED = new Ledger<>();
   private static final List<Consumer<Violation>> LISTENERS = new CopyOnWriteArrayList<>();
   private static volatile Report.JvmInfo jvm;
   private static boolean writeFailed;
+  private static long lastWriteNanos;
 
   private Reporter() {}
+
+  /** One finding as the report keeps it: the worst report of it, and how often it came. */
+  private static final class Recorded {
+    private Violation shown;
+    private long occurrences;
+    private long instanceCycles;
+    private final Set<String> threads = new HashSet<>();
+
+    Recorded(Violation first) {
+      shown = first;
+    }
+
+    /** Counts {@code report}; returns whether it replaced the finding shown. */
+    boolean add(Violation report) {
+      occurrences += report.counts().occurrences();
+      instanceCycles += report.counts().instanceCycles();
+      for (String thread : report.threads()) {
+        if (threads.size() < MAX_THREAD_NAMES) {
+          threads.add(thread);
+        }
+      }
+      if (report.isWorseThan(shown)) {
+        shown = report;
+        return true;
+      }
+      return false;
+    }
+
+    /** The finding shown, with the counts of every report of it (itself if seen once). */
+    Violation violation() {
+      Violation.Counts counts = new Violation.Counts(occurrences, instanceCycles, threads.size());
+      return counts.equals(shown.counts()) ? shown : shown.withCounts(counts);
+    }
+  }
 
   /** Writes the empty report and installs the exit hook; called once by the agent. */
   public static void start() {
@@ -41,24 +95,32 @@ public final class Reporter {
   }
 
   /**
-   * Records a new finding. A finding with the id of one already recorded (the same code, so the
-   * same bug) replaces it, as detectors re-report a finding they learned more about, unless it is
-   * less severe: a report never downgrades ({@link Ledger}). Listeners hear of every finding, so
-   * that a second test hitting the same bug fails too.
+   * Records a finding: a new one is printed on stderr and written to the report; a report of one
+   * already recorded (same id: the same code, so the same bug) is counted, and printed again only
+   * if it is more severe than every earlier report of it. Listeners hear of every report, so that
+   * a second test hitting the same bug fails too.
    */
   public static void report(Violation violation) {
-    boolean stored;
+    Violation printed = null;
     LOCK.lock();
     try {
-      stored = RECORDED.admit(violation.id(), violation.severity(), violation);
-      if (stored) {
+      Recorded recorded = RECORDED.get(violation.id());
+      boolean isNew = recorded == null;
+      if (isNew) {
+        recorded = new Recorded(violation);
+      }
+      boolean replaced = recorded.add(violation);
+      if (RECORDED.admit(violation.id(), violation.severity(), recorded)) {
+        printed = recorded.violation();
+      }
+      if (isNew || replaced || System.nanoTime() - lastWriteNanos > COUNT_WRITE_INTERVAL_NANOS) {
         writeReport();
       }
     } finally {
       LOCK.unlock();
     }
-    if (stored && !Config.current().quiet()) {
-      System.err.print(TextReport.render(violation));
+    if (printed != null && !Config.current().quiet()) {
+      System.err.print(TextReport.render(printed));
       System.err.flush();
     }
     for (Consumer<Violation> listener : LISTENERS) {
@@ -70,8 +132,18 @@ public final class Reporter {
     }
   }
 
+  /** The findings recorded so far, in the order they were first found, with their counts. */
   public static List<Violation> violations() {
-    return List.copyOf(RECORDED.values());
+    LOCK.lock();
+    try {
+      List<Violation> violations = new ArrayList<>();
+      for (Recorded recorded : RECORDED.values()) {
+        violations.add(recorded.violation());
+      }
+      return violations;
+    } finally {
+      LOCK.unlock();
+    }
   }
 
   /** How many recorded violations have this id: one at most, by the ledger (for TestSupport). */
@@ -81,7 +153,12 @@ public final class Reporter {
 
   /** Drops the recorded violation with this id (for TestSupport). */
   public static void forget(String id) {
-    RECORDED.remove(id);
+    LOCK.lock();
+    try {
+      RECORDED.remove(id);
+    } finally {
+      LOCK.unlock();
+    }
   }
 
   /** Forgets every recorded violation and listener (unit tests only). */
@@ -120,6 +197,7 @@ public final class Reporter {
     }
     LOCK.lock();
     try {
+      lastWriteNanos = System.nanoTime();
       ReportFiles.writeAtomically(path, JsonReportWriter.toJson(snapshot()));
       writeFailed = false;
     } catch (IOException | RuntimeException e) {

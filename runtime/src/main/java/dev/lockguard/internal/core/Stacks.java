@@ -47,13 +47,18 @@ public final class Stacks {
     }
 
     boolean cuts(String className) {
-      return className.startsWith(INTERNAL) || cutsJdk && (className.startsWith("java.")
-          || className.startsWith("jdk.") || className.startsWith("sun.")
+      return className.startsWith(INTERNAL) || cutsJdk && (isJdk(className)
           || this == LATCH && className.equals(EVENT));
     }
   }
 
   private Stacks() {}
+
+  /** Whether {@code className} is the JDK's ({@code java.}, {@code jdk.}, {@code sun.}). */
+  public static boolean isJdk(String className) {
+    return className.startsWith("java.") || className.startsWith("jdk.")
+        || className.startsWith("sun.");
+  }
 
   /** The calling thread's stack, trimmed. */
   public static StackTraceElement[] current(Trim trim) {

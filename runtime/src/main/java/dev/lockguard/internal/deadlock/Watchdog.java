@@ -14,7 +14,7 @@ import dev.lockguard.report.Violation;
  */
 public final class Watchdog {
   /** The deadlocks reported, by id, so that each is published once, then only if it turns worse. */
-  private static final Ledger<String, Void> REPORTED = new Ledger<>(Ledger.Ties.DROP);
+  private static final Ledger<String, Void> REPORTED = new Ledger<>();
 
   private Watchdog() {}
 

@@ -28,7 +28,7 @@ final class LatchReports {
       + " before anyone waits on it.";
 
   /** The ids reported, so that a finding is published once and then only upgraded. */
-  private static final Ledger<String, Void> REPORTED = new Ledger<>(Ledger.Ties.DROP);
+  private static final Ledger<String, Void> REPORTED = new Ledger<>();
 
   private LatchReports() {}
 

@@ -31,11 +31,12 @@ final class LockGraph {
   private static final AtomicLong LOCKS_SEEN = new AtomicLong();
   private static final AtomicLong EDGES = new AtomicLong();
   /**
-   * The cycles reported, keyed by their locks and kept with their edges: a cycle over the same
-   * locks is reported once, then only as its severity rises.
+   * The cycles reported, keyed by their lock instances and kept with their edges: a cycle over the
+   * same instances is reported once, then only as its severity rises. A cycle over other instances
+   * through the same code is reported too, under the same finding id, and the report counts it
+   * there instead of printing it again ({@code Reporter}).
    */
-  private static final Ledger<String, List<Edge>> REPORTED_CYCLES =
-      new Ledger<>(Ledger.Ties.DROP);
+  private static final Ledger<String, List<Edge>> REPORTED_CYCLES = new Ledger<>();
   /** Reported cycles below ERROR (one thread only, or gated), whose severity may still rise. */
   private static final List<Cycle> OPEN_CYCLES = new ArrayList<>();
 
@@ -163,16 +164,17 @@ final class LockGraph {
   }
 
   /**
-   * Records that a second thread took a known edge.
+   * Records that a second thread, {@code threadName}, took a known edge.
    *
    * @return the reported cycles through the edge whose severity rose, possibly empty
    */
-  static List<Cycle> secondThread(Edge edge) {
+  static List<Cycle> secondThread(Edge edge, String threadName) {
     LOCK.lock();
     try {
       if (edge.multiThread) {
         return List.of();
       }
+      edge.secondThreadName = threadName;
       edge.multiThread = true;
       return reevaluate(edge);
     } finally {

@@ -138,7 +138,7 @@ public final class LockOrderDetector {
   private static void checkKnownEdge(
       ThreadState ts, int heldIndex, Node node, Edge edge, boolean ascending) {
     if (edge.threadId != ts.threadId && !edge.multiThread) {
-      reportRisen(LockGraph.secondThread(edge));
+      reportRisen(LockGraph.secondThread(edge, ts.thread.getName()));
     }
     Node[] gates = edge.gates;
     if (gates.length > 0 && !allHeld(ts, gates)) {
@@ -181,7 +181,7 @@ public final class LockOrderDetector {
 
   private static void reportRisen(List<LockGraph.Cycle> cycles) {
     for (LockGraph.Cycle cycle : cycles) {
-      Findings.report(OrderReports.cycle(cycle));
+      Findings.report(OrderReports.risen(cycle));
     }
   }
 

@@ -166,6 +166,8 @@ final class Node extends WeakReference<Object> {
     volatile Node[] gates;
     /** Set once a second thread takes the same edge. */
     volatile boolean multiThread;
+    /** The name of that second thread, set with {@link #multiThread}, for the report. */
+    volatile String secondThreadName;
     /** Set on the edge whose addition closed a reported cycle: under policy=throw it throws. */
     volatile boolean closesCycle;
     /** The message of the violation this edge was reported in, for the exception under throw. */

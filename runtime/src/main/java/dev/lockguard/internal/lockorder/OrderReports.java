@@ -4,6 +4,7 @@ import dev.lockguard.internal.lockorder.Node.Edge;
 import dev.lockguard.internal.core.Findings;
 import dev.lockguard.internal.core.Site;
 import dev.lockguard.internal.core.Sites;
+import dev.lockguard.internal.core.Stacks;
 import dev.lockguard.report.Violation;
 import dev.lockguard.report.Violation.EdgeRef;
 import dev.lockguard.report.Violation.Kind;
@@ -22,7 +23,11 @@ import java.util.Set;
 final class OrderReports {
   private OrderReports() {}
 
-  /** The finding of {@code cycle} at the severity the graph last gave it. */
+  /**
+   * The finding of a cycle of lock instances just found, at the severity the graph gave it. Every
+   * cycle through the same code over other instances of the same locks gets the same id, and the
+   * report counts it under that id ({@code instanceCycles}) instead of printing it again.
+   */
   static Violation cycle(LockGraph.Cycle cycle) {
     List<Edge> edges = cycle.edges();
     List<LockRef> locks = new ArrayList<>();
@@ -39,6 +44,9 @@ final class OrderReports {
       chain.append(edge.from.name).append(" -> ");
     }
     chain.append(edges.get(0).from.name);
+    if (threads.size() == 1) {
+      addSecondThread(edges, threads);
+    }
     Severity severity = cycle.severity;
     Node gate = severity == Severity.INFO ? LockGraph.commonGate(cycle) : null;
     String message = switch (severity) {
@@ -54,6 +62,29 @@ final class OrderReports {
     String id = Findings.stableId(Kind.POTENTIAL_DEADLOCK, idParts(sites, locks, edges));
     return new Violation(id, Kind.POTENTIAL_DEADLOCK, severity, message, List.copyOf(threads),
         locks, edgeRefs, sites);
+  }
+
+  /**
+   * The finding of a cycle reported before whose severity rose (another thread took one of its
+   * edges): one more occurrence of the finding, but no new cycle of lock instances.
+   */
+  static Violation risen(LockGraph.Cycle cycle) {
+    Violation finding = cycle(cycle);
+    return finding.withCounts(new Violation.Counts(1, 0, finding.threads().size()));
+  }
+
+  /**
+   * Names the thread that made a cycle whose edges one thread took cross threads, by taking one
+   * of its edges again: without it, an ERROR would name one thread only.
+   */
+  private static void addSecondThread(List<Edge> edges, Set<String> threads) {
+    for (Edge edge : edges) {
+      String second = edge.secondThreadName;
+      if (second != null) {
+        threads.add(second);
+        return;
+      }
+    }
   }
 
   /**
@@ -117,17 +148,37 @@ final class OrderReports {
   }
 
   /**
-   * The sites plus what names the locks stably: a field or explicit name, or for an anonymous
-   * lock only its type (its hash changes from run to run). Two different lock pairs inverted
-   * through one helper method then get two ids.
+   * The sites plus what names the locks stably, never an identity hash (it changes from run to
+   * run): a field or explicit name; for an anonymous lock (a parameter, a local) its type and the
+   * frame that called the method which took it, where the lock was handed in. Two different lock
+   * pairs inverted through one helper method then get two ids, while one code path run over many
+   * instances of the same locks gets one.
    */
   private static List<String> idParts(List<String> sites, List<LockRef> locks, List<Edge> edges) {
     List<String> parts = new ArrayList<>(sites);
     for (int i = 0; i < edges.size(); i++) {
-      Node node = edges.get(i).from;
-      parts.add("lock:" + (node.anonymous ? locks.get(i).type() : node.name));
+      Edge edge = edges.get(i);
+      Node node = edge.from;
+      parts.add("lock:" + (node.anonymous ? locks.get(i).type() + " from " + caller(edge)
+          : node.name));
     }
     return parts;
+  }
+
+  /**
+   * The first application frame below the one where the edge's first lock was taken: where the
+   * lock was handed in. Written without module or loader prefixes and never a JDK frame, whose
+   * line numbers change between JDK builds; "" if there is none.
+   */
+  private static String caller(Edge edge) {
+    for (int i = 1; i < edge.heldAt.length; i++) {
+      StackTraceElement frame = edge.heldAt[i];
+      if (!Stacks.isJdk(frame.getClassName())) {
+        return frame.getClassName() + "." + frame.getMethodName() + "(" + frame.getFileName()
+            + ":" + frame.getLineNumber() + ")";
+      }
+    }
+    return "";
   }
 
   private static String quoted(Set<String> names) {

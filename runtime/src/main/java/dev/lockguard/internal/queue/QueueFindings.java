@@ -47,7 +47,8 @@ final class QueueFindings {
     return new Violation(Findings.stableId(Kind.UNSAFE_QUEUE_CHECK, sites),
         Kind.UNSAFE_QUEUE_CHECK, pair.consequence().severity,
         message(pair, queueName, check, act), threads,
-        List.of(new LockRef(queueName, pair.queue().type)), List.of(), sites);
+        List.of(new LockRef(queueName, pair.queue().type)), List.of(), sites)
+        .withObserved(pair.raced()); // outranks "no lock in common" at one severity
   }
 
   static String message(Pair pair, String queueName, Site check, Site act) {

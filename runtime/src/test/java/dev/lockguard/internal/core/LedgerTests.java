@@ -9,7 +9,7 @@ import org.junit.jupiter.api.Test;
 class LedgerTests {
   @Test
   void aFindingGoesOutOnceThenOnlyWhenItTurnsWorse() {
-    Ledger<String, String> ledger = new Ledger<>(Ledger.Ties.DROP);
+    Ledger<String, String> ledger = new Ledger<>();
 
     assertThat(ledger.admit("a", Severity.INFO, "first")).isTrue();
     assertThat(ledger.admit("a", Severity.INFO, "repeat")).as("a repeat").isFalse();
@@ -21,19 +21,21 @@ class LedgerTests {
   }
 
   @Test
-  void underReplaceAnEquallySevereFindingReplacesTheRecordedOneInItsPlace() {
-    Ledger<String, String> ledger = new Ledger<>(Ledger.Ties.REPLACE);
+  void aRepeatKeepsTheValueAndThePlaceOfTheFirst() {
+    Ledger<String, String> ledger = new Ledger<>();
     ledger.admit("a", Severity.ERROR, "a1");
     ledger.admit("b", Severity.WARNING, "b1");
 
-    assertThat(ledger.admit("a", Severity.ERROR, "a2")).isTrue();
-    assertThat(ledger.admit("b", Severity.INFO, "b2")).as("never downgraded").isFalse();
-    assertThat(ledger.values()).containsExactly("a2", "b1");
+    assertThat(ledger.admit("a", Severity.ERROR, "a2")).as("as severe: a repeat").isFalse();
+    assertThat(ledger.admit("b", Severity.ERROR, "b2")).isTrue();
+    assertThat(ledger.values()).containsExactly("a1", "b2");
+    assertThat(ledger.get("a")).isEqualTo("a1");
+    assertThat(ledger.get("c")).isNull();
   }
 
   @Test
   void aForgottenKeyGoesOutAsNew() {
-    Ledger<String, String> ledger = new Ledger<>(Ledger.Ties.DROP);
+    Ledger<String, String> ledger = new Ledger<>();
     ledger.admit("a", Severity.ERROR, "dead");
     ledger.admit("b", Severity.ERROR, "live");
     ledger.admit("c", Severity.ERROR, "gone");

@@ -53,7 +53,7 @@ class QueueChecksTests {
   // ---- must report ----------------------------------------------------------------------------
 
   @Test
-  void aPairIsReportedOnceTheConsumerSideIsSharedAndNotAgainWhenItsRaceIsSeen()
+  void aPairIsReportedOnceTheConsumerSideIsSharedAndAgainToKeepTheRaceItSawLater()
       throws Exception {
     jobs.put("job-1");
     CountDownLatch firstChecked = new CountDownLatch(1);
@@ -71,12 +71,23 @@ class QueueChecksTests {
     jobs.put("job-2"); // consumer-1 waits in take() for it
     join(first);
 
-    Violation unsafe = runtime.onlyFinding();
+    assertThat(runtime.findings()).hasSize(2);
+    Violation unsafe = runtime.findings().get(0);
     assertFinding(unsafe, Severity.ERROR, "consumer-2", "consumer-1");
     assertThat(unsafe.message()).isEqualTo("Unsafe queue check on Jobs.queue: thread"
         + " \"consumer-2\" called isEmpty() at Jobs.java:10 and then take() at Jobs.java:12, with"
         + " no lock in common with thread \"consumer-1\", another consumer of the queue; if"
         + " another thread empties the queue in between, " + TAKE_BLOCKS + CONSUMER_FIX);
+      Violation raced = runtime.findings().get(1);
+    assertFinding(raced, Severity.ERROR, "consumer-1", "consumer-2");
+    assertThat(raced.message()).contains("(race observed)");
+    assertThat(raced.observed()).isTrue();
+    assertThat(runtime.recorded()).as("the race replaces the first finding of the pair")
+        .singleElement().satisfies(recorded -> {
+          assertThat(recorded.message()).isEqualTo(raced.message());
+          assertThat(recorded.observed()).isTrue();
+          assertThat(recorded.counts()).isEqualTo(new Violation.Counts(2, 0, 2));
+        });
   }
 
   @Test
@@ -103,6 +114,7 @@ class QueueChecksTests {
         + " \"consumer-1\" called isEmpty() at Jobs.java:10 and then take() at Jobs.java:12, and"
         + " thread \"consumer-2\" removed an element in between (race observed), so "
         + TAKE_BLOCKS + CONSUMER_FIX);
+    assertThat(raced.observed()).isTrue();
   }
 
   @Test
