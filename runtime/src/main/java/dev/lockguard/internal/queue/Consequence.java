@@ -47,6 +47,18 @@ enum Consequence {
     this.severity = severity;
   }
 
+  /** The most a pair can reach: an {@code ERROR} whose race was observed. */
+  static final int HIGHEST_LEVEL = QueueSites.ERROR * 2;
+
+  /**
+   * The level a report raises a pair to: by severity first, and within one severity an observed
+   * race above a possible one, so that the report is published again to keep the stronger words
+   * (the reporter prints it again only when its severity rises).
+   */
+  int level(boolean raced) {
+    return level() * 2 - (raced ? 0 : 1);
+  }
+
   /** The level a pair is raised to ({@link QueueSites.Entry#raise}): ERROR above WARNING. */
   int level() {
     return severity == Severity.ERROR ? QueueSites.ERROR : QueueSites.WARNING;

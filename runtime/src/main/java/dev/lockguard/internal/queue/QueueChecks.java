@@ -105,7 +105,7 @@ final class QueueChecks {
       state.remember(checkSite, actSite, side, checks.seen(index), ts);
       return;
     }
-    if (entry.level(pair) == QueueSites.HIGHEST) {
+    if (entry.level(pair) == Consequence.HIGHEST_LEVEL) {
       return; // reported as bad as it gets
     }
     Consequence consequence = consequence(entry, checkSite, checks.seen(index), state, queue);
@@ -114,7 +114,7 @@ final class QueueChecks {
     }
     boolean consumes = side == QueueSites.CONSUMER;
     boolean raced = consumes ? checks.removedSince(index) : checks.addedSince(index);
-    if (!entry.raise(pair, QueueSites.level(consequence, raced))) {
+    if (!entry.raise(pair, consequence.level(raced))) {
       return;
     }
     String other = raced ? interferer(ts, state, consumes) : state.otherOn(side, ts.threadId);
@@ -162,7 +162,7 @@ final class QueueChecks {
       }
       Consequence consequence =
           consequence(entry, pair.checkSite(), pair.seen(), state, queue);
-      if (consequence != null && entry.raise(index, QueueSites.level(consequence, false))) {
+      if (consequence != null && entry.raise(index, consequence.level(false))) {
         String other = (sides & entry.sides) != 0 && ts.threadId != pair.threadId()
             ? ts.thread.getName() : state.otherOn(entry.sides, pair.threadId());
         QueueFindings.report(new QueueFindings.Pair(pair.checkSite(), pair.actSite(), entry.op,

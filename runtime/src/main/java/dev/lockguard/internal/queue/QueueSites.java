@@ -17,19 +17,8 @@ import java.util.Arrays;
 public final class QueueSites {
   /** A pair's level: reported as a {@code WARNING} ({@link Consequence}). */
   static final int WARNING = 1;
-  /** A pair's level: reported as an {@code ERROR}. */
+  /** A pair's level: reported as an {@code ERROR}; see {@link Consequence#level(boolean)}. */
   static final int ERROR = 2;
-  /** The most a pair can reach: an {@code ERROR} whose race was observed. */
-  static final int HIGHEST = ERROR * 2;
-
-  /**
-   * The level a report raises a pair to: by severity first, and within one severity an observed
-   * race above a possible one, so that the report is published again to keep the stronger words
-   * (the reporter prints it again only when its severity rises).
-   */
-  static int level(Consequence consequence, boolean raced) {
-    return consequence.level() * 2 - (raced ? 0 : 1);
-  }
 
   /** The consumer side of a queue: sites whose acts take elements out. */
   static final int CONSUMER = 1;
