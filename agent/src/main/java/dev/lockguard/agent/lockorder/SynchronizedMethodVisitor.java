@@ -85,7 +85,7 @@ final class SynchronizedMethodVisitor extends SiteVisitor {
   @Override
   public void visitCode() {
     super.visitCode();
-    site = sites.register(null);
+    site = sites.registerMethodMonitor();
     if (explicitMonitor) {
       // Hooks.monitorEnter(m, site); monitorenter m;  -- and the body's range starts right here
       loadMethodMonitor();                                     // Stack[1]: m
