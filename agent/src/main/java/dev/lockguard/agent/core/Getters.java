@@ -26,7 +26,7 @@ import org.objectweb.asm.Opcodes;
  * overrides the getter is named after its parent's field. JDK classes are not read: their field
  * names ({@code AtomicReference.value}) say less than the method ({@code AtomicReference.get()}).
  * The class being transformed is read from its own bytes; other classes from the defining loader,
- * each once per loader, and only when a lock, latch or queue site asks.
+ * each once per loader, and only when a lock or latch site asks.
  */
 public final class Getters {
   /** Reads nothing: every call is named after its method (unit tests). */
@@ -40,6 +40,8 @@ public final class Getters {
   private final ClassLoader loader;
   private final ClassReader current;
   private final boolean reads;
+  /** The class being transformed, read on first need. */
+  private ClassGetters currentGetters;
 
   /**
    * @param loader the loader that defines the class being transformed (null: the boot loader)
@@ -79,7 +81,10 @@ public final class Getters {
 
   private ClassGetters read(String internalName) {
     if (current != null && current.getClassName().equals(internalName)) {
-      return ClassGetters.of(current);
+      if (currentGetters == null) {
+        currentGetters = ClassGetters.of(current);
+      }
+      return currentGetters;
     }
     Map<String, ClassGetters> classes;
     synchronized (READ) {
