@@ -13,10 +13,20 @@ import org.objectweb.asm.MethodVisitor;
 public final class MethodSites extends ReceiverNames {
   private final SiteRegistrar registrar;
   private final String methodName;
+  /** What the method's monitor is named if it is synchronized, or null. */
+  private final String methodMonitor;
   private int line = -1;
 
-  MethodSites(Rules rules, SiteRegistrar registrar, String methodName) {
-    super(null, rules);
+  /**
+   * @param owner the class's internal name, or null in a JDK class, whose monitors the runtime
+   *     names after the object
+   * @param instance whether the method has a {@code this}
+   */
+  MethodSites(Rules rules, SiteRegistrar registrar, String methodName, String owner,
+      boolean instance, Getters getters, boolean framesMarkJoins) {
+    super(null, rules, owner != null && instance && rules.names("L" + owner + ";")
+        ? self(owner) : null, getters, framesMarkJoins);
+    this.methodMonitor = owner == null ? null : instance ? self(owner) : classLiteral(owner);
     this.registrar = registrar;
     this.methodName = methodName;
   }
@@ -36,6 +46,15 @@ public final class MethodSites extends ReceiverNames {
   /** Registers a site at the current line named {@code name} (or null) and returns its id. */
   public int register(String name) {
     return registrar.register(methodName, line, name);
+  }
+
+  /**
+   * Registers the site of a synchronized method's monitor, named {@code Owner.this} or
+   * {@code Owner.class} for a static method (unnamed in a JDK class: the runtime names it after
+   * the object), and returns its id; its line is set once known.
+   */
+  public int registerMethodMonitor() {
+    return register(methodMonitor);
   }
 
   /** Registers a site at the current line, named after the monitor on top of the stack. */

@@ -1,5 +1,6 @@
 package dev.lockguard.agent.core;
 
+import java.util.Arrays;
 import org.objectweb.asm.Handle;
 import org.objectweb.asm.Label;
 import org.objectweb.asm.MethodVisitor;
@@ -7,9 +8,12 @@ import org.objectweb.asm.Opcodes;
 import org.objectweb.asm.Type;
 
 /**
- * Names a lock, latch or queue after the field or class literal it was loaded from: the one
- * naming rule of every rewriter. A lock taken right after {@code getfield Philosopher.left} is
- * {@code Philosopher.left}; {@code synchronized (Registry.class)} is {@code Registry.class}.
+ * Names a lock, latch or queue after where the code got it: the one naming rule of every
+ * rewriter. A lock taken right after {@code getfield Philosopher.left} is {@code Philosopher.left};
+ * {@code synchronized (Registry.class)} is {@code Registry.class}; {@code synchronized (this)} in
+ * an instance method of {@code Bulkhead} is {@code Bulkhead.this}; a lock returned by a no-argument
+ * method is named after the field that method returns as it is ({@link Getters}: {@code
+ * holder.getLock()} is {@code Holder.lock}), else after the method ({@code Execution.getLock()}).
  *
  * <p>As a method visitor it goes first in a method's chain and follows the original code; a
  * rewriter after it asks {@link #receiverName()} at the {@code monitorenter}, or
@@ -22,14 +26,21 @@ import org.objectweb.asm.Type;
  * ({@code list.add(local.tryLock())}) is not named after what lies below. Any other instruction,
  * and any label (a join point may bring another value), forgets the name.
  *
+ * <p>A named value stored in a local keeps its name there until the local is overwritten or a
+ * join point may bring another value (a stack map frame; any label in a class file older than
+ * Java 7, which has no frames to tell): {@code final ReentrantLock lock = this.lock; lock.lock();}
+ * and Kotlin's inlined {@code synchronized(lock) { }} and {@code lock.withLock { }}, which store the
+ * lock in a local first, are named after the field.
+ *
  * <p>The queue check, which follows values by data flow, uses {@link #field} for the name alone.
  */
 public class ReceiverNames extends MethodVisitor {
   /** What one detector names a receiver after. */
   public interface Rules {
     /**
-     * Whether a value of this type (a field's descriptor, or {@code Ljava/lang/Class;} for a
-     * class literal) can be a receiver the detector names.
+     * Whether a value of this type (a field's descriptor, a method's return type, the class's own
+     * type for {@code this}, or {@code Ljava/lang/Class;} for a class literal) can be a receiver
+     * the detector names.
      */
     boolean names(String descriptor);
 
@@ -42,14 +53,43 @@ public class ReceiverNames extends MethodVisitor {
   private static final String CLASS = "Ljava/lang/Class;";
 
   private final Rules rules;
-  /** The name of the last named value, while it may still be a receiver; else null. */
-  private String name;
+  private final Getters getters;
+  /** {@code Owner.this} when local 0 holds a nameable {@code this}, else null. */
+  private final String thisName;
+  /** Whether the class file has stack map frames, which mark every join point. */
+  private final boolean framesMarkJoins;
+
+  /**
+   * The last named value, while it may still be a receiver: its name, or the {@link Getter} whose
+   * result it is (resolved to a name when a site asks); else null.
+   */
+  private Object named;
+  /** How many copies of the named value lie on top of each other ({@code dup}). */
+  private int copies;
   /** How many references were pushed above the named value: arguments, or not its call's. */
   private int referencesAbove;
+  /** What the locals hold, as {@link #named}, by local index; null where unknown. */
+  private Object[] locals = new Object[8];
+  /** Set once the method stores into local 0: from then on it may hold anything but this. */
+  private boolean thisOverwritten;
 
+  /** A visitor that names fields and class literals only (unit tests of the rule). */
   ReceiverNames(MethodVisitor next, Rules rules) {
+    this(next, rules, null, Getters.NONE, true);
+  }
+
+  /**
+   * @param thisName {@code Owner.this} if local 0 is a {@code this} to name, else null
+   * @param getters what the no-argument methods the code calls return
+   * @param framesMarkJoins true from Java 7 class files on, whose frames mark every join point
+   */
+  ReceiverNames(MethodVisitor next, Rules rules, String thisName, Getters getters,
+      boolean framesMarkJoins) {
     super(Opcodes.ASM9, next);
     this.rules = rules;
+    this.thisName = thisName;
+    this.getters = getters;
+    this.framesMarkJoins = framesMarkJoins;
   }
 
   /** {@code Account.lock} for field {@code lock} of {@code com/acme/Account}. */
@@ -62,9 +102,19 @@ public class ReceiverNames extends MethodVisitor {
     return Bytecode.simpleName(internalName) + ".class";
   }
 
+  /** {@code Account.this} for the instance of {@code com/acme/Account} a method runs on. */
+  public static String self(String internalName) {
+    return Bytecode.simpleName(internalName) + ".this";
+  }
+
+  /** {@code Execution.getLock()} for that method of {@code com/acme/Execution}. */
+  public static String method(String owner, String name) {
+    return Bytecode.simpleName(owner) + "." + name + "()";
+  }
+
   /** The name of the value on top of the stack (a monitor's), or null. */
   public String receiverName() {
-    return referencesAbove == 0 ? name : null;
+    return referencesAbove == 0 ? resolved() : null;
   }
 
   /** The name of the receiver of a call with this descriptor, its arguments pushed, or null. */
@@ -73,16 +123,31 @@ public class ReceiverNames extends MethodVisitor {
     for (Type argument : Type.getArgumentTypes(callDescriptor)) {
       references += argument.getSort() >= Type.ARRAY ? 1 : 0;
     }
-    return referencesAbove == references ? name : null;
+    return referencesAbove == references ? resolved() : null;
   }
 
-  private void name(String fieldOrClass) {
-    name = fieldOrClass;
+  /**
+   * The named value's name; a getter is read only now, so that only a site pays for reading the
+   * class that declares it.
+   */
+  private String resolved() {
+    if (named instanceof Getter getter) {
+      String field = getters.fieldReturnedBy(getter.owner, getter.name, getter.descriptor);
+      named = field != null ? field : method(getter.owner, getter.name);
+    }
+    return (String) named;
+  }
+
+  /** The value on top of the stack is named (a String) or a getter's result. */
+  private void name(Object nameOrGetter) {
+    named = nameOrGetter;
+    copies = 1;
     referencesAbove = 0;
   }
 
   private void forget() {
-    name = null;
+    named = null;
+    copies = 0;
     referencesAbove = 0;
   }
 
@@ -94,8 +159,9 @@ public class ReceiverNames extends MethodVisitor {
     super.visitInsn(opcode);
     boolean constant = opcode >= Opcodes.ICONST_M1 && opcode <= Opcodes.DCONST_1;
     boolean conversion = opcode >= Opcodes.I2L && opcode <= Opcodes.I2S;
-    boolean dupOfNamed = opcode == Opcodes.DUP && referencesAbove == 0;
-    if (!constant && !conversion && !dupOfNamed) {
+    if (opcode == Opcodes.DUP && referencesAbove == 0) {
+      copies++;
+    } else if (!constant && !conversion) {
       forget();
     }
   }
@@ -112,14 +178,74 @@ public class ReceiverNames extends MethodVisitor {
   public void visitVarInsn(int opcode, int varIndex) {
     super.visitVarInsn(opcode, varIndex);
     if (opcode == Opcodes.ALOAD) {
-      referencesAbove++; // a TimeUnit argument, or the receiver of a call on a local
+      load(varIndex);
     } else if (opcode == Opcodes.ASTORE) {
-      // above the named value: stores the reference pushed last; on it: javac's
-      // "dup; astore n; monitorenter" keeps the name
-      referencesAbove = Math.max(0, referencesAbove - 1);
+      store(varIndex);
     } else if (opcode > Opcodes.DLOAD) {
-      forget(); // a primitive store; primitive loads push arguments
+      // a primitive store; primitive loads push arguments
+      setLocal(varIndex, null);
+      if (opcode == Opcodes.LSTORE || opcode == Opcodes.DSTORE) {
+        setLocal(varIndex + 1, null);
+      }
+      forget();
     }
+  }
+
+  /**
+   * A reference local pushed: above a named value, an argument (a {@code TimeUnit}) or the
+   * receiver of a call on a local; on an empty slate, the local's name if it has one.
+   */
+  private void load(int varIndex) {
+    if (named != null) {
+      referencesAbove++;
+      return;
+    }
+    Object known = local(varIndex);
+    if (known == null && varIndex == 0 && thisName != null && !thisOverwritten) {
+      known = thisName; // javac and kotlinc never store into local 0 of an instance method
+    }
+    if (known != null) {
+      name(known);
+    }
+  }
+
+  /**
+   * Above the named value: stores the reference pushed last. On it: the local takes its name, and
+   * javac's {@code dup; astore n; monitorenter} keeps the copy on the stack named.
+   */
+  private void store(int varIndex) {
+    if (referencesAbove > 0) {
+      referencesAbove--;
+      setLocal(varIndex, null);
+      return;
+    }
+    setLocal(varIndex, named);
+    if (--copies <= 0) {
+      forget();
+    }
+  }
+
+  private Object local(int index) {
+    return index < locals.length ? locals[index] : null;
+  }
+
+  private void setLocal(int index, Object value) {
+    if (index == 0) {
+      thisOverwritten = true;
+    }
+    if (index >= locals.length) {
+      if (value == null) {
+        return;
+      }
+      locals = Arrays.copyOf(locals, Math.max(index + 1, locals.length * 2));
+    }
+    locals[index] = value;
+  }
+
+  @Override
+  public void visitIincInsn(int varIndex, int increment) {
+    super.visitIincInsn(varIndex, increment);
+    setLocal(varIndex, null);
   }
 
   @Override
@@ -169,15 +295,45 @@ public class ReceiverNames extends MethodVisitor {
   public void visitMethodInsn(
       int opcode, String owner, String method, String descriptor, boolean isInterface) {
     super.visitMethodInsn(opcode, owner, method, descriptor, isInterface);
-    if (referencesAbove > 0 || !rules.keepsName(owner, method, descriptor)) {
-      forget();
+    if (referencesAbove == 0 && named != null && rules.keepsName(owner, method, descriptor)) {
+      return; // rw.readLock() is rw
     }
+    forget();
+    if (isGetter(owner, descriptor)) {
+      name(new Getter(owner, method, descriptor));
+    }
+  }
+
+  /**
+   * A call whose result may be named after it: no arguments (so no receiver pushed above hides),
+   * a result the detector names, not a constructor, and not a {@code Class}, which the runtime
+   * names better from the object itself.
+   */
+  private boolean isGetter(String owner, String descriptor) {
+    if (!descriptor.startsWith("()") || owner.startsWith("[")) {
+      return false;
+    }
+    String result = descriptor.substring(2);
+    return !result.equals(CLASS) && rules.names(result);
   }
 
   @Override
   public void visitLabel(Label label) {
     super.visitLabel(label);
     forget();
+    if (!framesMarkJoins) {
+      forgetLocals();
+    }
+  }
+
+  @Override
+  public void visitFrame(int type, int numLocal, Object[] local, int numStack, Object[] stack) {
+    super.visitFrame(type, numLocal, local, numStack, stack);
+    forgetLocals(); // a join point: another path may have stored another value
+  }
+
+  private void forgetLocals() {
+    Arrays.fill(locals, null);
   }
 
   @Override
@@ -210,4 +366,7 @@ public class ReceiverNames extends MethodVisitor {
     super.visitMultiANewArrayInsn(descriptor, numDimensions);
     forget();
   }
+
+  /** A no-argument call whose result is on top of the stack. */
+  private record Getter(String owner, String name, String descriptor) {}
 }

@@ -47,9 +47,22 @@ public abstract class SiteClassVisitor extends ClassVisitor {
     return registrar;
   }
 
-  /** The head of a method's rewriters, to put {@link MethodSites#ahead} them once they are made. */
-  protected MethodSites methodSites(String methodName, ReceiverNames.Rules rules) {
-    return new MethodSites(rules, registrar(), methodName);
+  /**
+   * The head of a method's rewriters, to put {@link MethodSites#ahead} them once they are made.
+   *
+   * @param access the method's flags: an instance method names {@code this} after the class
+   */
+  protected MethodSites methodSites(int access, String methodName, ReceiverNames.Rules rules) {
+    return new MethodSites(rules, registrar(), methodName, isJdk() ? null : internalName,
+        (access & Opcodes.ACC_STATIC) == 0, target.getters, version >= Opcodes.V1_7);
+  }
+
+  /**
+   * Whether the class is the JDK's (retransformed): its names say little about which collection
+   * a lock is, so its {@code this} is left for the runtime to name after the object's class.
+   */
+  protected boolean isJdk() {
+    return className.startsWith("java.");
   }
 
   /** Whether a method with these flags has code to rewrite. */

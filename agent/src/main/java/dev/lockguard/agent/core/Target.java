@@ -10,6 +10,8 @@ public final class Target {
    */
   public final boolean loadTime;
   public final TypeHierarchy hierarchy;
+  /** What the no-argument methods the class calls return, read on demand. */
+  public final Getters getters;
   /** The class file, for a rewriter that skips a class by a look at its constant pool. */
   public final ClassReader reader;
   private boolean changed;
@@ -19,6 +21,7 @@ public final class Target {
     this.reader = reader;
     this.loadTime = loadTime;
     this.hierarchy = new TypeHierarchy(loader);
+    this.getters = new Getters(loader, reader);
   }
 
   /** A rewriter rewrote a site: the class must be written back. */

@@ -47,7 +47,7 @@ public final class LatchClassVisitor extends SiteClassVisitor {
     if (next == null || !hasCode(access)) {
       return next;
     }
-    MethodSites sites = methodSites(name, types::isLatchDescriptor);
+    MethodSites sites = methodSites(access, name, types::isLatchDescriptor);
     MethodVisitor chain = next;
     LatchOption.Role role = roleOf(access, name);
     if (role != null) {

@@ -1,8 +1,8 @@
 package dev.lockguard.agent.lockorder;
 
-import static dev.lockguard.agent.lockorder.LockTypes.CONDITION;
+import static dev.lockguard.agent.lockorder.LockTypes.CONDITION_DESC;
 import static dev.lockguard.agent.lockorder.LockTypes.HOOKS;
-import static dev.lockguard.agent.lockorder.LockTypes.LOCK;
+import static dev.lockguard.agent.lockorder.LockTypes.LOCK_DESC;
 
 import dev.lockguard.agent.core.MethodSites;
 import dev.lockguard.agent.core.SiteVisitor;
@@ -12,11 +12,10 @@ import org.objectweb.asm.Opcodes;
 /**
  * Replaces a method's calls of {@code Lock.lock/lockInterruptibly/tryLock/unlock/newCondition} and
  * {@code Condition.await*} by the static hook of the same name, which takes the receiver, the
- * arguments and the site id, and makes the call itself.
+ * arguments and the site id, and makes the call itself; puts hooks around a lock subclass's
+ * {@code super.lock()} and kin, which only the subclass can make.
  */
 final class LockCallVisitor extends SiteVisitor {
-  private static final String LOCK_DESC = "L" + LOCK + ";";
-  private static final String CONDITION_DESC = "L" + CONDITION + ";";
 
   private final LockTypes types;
 
@@ -28,8 +27,12 @@ final class LockCallVisitor extends SiteVisitor {
   @Override
   public void visitMethodInsn(
       int opcode, String owner, String name, String descriptor, boolean isInterface) {
+    if (opcode == Opcodes.INVOKESPECIAL && LOCK_DESC.equals(types.hookReceiver(owner, name + descriptor))
+        && superCall(owner, name, descriptor, isInterface)) {
+      return;
+    }
     String receiver = opcode == Opcodes.INVOKEVIRTUAL || opcode == Opcodes.INVOKEINTERFACE
-        ? receiverDescriptor(owner, name + descriptor) : null;
+        ? types.hookReceiver(owner, name + descriptor) : null;
     if (receiver == null) {
       super.visitMethodInsn(opcode, owner, name, descriptor, isInterface);
       return;
@@ -38,21 +41,54 @@ final class LockCallVisitor extends SiteVisitor {
     replaceCall(HOOKS, name, receiver, descriptor);
   }
 
-  /** The hook's receiver type for a call to replace, or null to leave the call alone. */
-  private String receiverDescriptor(String owner, String nameAndDescriptor) {
-    if (owner.equals(CONDITION)) {
-      return switch (nameAndDescriptor) {
-        case "await()V", "await(JLjava/util/concurrent/TimeUnit;)Z", "awaitNanos(J)J",
-            "awaitUninterruptibly()V", "awaitUntil(Ljava/util/Date;)Z" -> CONDITION_DESC;
-        default -> null;
-      };
+  /**
+   * {@code super.lock()} and its kin in a subclass of a lock: a static hook cannot make the super
+   * call, so the hooks go around it. Not {@code super.tryLock(time, unit)}, whose receiver lies
+   * under its arguments where no stack instruction reaches it; calls of it through the subclass
+   * are still checked where they are made.
+   *
+   * @return false if the call was left alone
+   */
+  private boolean superCall(String owner, String name, String descriptor, boolean isInterface) {
+    String hook = "(" + LOCK_DESC + "I)V";
+    switch (name + descriptor) {
+      case "lock()V", "lockInterruptibly()V" -> {
+        int site = sites.registerCall(descriptor);
+        super.visitInsn(Opcodes.DUP);                          // Stack[2]: lock, lock
+        super.visitInsn(Opcodes.DUP);                          // Stack[3]: lock, lock, lock
+        push(site);                                            // Stack[4]: ..., I
+        super.visitMethodInsn(Opcodes.INVOKESTATIC, HOOKS, "beforeSuperLock", hook, false);
+        super.visitMethodInsn(Opcodes.INVOKESPECIAL, owner, name, descriptor, isInterface);
+        push(site);                                            // Stack[2]: lock, I
+        super.visitMethodInsn(Opcodes.INVOKESTATIC, HOOKS, "afterSuperLock", hook, false);
+      }
+      case "tryLock()Z" -> {
+        int site = sites.registerCall(descriptor);
+        super.visitInsn(Opcodes.DUP);                          // Stack[2]: lock, lock
+        super.visitMethodInsn(Opcodes.INVOKESPECIAL, owner, name, descriptor, isInterface);
+        push(site);                                            // Stack[3]: lock, Z, I
+        super.visitMethodInsn(Opcodes.INVOKESTATIC, HOOKS, "superTryLocked",
+            "(" + LOCK_DESC + "ZI)Z", false);                  // Stack[1]: Z
+      }
+      case "unlock()V" -> {
+        sites.changed();
+        super.visitInsn(Opcodes.DUP);                          // Stack[2]: lock, lock
+        super.visitMethodInsn(Opcodes.INVOKESPECIAL, owner, name, descriptor, isInterface);
+        super.visitMethodInsn(Opcodes.INVOKESTATIC, HOOKS, "afterSuperUnlock",
+            "(" + LOCK_DESC + ")V", false);                    // Stack[0]
+      }
+      case "newCondition()Ljava/util/concurrent/locks/Condition;" -> {
+        int site = sites.registerCall(descriptor);
+        super.visitInsn(Opcodes.DUP);                          // Stack[2]: lock, lock
+        super.visitMethodInsn(Opcodes.INVOKESPECIAL, owner, name, descriptor, isInterface);
+        push(site);                                            // Stack[3]: lock, Condition, I
+        super.visitMethodInsn(Opcodes.INVOKESTATIC, HOOKS, "superNewCondition",
+            "(" + LOCK_DESC + CONDITION_DESC + "I)" + CONDITION_DESC, false); // Stack[1]: Condition
+      }
+      default -> {
+        return false;
+      }
     }
-    return switch (nameAndDescriptor) {
-      case "lock()V", "lockInterruptibly()V", "tryLock()Z",
-          "tryLock(JLjava/util/concurrent/TimeUnit;)Z", "unlock()V",
-          "newCondition()Ljava/util/concurrent/locks/Condition;" ->
-          types.isLockType(owner) ? LOCK_DESC : null;
-      default -> null;
-    };
+    return true;
   }
 }

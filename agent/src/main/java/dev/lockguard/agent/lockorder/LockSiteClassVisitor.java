@@ -12,19 +12,30 @@ import org.objectweb.asm.Opcodes;
  * Rewrites one class's lock sites so that they call {@code dev.lockguard.internal.lockorder.Hooks}:
  * each method gets a chain of small visitors with one job each, {@link LockCallVisitor} (Lock and
  * Condition calls), {@link WaitVisitor} ({@code Object.wait}), {@link MonitorVisitor}
- * ({@code synchronized} blocks) and, for a {@code synchronized} method,
- * {@link SynchronizedMethodVisitor}, all after {@link MethodSites}, which names each lock after
- * the field it was loaded from.
+ * ({@code synchronized} blocks), {@link MethodRefVisitor} (method references to lock methods) and,
+ * for a {@code synchronized} method, {@link SynchronizedMethodVisitor}, all after
+ * {@link MethodSites}, which names each lock after where the code got it.
  */
 public final class LockSiteClassVisitor extends SiteClassVisitor {
   /** Plugs this visitor into the agent's transformer. */
   public static final ClassRewriter REWRITER = LockSiteClassVisitor::new;
 
   private final LockTypes types;
+  /** The bridges method references to lock methods need; null where methods cannot be added. */
+  private MethodRefVisitor.Bridges bridges;
 
   private LockSiteClassVisitor(ClassVisitor next, Target target) {
     super(next, target);
     this.types = new LockTypes(target.hierarchy);
+  }
+
+  @Override
+  public void visit(int version, int access, String name, String signature, String superName,
+      String[] interfaces) {
+    super.visit(version, access, name, signature, superName, interfaces);
+    if (target.loadTime) { // a retransformed class may not gain methods
+      bridges = new MethodRefVisitor.Bridges(name, (access & Opcodes.ACC_INTERFACE) != 0);
+    }
   }
 
   @Override
@@ -37,7 +48,7 @@ public final class LockSiteClassVisitor extends SiteClassVisitor {
     if (next == null || !hasCode(access)) {
       return next;
     }
-    MethodSites sites = methodSites(name, LockTypes.NAMES);
+    MethodSites sites = methodSites(access, name, LockTypes.NAMES);
     MethodVisitor chain = next;
     if (SynchronizedMethodVisitor.rewrites(access, version)) {
       // Last, so that its protected ranges cover what the others insert.
@@ -47,6 +58,17 @@ public final class LockSiteClassVisitor extends SiteClassVisitor {
     chain = new MonitorVisitor(chain, sites); // before it: the method's own monitorenter is no site
     chain = new WaitVisitor(chain, sites);
     chain = new LockCallVisitor(chain, sites, types);
+    if (bridges != null) {
+      chain = new MethodRefVisitor(chain, sites, types, bridges);
+    }
     return sites.ahead(chain);
+  }
+
+  @Override
+  public void visitEnd() {
+    if (bridges != null) {
+      bridges.writeTo(cv);
+    }
+    super.visitEnd();
   }
 }

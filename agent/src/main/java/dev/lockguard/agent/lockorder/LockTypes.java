@@ -14,6 +14,8 @@ final class LockTypes {
   static final String OBJECT = "Ljava/lang/Object;";
   static final String LOCK = "java/util/concurrent/locks/Lock";
   static final String CONDITION = "java/util/concurrent/locks/Condition";
+  static final String LOCK_DESC = "L" + LOCK + ";";
+  static final String CONDITION_DESC = "L" + CONDITION + ";";
 
   /**
    * A lock is named after the field of any reference type it was loaded from (a monitor can be
@@ -55,5 +57,26 @@ final class LockTypes {
         }
         return hierarchy.isSubtypeOf(owner, Lock.class);
     }
+  }
+
+  /**
+   * The receiver type of the hook that stands for a call, named as the call
+   * ({@code Hooks.lock(Lock, int)} for {@code lock()}), or null for a call lockguard leaves alone.
+   */
+  String hookReceiver(String owner, String nameAndDescriptor) {
+    if (owner.equals(CONDITION)) {
+      return switch (nameAndDescriptor) {
+        case "await()V", "await(JLjava/util/concurrent/TimeUnit;)Z", "awaitNanos(J)J",
+            "awaitUninterruptibly()V", "awaitUntil(Ljava/util/Date;)Z" -> CONDITION_DESC;
+        default -> null;
+      };
+    }
+    return switch (nameAndDescriptor) {
+      case "lock()V", "lockInterruptibly()V", "tryLock()Z",
+          "tryLock(JLjava/util/concurrent/TimeUnit;)Z", "unlock()V",
+          "newCondition()Ljava/util/concurrent/locks/Condition;" ->
+          isLockType(owner) ? LOCK_DESC : null;
+      default -> null;
+    };
   }
 }

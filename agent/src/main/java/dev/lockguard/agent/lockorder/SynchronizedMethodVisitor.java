@@ -37,6 +37,8 @@ final class SynchronizedMethodVisitor extends SiteVisitor {
 
   private int site;
   private boolean lineKnown;
+  /** Where the monitor is taken, before the method's first line: it gets that line too. */
+  private final Label entry = new Label();
   private final Label bodyStart = new Label();
   /** With an explicit monitor: the protected range being written, or null after a return. */
   private Label openRange;
@@ -85,7 +87,8 @@ final class SynchronizedMethodVisitor extends SiteVisitor {
   @Override
   public void visitCode() {
     super.visitCode();
-    site = sites.register(null);
+    super.visitLabel(entry);
+    site = sites.registerMethodMonitor();
     if (explicitMonitor) {
       // Hooks.monitorEnter(m, site); monitorenter m;  -- and the body's range starts right here
       loadMethodMonitor();                                     // Stack[1]: m
@@ -109,7 +112,10 @@ final class SynchronizedMethodVisitor extends SiteVisitor {
   @Override
   public void visitLineNumber(int lineNumber, Label start) {
     if (!lineKnown) {
-      sites.setLine(site, lineNumber); // the method's first line is where it takes its monitor
+      // The method's first line is where it takes its monitor: for the site, and for the stack
+      // a thread shows while the hook runs or it blocks on the monitor.
+      sites.setLine(site, lineNumber);
+      super.visitLineNumber(lineNumber, entry);
       lineKnown = true;
     }
     super.visitLineNumber(lineNumber, start);

@@ -99,8 +99,8 @@ class ReceiverNamesTests {
         "()Ljava/util/concurrent/locks/ReentrantReadWriteLock$ReadLock;", false);
     assertThat(locks.receiverName("()V")).isEqualTo("Account.catalog");
 
-    locks.visitMethodInsn(Opcodes.INVOKEVIRTUAL, OWNER, "other", "()Ljava/lang/Object;", false);
-    assertThat(locks.receiverName()).isNull();
+    locks.visitMethodInsn(Opcodes.INVOKEVIRTUAL, OWNER, "other", "(I)Ljava/lang/Object;", false);
+    assertThat(locks.receiverName()).as("a call with arguments is no getter").isNull();
   }
 
   @Test
@@ -119,5 +119,106 @@ class ReceiverNamesTests {
     locks.visitFieldInsn(Opcodes.GETSTATIC, OWNER, "lock", LOCK);
     locks.visitVarInsn(Opcodes.ISTORE, 3);
     assertThat(locks.receiverName()).isNull();
+  }
+
+  // ---- this, getters and locals ---------------------------------------------------------------
+
+  private static final String OBJECT = "Ljava/lang/Object;";
+
+  /** As the lock-order rewriters name in an instance method of Account, reading getters. */
+  private static ReceiverNames inAccount(boolean framesMarkJoins) {
+    return new ReceiverNames(null, descriptor -> descriptor.startsWith("L"), "Account.this",
+        new Getters(ReceiverNamesTests.class.getClassLoader(), null), framesMarkJoins);
+  }
+
+  @Test
+  void thisIsNamedAfterTheClassUntilLocalZeroIsOverwritten() {
+    ReceiverNames names = inAccount(true);
+    // synchronized (this)  ->  aload_0; dup; astore_1; monitorenter
+    names.visitVarInsn(Opcodes.ALOAD, 0);
+    names.visitInsn(Opcodes.DUP);
+    names.visitVarInsn(Opcodes.ASTORE, 1);
+    assertThat(names.receiverName()).isEqualTo("Account.this");
+
+    names.visitInsn(Opcodes.ACONST_NULL);
+    names.visitVarInsn(Opcodes.ASTORE, 0);
+    names.visitVarInsn(Opcodes.ALOAD, 0);
+    assertThat(names.receiverName()).as("local 0 holds something else now").isNull();
+
+    ReceiverNames staticMethod = new ReceiverNames(null, descriptor -> true);
+    staticMethod.visitVarInsn(Opcodes.ALOAD, 0);
+    assertThat(staticMethod.receiverName()).as("a static method's first argument").isNull();
+  }
+
+  @Test
+  void aNoArgumentCallIsNamedAfterTheFieldItReturnsOrElseAfterItself() {
+    ReceiverNames names = inAccount(true);
+    String sub = Type.getInternalName(Sub.class);
+
+    // synchronized (sub.lock()), the getter inherited from Base
+    names.visitVarInsn(Opcodes.ALOAD, 1);
+    names.visitMethodInsn(Opcodes.INVOKEVIRTUAL, sub, "lock", "()" + OBJECT, false);
+    assertThat(names.receiverName()).isEqualTo("ReceiverNamesTests$Base.lock");
+
+    names.visitMethodInsn(Opcodes.INVOKEVIRTUAL, sub, "computed", "()" + OBJECT, false);
+    assertThat(names.receiverName()).isEqualTo("ReceiverNamesTests$Sub.computed()");
+
+    names.visitMethodInsn(Opcodes.INVOKESTATIC, sub, "shared", "()" + OBJECT, false);
+    assertThat(names.receiverName()).as("a static getter").isEqualTo("ReceiverNamesTests$Base.SHARED");
+
+    names.visitMethodInsn(Opcodes.INVOKEVIRTUAL, "java/util/concurrent/atomic/AtomicReference",
+        "get", "()" + OBJECT, false);
+    assertThat(names.receiverName()).as("the JDK's fields say less than its methods")
+        .isEqualTo("AtomicReference.get()");
+
+    names.visitMethodInsn(Opcodes.INVOKEVIRTUAL, sub, "getClass", "()Ljava/lang/Class;", false);
+    assertThat(names.receiverName()).as("the runtime names a class after itself").isNull();
+  }
+
+  @Test
+  void aNamedValueStoredInALocalKeepsItsNameUntilAJoinPoint() {
+    // kotlinc: synchronized(lock) { }  ->  getfield lock; astore_1; iconst_0; istore_2; aload_1
+    ReceiverNames names = inAccount(true);
+    names.visitVarInsn(Opcodes.ALOAD, 0);
+    names.visitFieldInsn(Opcodes.GETFIELD, OWNER, "lock", OBJECT);
+    names.visitVarInsn(Opcodes.ASTORE, 1);
+    assertThat(names.receiverName()).as("the value left the stack").isNull();
+    names.visitInsn(Opcodes.ICONST_0);
+    names.visitVarInsn(Opcodes.ISTORE, 2);
+    names.visitLabel(new Label()); // a line number: no join point in a class with frames
+    names.visitVarInsn(Opcodes.ALOAD, 1);
+    assertThat(names.receiverName()).isEqualTo("Account.lock");
+
+    names.visitFrame(Opcodes.F_NEW, 0, new Object[0], 0, new Object[0]);
+    names.visitVarInsn(Opcodes.ALOAD, 1);
+    assertThat(names.receiverName()).as("another path may have stored another value").isNull();
+
+    ReceiverNames old = inAccount(false); // a class file without frames: any label may join
+    old.visitFieldInsn(Opcodes.GETSTATIC, OWNER, "LOCK", OBJECT);
+    old.visitVarInsn(Opcodes.ASTORE, 1);
+    old.visitLabel(new Label());
+    old.visitVarInsn(Opcodes.ALOAD, 1);
+    assertThat(old.receiverName()).isNull();
+  }
+
+  /** Getters to read: a trivial one, a static one, and one that computes. */
+  static class Base {
+    static final Object SHARED = new Object();
+    private final Object lock = new Object();
+
+    Object lock() {
+      return lock;
+    }
+
+    static Object shared() {
+      return SHARED;
+    }
+  }
+
+  /** Inherits {@link Base#lock()}. */
+  static final class Sub extends Base {
+    Object computed() {
+      return lock() == null ? this : lock();
+    }
   }
 }

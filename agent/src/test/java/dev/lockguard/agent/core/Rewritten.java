@@ -35,13 +35,17 @@ public final class Rewritten {
   /** Where the runtime's hook classes ({@code Hooks}, {@code LatchHooks}, ...) live. */
   private static final String RUNTIME = "dev/lockguard/internal/";
 
-  private final Class<?> original;
+  /** The binary name of the class rewritten. */
+  private final String className;
+  /** The loader the class came from: it resolves the types the class names. */
+  private final ClassLoader parent;
   private final byte[] bytes;
   private final ClassNode node = new ClassNode();
   private Class<?> loaded;
 
-  private Rewritten(Class<?> original, byte[] bytes) {
-    this.original = original;
+  private Rewritten(String className, ClassLoader parent, byte[] bytes) {
+    this.className = className;
+    this.parent = parent;
     this.bytes = bytes;
     new ClassReader(bytes).accept(node, 0);
   }
@@ -57,17 +61,32 @@ public final class Rewritten {
     return rewrite(type, false, rewriters);
   }
 
+  /**
+   * Rewrites a class file that no class on the class path has (one written with ASM in the shape
+   * another compiler writes) as it is loaded by a child of {@code loader}.
+   */
+  public static Rewritten of(byte[] classfile, ClassLoader loader, ClassRewriter... rewriters) {
+    return rewrite(classfile, loader, true, rewriters);
+  }
+
   private static Rewritten rewrite(Class<?> type, boolean loadTime, ClassRewriter... rewriters)
       throws IOException {
     byte[] classfile;
-    try (InputStream in = type.getResourceAsStream(type.getSimpleName() + ".class")) {
+    String file = type.getName().substring(type.getName().lastIndexOf('.') + 1) + ".class";
+    try (InputStream in = type.getResourceAsStream(file)) {
       classfile = in.readAllBytes();
     }
+    return rewrite(classfile, type.getClassLoader(), loadTime, rewriters);
+  }
+
+  private static Rewritten rewrite(byte[] classfile, ClassLoader loader, boolean loadTime,
+      ClassRewriter... rewriters) {
+    String className = new ClassReader(classfile).getClassName().replace('/', '.');
     LockTransformer transformer = new LockTransformer(
         new ClassFilter(List.of(), List.of(), Set.of()), List.of(rewriters));
-    byte[] rewritten = transformer.rewrite(classfile, type.getClassLoader(), loadTime);
-    assertThat(rewritten).as("%s was rewritten", type.getSimpleName()).isNotNull();
-    return new Rewritten(type, rewritten);
+    byte[] rewritten = transformer.rewrite(classfile, loader, loadTime);
+    assertThat(rewritten).as("%s was rewritten", className).isNotNull();
+    return new Rewritten(className, loader, rewritten);
   }
 
   public byte[] bytes() {
@@ -83,7 +102,7 @@ public final class Rewritten {
       SimpleVerifier verifier = new SimpleVerifier(Type.getObjectType(node.name),
           Type.getObjectType(node.superName), interfaces(),
           (node.access & Opcodes.ACC_INTERFACE) != 0);
-      verifier.setClassLoader(original.getClassLoader());
+      verifier.setClassLoader(parent);
       try {
         new Analyzer<>(verifier).analyze(node.name, method);
       } catch (AnalyzerException e) {
@@ -213,7 +232,7 @@ public final class Rewritten {
    */
   public Class<?> load() throws ClassNotFoundException {
     if (loaded == null) {
-      loaded = Class.forName(original.getName(), true, new ChildFirst(original, bytes));
+      loaded = Class.forName(className, true, new ChildFirst(className, parent, bytes));
     }
     return loaded;
   }
@@ -242,9 +261,9 @@ public final class Rewritten {
     private final String name;
     private final byte[] classFile;
 
-    ChildFirst(Class<?> type, byte[] classFile) {
-      super(type.getClassLoader());
-      this.name = type.getName();
+    ChildFirst(String name, ClassLoader parent, byte[] classFile) {
+      super(parent);
+      this.name = name;
       this.classFile = classFile;
     }
 

@@ -8,6 +8,7 @@ import dev.lockguard.report.Violation;
 import dev.lockguard.testsupport.ForkedJvm;
 import dev.lockguard.testsupport.Markers;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
@@ -46,6 +47,7 @@ final class Fixtures {
   static Outcome runFixture(Path dir, String options, String fixture, String... args)
       throws IOException, InterruptedException {
     Path reportFile = dir.resolve(fixture + ".json");
+    Files.createDirectories(reportFile.getParent()); // a fixture in a sub-package: names/...
     ForkedJvm.Result result = withAgent(options).report(reportFile).run(PACKAGE + fixture, args);
     assertThat(result.exitCode()).as(result.toString()).isZero();
     Report report = readReport(reportFile);

@@ -3,7 +3,10 @@ package dev.lockguard.agent.lockorder;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.lockguard.agent.core.Rewritten;
+import dev.lockguard.internal.TestSupport;
+import dev.lockguard.internal.lockorder.Hooks;
 import java.lang.reflect.Modifier;
+import java.util.concurrent.locks.Lock;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -45,7 +48,7 @@ class LockSiteRewriterTests {
   @Test
   void synchronizedMethodTakesItsMonitorInBytecodeWhenLoaded() throws Exception {
     assertThat(sites.trace("syncMethod")).containsExactly(
-        MONITOR_ENTER + " @ null", "monitorenter",
+        MONITOR_ENTER + " @ LockSites.this", "monitorenter",
         HOLD_COUNT,
         MONITOR_EXIT, "monitorexit", "return",
         MONITOR_EXIT, "monitorexit", "athrow");
@@ -62,7 +65,7 @@ class LockSiteRewriterTests {
         Rewritten.retransformed(LockSites.class, LockSiteClassVisitor.REWRITER).verified();
 
     assertThat(retransformed.trace("syncMethod")).containsExactly(
-        METHOD_ENTERED + " @ null",
+        METHOD_ENTERED + " @ LockSites.this",
         HOLD_COUNT,
         MONITOR_EXIT, "return",
         MONITOR_EXIT, "athrow");
@@ -74,7 +77,7 @@ class LockSiteRewriterTests {
   @Test
   void staticSynchronizedMethodKeepsItsModifierForTheJit() throws Exception {
     assertThat(sites.trace("staticSyncMethod")).containsExactly(
-        METHOD_ENTERED + " @ null",
+        METHOD_ENTERED + " @ LockSites.class",
         HOLD_COUNT,
         MONITOR_EXIT, "return",
         MONITOR_EXIT, "athrow");
@@ -127,5 +130,98 @@ class LockSiteRewriterTests {
     Object instance = sites.newInstance();
     assertThat(sites.call(instance, "waitOnMonitor")).isEqualTo(1);
     assertThat(sites.call(instance, "awaitCondition")).isEqualTo(1);
+  }
+
+  // ---- names: where the code got the lock -----------------------------------------------------
+
+  private static final String LOCK = "Hooks.lock(Ljava/util/concurrent/locks/Lock;I)V";
+
+  @Test
+  void synchronizedThisIsNamedAfterTheClass() throws Exception {
+    assertThat(sites.trace("syncThis")).startsWith(MONITOR_ENTER + " @ LockSites.this");
+    assertThat(sites.call(sites.newInstance(), "syncThis")).isEqualTo(1);
+  }
+
+  @Test
+  void locksFromTrivialGettersAreNamedAfterTheFieldsTheyReturn() throws Exception {
+    assertThat(sites.trace("fromGetters")).containsSequence(
+        "LockSites$Holder.getMonitor", MONITOR_ENTER + " @ LockSites$Holder.monitor",
+        "monitorenter", "LockSites$Holder.getLock", LOCK + " @ LockSites$Holder.lock");
+    assertThat(sites.trace("fromComputed")).contains(
+        MONITOR_ENTER + " @ LockSites$Holder.computeMonitor()");
+
+    Object instance = sites.newInstance();
+    assertThat(sites.call(instance, "fromGetters")).isEqualTo(2);
+    assertThat(sites.call(instance, "fromComputed")).isEqualTo(1);
+  }
+
+  @Test
+  void aFieldCopiedToALocalKeepsItsName() throws Exception {
+    assertThat(sites.trace("fromLocalCopy")).startsWith(LOCK + " @ LockSites.lock");
+    assertThat(sites.call(sites.newInstance(), "fromLocalCopy")).isEqualTo(1);
+  }
+
+  // ---- coverage: shapes that escaped ----------------------------------------------------------
+
+  @Test
+  void methodReferencesToLockMethodsGoThroughBridgesThatCallTheHooks() throws Exception {
+    assertThat(sites.trace("lockguard$lock$0")).containsExactly(LOCK + " @ null", "return");
+    assertThat(sites.trace("lockguard$unlock$1")).containsExactly(UNLOCK + " @ null", "return");
+
+    assertThat(sites.call(sites.newInstance(), "methodReference"))
+        .as("the runtime saw the lock taken through the method reference").isEqualTo(1);
+    assertThat(TestSupport.heldLocks()).as("and released").isZero();
+  }
+
+  @Test
+  void superLockInALockSubclassIsCheckedAndCountedOnce() throws Exception {
+    Rewritten counting =
+        Rewritten.by(LockSites.CountingLock.class, LockSiteClassVisitor.REWRITER).verified();
+    String self = " @ LockSites$CountingLock.this";
+    assertThat(counting.trace("lock")).containsExactly(
+        "Hooks.beforeSuperLock(Ljava/util/concurrent/locks/Lock;I)V" + self,
+        "ReentrantLock.lock",
+        "Hooks.afterSuperLock(Ljava/util/concurrent/locks/Lock;I)V" + self, "return");
+    assertThat(counting.trace("tryLock")).containsExactly("ReentrantLock.tryLock",
+        "Hooks.superTryLocked(Ljava/util/concurrent/locks/Lock;ZI)Z" + self, "return");
+    assertThat(counting.trace("unlock")).containsExactly("ReentrantLock.unlock",
+        "Hooks.afterSuperUnlock(Ljava/util/concurrent/locks/Lock;)V", "return");
+
+    Lock lock = (Lock) counting.newInstance();
+    counting.call(lock, "acquire"); // uninstrumented callers: the super call is the only record
+    assertThat(TestSupport.holdCount(lock)).isEqualTo(1);
+    lock.unlock();
+    assertThat(TestSupport.holdCount(lock)).isZero();
+
+    Hooks.lock(lock, 0); // an instrumented caller: lock() -> super.lock() is one acquisition
+    assertThat(TestSupport.holdCount(lock)).isEqualTo(1);
+    assertThat(Hooks.tryLock(lock, 0)).isTrue();
+    assertThat(TestSupport.holdCount(lock)).isEqualTo(2);
+    Hooks.unlock(lock, 0);
+    Hooks.unlock(lock, 0);
+    assertThat(TestSupport.holdCount(lock)).isZero();
+    assertThat(TestSupport.heldLocks()).isZero();
+  }
+
+  @Test
+  void kotlinAndScalaShapesAreRewrittenAndNamed() throws Exception {
+    Rewritten other = Rewritten.of(OtherCompilers.classFile(),
+        LockSiteRewriterTests.class.getClassLoader(), LockSiteClassVisitor.REWRITER).verified();
+
+    assertThat(other.trace("kotlinSynchronized")).containsExactly(
+        MONITOR_ENTER + " @ OtherCompilersShapes.monitor", "monitorenter",
+        HOLD_COUNT, MONITOR_EXIT, "monitorexit", "return");
+    assertThat(other.trace("kotlinWithLock")).containsExactly(
+        LOCK + " @ OtherCompilersShapes.lock", HOLD_COUNT,
+        UNLOCK + " @ OtherCompilersShapes.lock", "return");
+    assertThat(other.trace("scalaSynchronized")).containsExactly(
+        "OtherCompilersShapes.monitor", MONITOR_ENTER + " @ OtherCompilersShapes.monitor",
+        "monitorenter", HOLD_COUNT, MONITOR_EXIT, "monitorexit", "return");
+
+    Object instance = other.newInstance();
+    assertThat(other.call(instance, "kotlinSynchronized")).isEqualTo(1);
+    assertThat(other.call(instance, "kotlinWithLock")).isEqualTo(1);
+    assertThat(other.call(instance, "scalaSynchronized")).isEqualTo(1);
+    assertThat(TestSupport.heldLocks()).isZero();
   }
 }

@@ -75,4 +75,104 @@ final class LockSites {
       lock.unlock();
     }
   }
+
+  // ---- where the code got the lock ------------------------------------------------------------
+
+  private final Holder holder = new Holder();
+
+  /** {@code synchronized (this)}: named after the class, like a synchronized method's monitor. */
+  int syncThis() {
+    synchronized (this) {
+      return TestSupport.holdCount(this);
+    }
+  }
+
+  /** A monitor and a lock from trivial getters: named after the fields they return. */
+  int fromGetters() {
+    synchronized (holder.getMonitor()) {
+      holder.getLock().lock();
+      try {
+        return TestSupport.heldLocks();
+      } finally {
+        holder.getLock().unlock();
+      }
+    }
+  }
+
+  /** A monitor from a method that is no plain getter: named after the method. */
+  int fromComputed() {
+    synchronized (holder.computeMonitor()) {
+      return TestSupport.heldLocks();
+    }
+  }
+
+  /** The JDK's idiom: the field copied to a local first. */
+  int fromLocalCopy() {
+    final ReentrantLock lock = this.lock;
+    lock.lock();
+    try {
+      return TestSupport.holdCount(lock);
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** A method reference to {@code lock()}: the JDK spins its class as a hidden class. */
+  int methodReference() {
+    Runnable take = lock::lock;
+    Runnable give = lock::unlock;
+    take.run();
+    try {
+      return TestSupport.holdCount(lock);
+    } finally {
+      give.run();
+    }
+  }
+
+  /**
+   * Where the locks of {@link #fromGetters} live; public, as the rewritten class is loaded apart
+   * from it.
+   */
+  public static final class Holder {
+    private final Object monitor = new Object();
+    private final ReentrantLock lock = new ReentrantLock();
+
+    public Object getMonitor() {
+      return monitor;
+    }
+
+    public ReentrantLock getLock() {
+      return lock;
+    }
+
+    public Object computeMonitor() {
+      return monitor == null ? this : monitor;
+    }
+  }
+
+  /** A lock subclass that takes itself with {@code super.lock()}, as some libraries' wrappers do. */
+  static final class CountingLock extends ReentrantLock {
+    int taken;
+
+    @Override
+    public void lock() {
+      super.lock();
+      taken++;
+    }
+
+    @Override
+    public boolean tryLock() {
+      return super.tryLock();
+    }
+
+    @Override
+    public void unlock() {
+      super.unlock();
+    }
+
+    /** A method of its own that takes the lock: no caller's {@code lock()} call is checked. */
+    void acquire() {
+      super.lock();
+    }
+  }
 }

@@ -69,13 +69,24 @@ public final class Hooks {
     }
     Object key = LockKeys.keyOf(lock);
     boolean shared = LockKeys.isShared(lock);
+    Object outer = ts.calling;
     if (ts.depth == 0 && LockOrderDetector.fastOutermost) {
-      lock.lock();
+      ts.calling = lock;
+      try {
+        lock.lock();
+      } finally {
+        ts.calling = outer;
+      }
       ts.pushOutermost(key, site, shared);
       return;
     }
     before(ts, key, lock, site, shared, true);
-    lock.lock();
+    ts.calling = lock;
+    try {
+      lock.lock();
+    } finally {
+      ts.calling = outer;
+    }
     after(ts, key, lock, site, shared);
   }
 
@@ -88,20 +99,31 @@ public final class Hooks {
     Object key = LockKeys.keyOf(lock);
     boolean shared = LockKeys.isShared(lock);
     before(ts, key, lock, site, shared, true);
-    lock.lockInterruptibly();
+    Object outer = ts.calling;
+    ts.calling = lock;
+    try {
+      lock.lockInterruptibly();
+    } finally {
+      ts.calling = outer;
+    }
     after(ts, key, lock, site, shared);
   }
 
   /** An untimed {@code tryLock} cannot block: on success it is held, but it adds no edge. */
   public static boolean tryLock(Lock lock, int site) {
-    boolean acquired = lock.tryLock();
-    if (acquired) {
-      ThreadState ts = ThreadState.current();
-      if (!ts.context.busy) {
-        Object key = LockKeys.keyOf(lock);
-        before(ts, key, lock, site, LockKeys.isShared(lock), false);
-        after(ts, key, lock, site, LockKeys.isShared(lock));
-      }
+    ThreadState ts = ThreadState.current();
+    Object outer = ts.calling;
+    ts.calling = lock;
+    boolean acquired;
+    try {
+      acquired = lock.tryLock();
+    } finally {
+      ts.calling = outer;
+    }
+    if (acquired && !ts.context.busy) {
+      Object key = LockKeys.keyOf(lock);
+      before(ts, key, lock, site, LockKeys.isShared(lock), false);
+      after(ts, key, lock, site, LockKeys.isShared(lock));
     }
     return acquired;
   }
@@ -116,7 +138,14 @@ public final class Hooks {
     Object key = LockKeys.keyOf(lock);
     boolean shared = LockKeys.isShared(lock);
     before(ts, key, lock, site, shared, true);
-    boolean acquired = lock.tryLock(time, unit);
+    Object outer = ts.calling;
+    ts.calling = lock;
+    boolean acquired;
+    try {
+      acquired = lock.tryLock(time, unit);
+    } finally {
+      ts.calling = outer;
+    }
     if (acquired) {
       after(ts, key, lock, site, shared);
     }
@@ -124,12 +153,74 @@ public final class Hooks {
   }
 
   public static void unlock(Lock lock, int site) {
-    lock.unlock();
+    ThreadState ts = ThreadState.current();
+    Object outer = ts.calling;
+    ts.calling = lock;
+    try {
+      lock.unlock();
+    } finally {
+      ts.calling = outer;
+    }
     release(LockKeys.keyOf(lock));
   }
 
   public static Condition newCondition(Lock lock, int site) {
     Condition condition = lock.newCondition();
+    Conditions.register(condition, lock);
+    return condition;
+  }
+
+  // ---- super.lock() in a Lock subclass ---------------------------------------------------------
+  //
+  // A static hook cannot make a subclass's super call for it, so the rewriter keeps the
+  // invokespecial and puts these around it. Inside a hooked call on the same lock
+  // (Hooks.lock -> MySubclass.lock -> super.lock) they do nothing: that is one acquisition, which
+  // the outer hook records. Called from code the agent did not rewrite, they are the only record.
+
+  /** Before {@code super.lock()} or {@code super.lockInterruptibly()}: the check. */
+  public static void beforeSuperLock(Lock lock, int site) {
+    ThreadState ts = ThreadState.current();
+    if (ts.context.busy || ts.calling == lock || (ts.depth == 0 && LockOrderDetector.fastOutermost)) {
+      return;
+    }
+    before(ts, LockKeys.keyOf(lock), lock, site, LockKeys.isShared(lock), true);
+  }
+
+  /** After {@code super.lock()} or {@code super.lockInterruptibly()} returned: the push. */
+  public static void afterSuperLock(Lock lock, int site) {
+    ThreadState ts = ThreadState.current();
+    if (ts.context.busy || ts.calling == lock) {
+      return;
+    }
+    Object key = LockKeys.keyOf(lock);
+    boolean shared = LockKeys.isShared(lock);
+    if (ts.depth == 0 && LockOrderDetector.fastOutermost) {
+      ts.pushOutermost(key, site, shared);
+      return;
+    }
+    after(ts, key, lock, site, shared);
+  }
+
+  /** After {@code super.tryLock()}: held if {@code acquired}, with no edge; returns it. */
+  public static boolean superTryLocked(Lock lock, boolean acquired, int site) {
+    ThreadState ts = ThreadState.current();
+    if (acquired && !ts.context.busy && ts.calling != lock) {
+      Object key = LockKeys.keyOf(lock);
+      before(ts, key, lock, site, LockKeys.isShared(lock), false);
+      after(ts, key, lock, site, LockKeys.isShared(lock));
+    }
+    return acquired;
+  }
+
+  /** After {@code super.unlock()} returned: the pop. */
+  public static void afterSuperUnlock(Lock lock) {
+    if (ThreadState.current().calling != lock) {
+      release(LockKeys.keyOf(lock));
+    }
+  }
+
+  /** After {@code super.newCondition()}: remembers whose condition it is; returns it. */
+  public static Condition superNewCondition(Lock lock, Condition condition, int site) {
     Conditions.register(condition, lock);
     return condition;
   }

@@ -47,6 +47,13 @@ final class ThreadState implements Lockset {
   Node pendingNode;
   int pendingHash;
 
+  /**
+   * The lock whose own method a hook is calling now ({@code lock.lock()} inside
+   * {@code Hooks.lock}), else null: a subclass's {@code super.lock()} inside that call is the same
+   * acquisition, and its hooks leave it to the outer one.
+   */
+  Object calling;
+
   /** What {@code suspend} took off the stack, for the matching {@code resume}. */
   int suspendedSite;
   boolean suspendedShared;
