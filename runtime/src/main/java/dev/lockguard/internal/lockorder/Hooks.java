@@ -161,7 +161,7 @@ public final class Hooks {
     } finally {
       ts.calling = outer;
     }
-    release(LockKeys.keyOf(lock));
+    release(ts, LockKeys.keyOf(lock)); // one thread-local lookup per unlock, as before
   }
 
   public static Condition newCondition(Lock lock, int site) {
@@ -214,8 +214,9 @@ public final class Hooks {
 
   /** After {@code super.unlock()} returned: the pop. */
   public static void afterSuperUnlock(Lock lock) {
-    if (ThreadState.current().calling != lock) {
-      release(LockKeys.keyOf(lock));
+    ThreadState ts = ThreadState.current();
+    if (ts.calling != lock) {
+      release(ts, LockKeys.keyOf(lock));
     }
   }
 
@@ -339,7 +340,10 @@ public final class Hooks {
       LockOrderDetector.afterAcquire(ts, key, lock, site, (flags & SHARED) != 0);
 
   private static void release(Object key) {
-    ThreadState ts = ThreadState.current();
+    release(ThreadState.current(), key);
+  }
+
+  private static void release(ThreadState ts, Object key) {
     if (ts.context.busy || ts.releaseOutermost(key)) {
       return;
     }
