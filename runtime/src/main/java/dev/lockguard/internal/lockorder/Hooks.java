@@ -69,25 +69,23 @@ public final class Hooks {
     }
     Object key = LockKeys.keyOf(lock);
     boolean shared = LockKeys.isShared(lock);
-    Object outer = ts.calling;
-    if (ts.depth == 0 && LockOrderDetector.fastOutermost) {
-      ts.calling = lock;
-      try {
-        lock.lock();
-      } finally {
-        ts.calling = outer;
-      }
-      ts.pushOutermost(key, site, shared);
-      return;
+    // The outermost lock takes the fast path: no edge can start there, so no check and no node.
+    boolean outermost = ts.depth == 0 && LockOrderDetector.fastOutermost;
+    if (!outermost) {
+      before(ts, key, lock, site, shared, true);
     }
-    before(ts, key, lock, site, shared, true);
+    Object outer = ts.calling;
     ts.calling = lock;
     try {
       lock.lock();
     } finally {
       ts.calling = outer;
     }
-    after(ts, key, lock, site, shared);
+    if (outermost) {
+      ts.pushOutermost(key, site, shared);
+    } else {
+      after(ts, key, lock, site, shared);
+    }
   }
 
   public static void lockInterruptibly(Lock lock, int site) throws InterruptedException {
@@ -122,8 +120,9 @@ public final class Hooks {
     }
     if (acquired && !ts.context.busy) {
       Object key = LockKeys.keyOf(lock);
-      before(ts, key, lock, site, LockKeys.isShared(lock), false);
-      after(ts, key, lock, site, LockKeys.isShared(lock));
+      boolean shared = LockKeys.isShared(lock);
+      before(ts, key, lock, site, shared, false);
+      after(ts, key, lock, site, shared);
     }
     return acquired;
   }
