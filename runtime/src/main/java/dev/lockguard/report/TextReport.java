@@ -74,6 +74,8 @@ public final class TextReport {
         .append(violation.kind().name())
         .append(" (")
         .append(violation.severity().name())
+        .append(violation.confirmation() == null ? ""
+            : ", " + violation.confirmation().status().name())
         .append(") [")
         .append(printable(violation.id()))
         .append("] ===\n")
