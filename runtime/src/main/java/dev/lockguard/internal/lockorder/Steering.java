@@ -184,8 +184,10 @@ public final class Steering {
     Violation confirmed = hold(arrival);
     if (confirmed != null) {
       Findings.report(confirmed);
-      throw new PerThread.Deliberate(Config.current().violation().apply(
-          breakMessage(confirmed, arrival.thread)));
+      RuntimeException stop = Config.current().violation().apply(
+          breakMessage(confirmed, arrival.thread));
+      stop.setStackTrace(Stacks.current(Stacks.Trim.HOOK)); // from the application's frame on
+      throw new PerThread.Deliberate(stop);
     }
   }
 
