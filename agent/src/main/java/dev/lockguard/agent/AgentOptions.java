@@ -3,7 +3,11 @@ package dev.lockguard.agent;
 import dev.lockguard.LockOrderViolationException;
 import dev.lockguard.agent.core.JdkClasses;
 import dev.lockguard.agent.latch.LatchOption;
+import dev.lockguard.agent.report.JsonReportReader;
 import dev.lockguard.internal.core.Config;
+import dev.lockguard.report.Report;
+import dev.lockguard.report.Violation;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -29,14 +33,18 @@ import java.util.regex.Pattern;
  * @param exclude class-name globs never to instrument
  * @param jdkClasses the curated JDK classes to retransform ({@code jdk})
  * @param latches application classes to watch like {@code dev.lockguard.Event}
+ * @param confirm the {@code POTENTIAL_DEADLOCK} findings of an earlier report to confirm by
+ *     steering the schedule in this run ({@code confirm}); empty for none
+ * @param confirmHoldMillis how long steering holds a thread back at a cycle's edge
  */
 record AgentOptions(Config config, List<String> include, List<String> exclude,
-    Set<String> jdkClasses, List<LatchOption.Spec> latches) {
+    Set<String> jdkClasses, List<LatchOption.Spec> latches, List<Violation> confirm,
+    long confirmHoldMillis) {
 
   /** The option keys, in the order the help lists them. */
   static final List<String> KEYS =
       List.of("report", "policy", "order", "include", "exclude", "watchdog", "jdk",
-          "latches");
+          "latches", "confirm", "confirmHold");
 
   private static final Pattern GLOB =
       Pattern.compile("[A-Za-z_$][A-Za-z0-9_$]*(\\.[A-Za-z0-9_$*]+)*\\*?|\\*");
@@ -87,6 +95,8 @@ record AgentOptions(Config config, List<String> include, List<String> exclude,
     private long watchdogMillis = 1000;
     private Set<String> jdkClasses = JdkClasses.select(null);
     private List<LatchOption.Spec> latches = List.of();
+    private List<Violation> confirm = List.of();
+    private long confirmHoldMillis = 1000;
 
     void set(String key, String value) {
       switch (key) {
@@ -98,6 +108,8 @@ record AgentOptions(Config config, List<String> include, List<String> exclude,
         case "watchdog" -> watchdogMillis = millis(value);
         case "jdk" -> jdkClasses = JdkClasses.select(value);
         case "latches" -> latches = LatchOption.parse(value);
+        case "confirm" -> confirm = cyclesToConfirm(value);
+        case "confirmHold" -> confirmHoldMillis = holdMillis(value);
         default -> throw new IllegalStateException("no parser for option " + key);
       }
     }
@@ -105,7 +117,8 @@ record AgentOptions(Config config, List<String> include, List<String> exclude,
     AgentOptions options() {
       Config config = new Config(report, policy, order, watchdogMillis, false,
           LockOrderViolationException::new);
-      return new AgentOptions(config, include, exclude, jdkClasses, latches);
+      return new AgentOptions(config, include, exclude, jdkClasses, latches, confirm,
+          confirmHoldMillis);
     }
   }
 
@@ -161,6 +174,45 @@ record AgentOptions(Config config, List<String> include, List<String> exclude,
           + " path, for example report=target/lockguard.json.");
     }
     return Path.of(value).toAbsolutePath();
+  }
+
+  /** The lock-order cycles of the report at {@code value}, to confirm by steering. */
+  private static List<Violation> cyclesToConfirm(String value) {
+    if (value.isEmpty()) {
+      throw new IllegalArgumentException("option \"confirm\" is empty. Give the JSON report of"
+          + " an earlier run whose POTENTIAL_DEADLOCK findings this run should confirm, for"
+          + " example confirm=target/lockguard.json.");
+    }
+    Path path = Path.of(value).toAbsolutePath();
+    Report report;
+    try {
+      report = JsonReportReader.read(path);
+    } catch (IOException | RuntimeException e) {
+      throw new IllegalArgumentException("option \"confirm\" cannot read the report " + path
+          + " (" + e.getMessage() + "). Give the JSON report of an earlier run, as its"
+          + " report= option wrote it.");
+    }
+    List<Violation> cycles = new ArrayList<>();
+    for (Violation violation : report.violations()) {
+      if (violation.kind() == Violation.Kind.POTENTIAL_DEADLOCK) {
+        cycles.add(violation);
+      }
+    }
+    if (cycles.isEmpty()) {
+      throw new IllegalArgumentException("option \"confirm\" names the report " + path
+          + ", which has no POTENTIAL_DEADLOCK finding to confirm. Leave the option out, or"
+          + " give a report with one.");
+    }
+    return List.copyOf(cycles);
+  }
+
+  private static long holdMillis(String value) {
+    if (!MILLIS.matcher(value).matches() || Long.parseLong(value) == 0) {
+      throw new IllegalArgumentException("option \"confirmHold\" has the bad value \"" + value
+          + "\". Give how long steering may hold a thread back, in milliseconds above 0, for"
+          + " example confirmHold=1000.");
+    }
+    return Long.parseLong(value);
   }
 
   private static long millis(String value) {

@@ -9,6 +9,7 @@ import dev.lockguard.agent.latch.LatchTypes;
 import dev.lockguard.agent.lockorder.LockSiteClassVisitor;
 import dev.lockguard.agent.queue.QueueCheckClassVisitor;
 import dev.lockguard.internal.Lifecycle;
+import dev.lockguard.internal.lockorder.Steering;
 import dev.lockguard.internal.core.Config;
 import java.lang.instrument.Instrumentation;
 import java.util.ArrayList;
@@ -40,6 +41,9 @@ final class Installer {
     AgentOptions options = AgentOptions.parse(argument, System.getProperties());
     openLocksPackageToRuntime(instrumentation);
     Lifecycle.start(options.config());
+    if (!options.confirm().isEmpty()) {
+      Steering.armForRun(options.confirm(), options.confirmHoldMillis());
+    }
     ClassFilter filter =
         new ClassFilter(options.include(), options.exclude(), options.jdkClasses());
     instrumentation.addTransformer(

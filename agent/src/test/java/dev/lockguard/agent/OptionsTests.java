@@ -48,7 +48,8 @@ class OptionsTests {
   void rejectsUnknownKeysBadValuesAndMalformedPairs() {
     assertThatThrownBy(() -> AgentOptions.parse("polcy=throw", new Properties()))
         .hasMessageStartingWith("unknown option \"polcy\"")
-        .hasMessageContaining("Valid keys: report, policy, order, include, exclude, watchdog, jdk, latches.");
+        .hasMessageContaining("Valid keys: report, policy, order, include, exclude, watchdog, jdk, latches,"
+            + " confirm, confirmHold.");
     assertThatThrownBy(() -> AgentOptions.parse("order=random", new Properties()))
         .hasMessage("option \"order\" has the bad value \"random\". Valid values: graph, ascending.");
     assertThatThrownBy(() -> AgentOptions.parse("report=", new Properties()))

@@ -28,6 +28,13 @@ final class Configuration {
   static final String REPORT_DIR = "lockguard.reportDir";
   static final String SELF_ATTACH = "lockguard.selfAttach";
   static final String AGENT_JAR = "lockguard.agentJar";
+  static final String CONFIRM = "lockguard.confirm";
+  static final String CONFIRM_ATTEMPTS = "lockguard.confirm.attempts";
+  static final String CONFIRM_HOLD = "lockguard.confirm.hold";
+  static final String FAIL_ON_UNCONFIRMED = "lockguard.failOn.unconfirmed";
+
+  static final int DEFAULT_CONFIRM_ATTEMPTS = 3;
+  static final Duration DEFAULT_CONFIRM_HOLD = Duration.ofSeconds(1);
 
   static final Duration DEFAULT_DEADLOCK_TIMEOUT = Duration.ofSeconds(60);
   static final String DEFAULT_REPORT_DIR = "target/lockguard";
@@ -66,13 +73,56 @@ final class Configuration {
 
   /** Whether {@code lockguard.selfAttach=true}; anything but true or false is an error. */
   static boolean selfAttach(ExtensionContext context) {
-    String value = context.getConfigurationParameter(SELF_ATTACH).orElse("false").trim();
+    return bool(context, SELF_ATTACH, false, "to attach the agent at run time");
+  }
+
+  /**
+   * Whether and how to confirm the test's lock-order cycles: {@code @LockGuard(confirm = true)}
+   * on the test or a class around it, or {@code lockguard.confirm=true}; attempts and hold-back
+   * from {@code lockguard.confirm.attempts} and {@code lockguard.confirm.hold}.
+   */
+  static Steered.Settings confirm(ExtensionContext context) {
+    boolean annotated = false;
+    for (AnnotatedElement element : elements(context)) {
+      annotated |= AnnotationSupport.findAnnotation(element, LockGuard.class)
+          .map(LockGuard::confirm).orElse(false);
+    }
+    boolean configured = bool(context, CONFIRM, false, "to confirm lock-order cycles by"
+        + " steering the schedule");
+    boolean enabled = annotated || configured;
+    String attempts = context.getConfigurationParameter(CONFIRM_ATTEMPTS)
+        .orElse(String.valueOf(DEFAULT_CONFIRM_ATTEMPTS)).trim();
+    if (!attempts.matches("[1-9]\\d{0,2}")) {
+      throw new ExtensionConfigurationException("lockguard: configuration parameter "
+          + CONFIRM_ATTEMPTS + "=" + attempts + " is not a number of runs from 1 to 999. Write,"
+          + " for example, " + CONFIRM_ATTEMPTS + "=" + DEFAULT_CONFIRM_ATTEMPTS + ".");
+    }
+    Duration hold = context.getConfigurationParameter(CONFIRM_HOLD)
+        .map(value -> duration(value, "configuration parameter " + CONFIRM_HOLD + "=" + value))
+        .orElse(DEFAULT_CONFIRM_HOLD);
+    if (hold.isZero()) {
+      throw new ExtensionConfigurationException("lockguard: configuration parameter "
+          + CONFIRM_HOLD + " is 0: a thread must be held back for some time to meet the others."
+          + " Write, for example, " + CONFIRM_HOLD + "=1 s.");
+    }
+    return new Steered.Settings(enabled, Integer.parseInt(attempts), hold);
+  }
+
+  /** {@code lockguard.failOn.unconfirmed}, true unless set to false. */
+  static boolean failOnUnconfirmed(ExtensionContext context) {
+    return bool(context, FAIL_ON_UNCONFIRMED, true,
+        "so that findings steering did not reproduce do not fail tests");
+  }
+
+  private static boolean bool(ExtensionContext context, String key, boolean absent,
+      String what) {
+    String value = context.getConfigurationParameter(key).orElse(String.valueOf(absent)).trim();
     if (value.equalsIgnoreCase("true") || value.equalsIgnoreCase("false")) {
       return value.equalsIgnoreCase("true");
     }
     throw new ExtensionConfigurationException("lockguard: configuration parameter "
-        + SELF_ATTACH + "=" + value + " is not a boolean. Write " + SELF_ATTACH
-        + "=true to attach the agent at run time, or leave it out.");
+        + key + "=" + value + " is not a boolean. Write " + key + "=" + !absent + " " + what
+        + ", or leave it out.");
   }
 
   static Optional<String> agentJar(ExtensionContext context) {

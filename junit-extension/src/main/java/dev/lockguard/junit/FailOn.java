@@ -32,4 +32,11 @@ public @interface FailOn {
 
   /** The least severity that fails the test. */
   Severity severity() default Severity.ERROR;
+
+  /**
+   * Whether a {@code POTENTIAL_DEADLOCK} that steering did not reproduce ({@code NOT_REPRODUCED},
+   * see {@link LockGuard#confirm()}) still fails the test. True by default: not reproduced in a
+   * test is not proof that the cycle cannot deadlock elsewhere.
+   */
+  boolean unconfirmed() default true;
 }

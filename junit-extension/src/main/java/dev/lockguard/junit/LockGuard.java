@@ -40,4 +40,15 @@ public @interface LockGuard {
    * deadlocked test hangs the build.
    */
   String deadlockTimeout() default "";
+
+  /**
+   * Confirms each {@code POTENTIAL_DEADLOCK} that would fail the test by running the test again
+   * with the schedule steered: threads are held back at the cycle's acquisition sites until they
+   * all hold their lock and are about to take the next one ({@code CONFIRMED}, and lockguard
+   * stops one of them), or until no attempt gets there ({@code NOT_REPRODUCED}). The finding's
+   * report says which. True here, or the configuration parameter {@code lockguard.confirm=true},
+   * turns it on; {@code lockguard.confirm.attempts} (default 3) and {@code lockguard.confirm.hold}
+   * (default {@code 1 s}) bound it.
+   */
+  boolean confirm() default false;
 }

@@ -65,14 +65,31 @@ public final class LockGuardExtension
   public void interceptTestMethod(Invocation<Void> invocation,
       ReflectiveInvocationContext<Method> invocationContext, ExtensionContext context)
       throws Throwable {
-    proceed(invocation, context);
+    proceedAndConfirm(invocation, invocationContext, context);
   }
 
   @Override
   public void interceptTestTemplateMethod(Invocation<Void> invocation,
       ReflectiveInvocationContext<Method> invocationContext, ExtensionContext context)
       throws Throwable {
-    proceed(invocation, context);
+    proceedAndConfirm(invocation, invocationContext, context);
+  }
+
+  /**
+   * Runs the test, then, when confirming is on, runs it again steered to confirm its lock-order
+   * cycles ({@link Steered}); the test's own outcome is the first run's.
+   */
+  private static void proceedAndConfirm(Invocation<Void> invocation,
+      ReflectiveInvocationContext<Method> call, ExtensionContext context) throws Throwable {
+    Steered.Settings confirm = Configuration.confirm(context);
+    try {
+      proceed(invocation, context);
+    } finally {
+      TestRun run = context.getStore(NAMESPACE).get(TestRun.class, TestRun.class);
+      if (confirm.enabled() && run != null && run.scope.abandoned() == null) {
+        Steered.confirm(call, run.scope, run.rules, confirm, run.deadlockTimeout);
+      }
+    }
   }
 
   /** A dynamic test runs within its factory's scope, under the factory's deadlock timeout. */

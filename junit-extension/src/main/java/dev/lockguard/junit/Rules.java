@@ -22,7 +22,8 @@ record Rules(
     Set<Kind> failKinds,
     Severity failSeverity,
     List<ExpectViolation> expected,
-    List<AllowLockOrder> allowed) {
+    List<AllowLockOrder> allowed,
+    boolean failUnconfirmed) {
 
   /** The rules for the test or class of {@code context}. */
   static Rules of(ExtensionContext context) {
@@ -40,7 +41,9 @@ record Rules(
           + quoted(expect.locks()) + ") on "
           + Configuration.describe(context.getRequiredTestMethod()));
     }
-    return new Rules(kinds, severity, expected, allowedOrders(elements));
+    boolean unconfirmed = failOn.isPresent() ? failOn.get().unconfirmed()
+        : Configuration.failOnUnconfirmed(context);
+    return new Rules(kinds, severity, expected, allowedOrders(elements), unconfirmed);
   }
 
   /** "every kind at ERROR or worse", for messages. */

@@ -48,6 +48,11 @@ final class TestScope extends Scope {
         + " had finished: the thread inherited that test's attribution and outlived it", thread);
   }
 
+  /** The findings so far, oldest first. */
+  synchronized List<Violation> violations() {
+    return new ArrayList<>(violations.values());
+  }
+
   synchronized void addThread(Thread thread) {
     threads.add(thread.getId());
   }

@@ -133,11 +133,17 @@ final class Verdict {
     List<Violation> failing = new ArrayList<>();
     for (Violation violation : violations) {
       if (!expected.contains(violation) && failsOn(rules, violation)
-          && allowedBy(rules, violation) == null) {
+          && allowedBy(rules, violation) == null && !spared(rules, violation)) {
         failing.add(violation);
       }
     }
     return failing;
+  }
+
+  /** A cycle steering did not reproduce, under {@code @FailOn(unconfirmed = false)}. */
+  private static boolean spared(Rules rules, Violation violation) {
+    return !rules.failUnconfirmed() && violation.confirmation() != null
+        && violation.confirmation().status() == Violation.Confirmation.Status.NOT_REPRODUCED;
   }
 
   /**

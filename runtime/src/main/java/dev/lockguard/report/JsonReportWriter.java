@@ -120,6 +120,29 @@ public final class JsonReportWriter {
       }
       json.endArray();
     }
+    if (violation.confirmation() != null) {
+      writeConfirmation(json, violation.confirmation());
+    }
+    json.endObject();
+  }
+
+  private static void writeConfirmation(PrettyJson json, Violation.Confirmation confirmation) {
+    json.name("confirmation").beginObject();
+    json.name("status").value(confirmation.status().name());
+    json.name("attempts").value(confirmation.attempts());
+    json.name("edgesReached").value(confirmation.edgesReached());
+    json.name("edgesInCycle").value(confirmation.edgesInCycle());
+    json.name("witness").beginArray();
+    for (Violation.Confirmation.Witness witness : confirmation.witness()) {
+      json.beginObject();
+      json.name("thread").value(witness.thread());
+      json.name("held").value(witness.held());
+      json.name("wanted").value(witness.wanted());
+      json.name("stack");
+      writeStrings(json, witness.stack());
+      json.endObject();
+    }
+    json.endArray();
     json.endObject();
   }
 

@@ -74,17 +74,46 @@ public final class TextReport {
         .append(violation.kind().name())
         .append(" (")
         .append(violation.severity().name())
+        .append(violation.confirmation() == null ? ""
+            : ", " + violation.confirmation().status().name())
         .append(") [")
         .append(printable(violation.id()))
         .append("] ===\n")
         .append(printable(violation.message()))
         .append('\n');
+    appendConfirmation(out, violation.confirmation());
     if (!violation.threads().isEmpty()) {
       out.append(" Threads: ");
       appendQuotedList(out, violation.threads());
       out.append('\n');
     }
     appendCounts(out, violation);
+  }
+
+  /**
+   * What steering the schedule showed, right under the message: {@code CONFIRMED} with the
+   * threads that met in the deadlocked state, or {@code NOT_REPRODUCED} with how far they got.
+   */
+  private static void appendConfirmation(StringBuilder out, Violation.Confirmation confirmation) {
+    if (confirmation == null) {
+      return;
+    }
+    String attempts = counted(confirmation.attempts(), "steered run");
+    if (confirmation.status() == Violation.Confirmation.Status.CONFIRMED) {
+      out.append(" CONFIRMED on ").append(attempts).append(": every thread held its lock and was")
+          .append(" about to take the next one; lockguard stopped one of them before it blocked.\n");
+      for (Violation.Confirmation.Witness witness : confirmation.witness()) {
+        out.append("   thread \"").append(printable(witness.thread())).append("\" held ")
+            .append(printable(witness.held())).append(" and was taking ")
+            .append(printable(witness.wanted())).append(" at:\n");
+        appendFrames(out, "     ", witness.stack());
+      }
+    } else {
+      out.append(" NOT_REPRODUCED in ").append(attempts).append(": at best ")
+          .append(confirmation.edgesReached()).append(" of ").append(confirmation.edgesInCycle())
+          .append(" edges of the cycle were taken at once. Not seen in this test; not proof that")
+          .append(" production cannot deadlock.\n");
+    }
   }
 
   /**

@@ -102,6 +102,51 @@ public final class Violation {
     }
   }
 
+  /**
+   * What steering the schedule showed about a {@code POTENTIAL_DEADLOCK} (JSON field {@code
+   * confirmation}, written when present): {@code CONFIRMED} when lockguard held threads back at
+   * the cycle's acquisition sites until every one of them held its lock and was about to take the
+   * next ({@code witness} says, per thread, what it held, what it wanted and where); {@code
+   * NOT_REPRODUCED} when no attempt brought them together ({@code edgesReached} of {@code
+   * edgesInCycle} edges occupied at once at best). Not reproduced means not in this run, not
+   * impossible.
+   */
+  public record Confirmation(
+      Status status, int attempts, int edgesReached, int edgesInCycle, List<Witness> witness) {
+    public Confirmation {
+      Objects.requireNonNull(status, "status");
+      if (attempts < 1 || edgesReached < 0 || edgesInCycle < 0) {
+        throw new IllegalArgumentException("confirmation out of range: attempts " + attempts
+            + ", edgesReached " + edgesReached + ", edgesInCycle " + edgesInCycle);
+      }
+      witness = List.copyOf(witness);
+    }
+
+    /** The two outcomes of steering. */
+    public enum Status {
+      CONFIRMED,
+      NOT_REPRODUCED
+    }
+
+    /** One thread of a confirmed deadlock: the lock it held, the one it was about to take. */
+    public record Witness(String thread, String held, String wanted, List<String> stack) {
+      public Witness {
+        Objects.requireNonNull(thread, "thread");
+        Objects.requireNonNull(held, "held");
+        Objects.requireNonNull(wanted, "wanted");
+        stack = List.copyOf(stack);
+      }
+    }
+
+    /** How much this outcome says: a confirmation over none, and over a failed attempt. */
+    static int rank(Confirmation confirmation) {
+      if (confirmation == null) {
+        return 0;
+      }
+      return confirmation.status == Status.CONFIRMED ? 2 : 1;
+    }
+  }
+
   private final String id;
   private final Kind kind;
   private final Severity severity;
@@ -113,6 +158,7 @@ public final class Violation {
   private final List<WaiterRef> waiters;
   private final boolean observed;
   private final Counts counts;
+  private final Confirmation confirmation;
 
   /** A violation without waiting threads (every kind but {@code REUSED_LATCH}). */
   public Violation(
@@ -139,7 +185,7 @@ public final class Violation {
       List<String> sites,
       List<WaiterRef> waiters) {
     this(id, kind, severity, message, threads, locks, edges, sites, waiters, false,
-        Counts.once(kind, threads));
+        Counts.once(kind, threads), null);
   }
 
   private Violation(
@@ -153,7 +199,8 @@ public final class Violation {
       List<String> sites,
       List<WaiterRef> waiters,
       boolean observed,
-      Counts counts) {
+      Counts counts,
+      Confirmation confirmation) {
     this.id = Objects.requireNonNull(id, "id");
     this.kind = Objects.requireNonNull(kind, "kind");
     this.severity = Objects.requireNonNull(severity, "severity");
@@ -165,6 +212,7 @@ public final class Violation {
     this.waiters = List.copyOf(waiters);
     this.observed = observed;
     this.counts = Objects.requireNonNull(counts, "counts");
+    this.confirmation = confirmation;
   }
 
   public String id() {
@@ -217,32 +265,50 @@ public final class Violation {
     return counts;
   }
 
+  /** What steering the schedule showed about this finding, or null if it was not steered. */
+  public Confirmation confirmation() {
+    return confirmation;
+  }
+
+  /** The same finding with the outcome of steering ({@link #confirmation()}). */
+  public Violation withConfirmation(Confirmation outcome) {
+    return new Violation(id, kind, severity, message, threads, locks, edges, sites, waiters,
+        observed, counts, outcome);
+  }
+
   /** The same finding with another severity (a cycle seen later from a second thread). */
   public Violation withSeverity(Severity newSeverity, String newMessage) {
     return new Violation(id, kind, newSeverity, newMessage, threads, locks, edges, sites, waiters,
-        observed, counts);
+        observed, counts, confirmation);
   }
 
   /** The same finding, marked as seen happening or not ({@link #observed()}). */
   public Violation withObserved(boolean isObserved) {
     return new Violation(id, kind, severity, message, threads, locks, edges, sites, waiters,
-        isObserved, counts);
+        isObserved, counts, confirmation);
   }
 
   /** The same finding with other counts. */
   public Violation withCounts(Counts newCounts) {
     return new Violation(id, kind, severity, message, threads, locks, edges, sites, waiters,
-        observed, newCounts);
+        observed, newCounts, confirmation);
   }
 
   /**
    * Whether this finding outranks {@code other}, a finding of the same bug: it is more severe, or
-   * as severe and observed where {@code other} was only possible. Of two findings that tie, a
-   * report keeps the one it had first.
+   * as severe and observed where {@code other} was only possible, or as severe and better known
+   * by steering (a confirmation over none, {@code CONFIRMED} over {@code NOT_REPRODUCED}). Of two
+   * findings that tie, a report keeps the one it had first.
    */
   public boolean isWorseThan(Violation other) {
     int order = severity.compareTo(other.severity); // ERROR < WARNING < INFO
-    return order < 0 || order == 0 && observed && !other.observed;
+    if (order != 0) {
+      return order < 0;
+    }
+    if (observed != other.observed) {
+      return observed;
+    }
+    return Confirmation.rank(confirmation) > Confirmation.rank(other.confirmation);
   }
 
   /**

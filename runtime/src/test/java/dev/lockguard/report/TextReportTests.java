@@ -243,4 +243,48 @@ class TextReportTests {
         .isEqualTo("a\\nb\\r\\tc\\u0007\\u0085\\u2028 \\uD800 é \uD83D\uDE00");
     assertThat(TextReport.printable("Philosopher.left")).isEqualTo("Philosopher.left");
   }
+
+  @Test
+  void aSteeredCycleSaysWhatSteeringShowedInItsFirstLines() {
+    Violation confirmed = ReportFixtures.cycle(Violation.Severity.ERROR,
+        ReportFixtures.edge("A", "B", "t1"), ReportFixtures.edge("B", "A", "t2"))
+        .withConfirmation(new Violation.Confirmation(Violation.Confirmation.Status.CONFIRMED, 1,
+            2, 2, java.util.List.of(
+                new Violation.Confirmation.Witness("t1", "A", "B", java.util.List.of("x.Y.a(Y.java:3)")),
+                new Violation.Confirmation.Witness("t2", "B", "A", java.util.List.of("x.Y.b(Y.java:7)")))));
+
+    assertThat(TextReport.render(confirmed)).startsWith(
+        "=== lockguard: POTENTIAL_DEADLOCK (ERROR, CONFIRMED) [c-1] ===\n"
+            + "cycle\n"
+            + " CONFIRMED on 1 steered run: every thread held its lock and was about to take the"
+            + " next one; lockguard stopped one of them before it blocked.\n"
+            + "   thread \"t1\" held A and was taking B at:\n"
+            + "     at x.Y.a(Y.java:3)\n"
+            + "   thread \"t2\" held B and was taking A at:\n"
+            + "     at x.Y.b(Y.java:7)\n");
+
+    Violation notReproduced = confirmed.withConfirmation(new Violation.Confirmation(
+        Violation.Confirmation.Status.NOT_REPRODUCED, 3, 1, 2, java.util.List.of()));
+    assertThat(TextReport.render(notReproduced)).startsWith(
+        "=== lockguard: POTENTIAL_DEADLOCK (ERROR, NOT_REPRODUCED) [c-1] ===\n"
+            + "cycle\n"
+            + " NOT_REPRODUCED in 3 steered runs: at best 1 of 2 edges of the cycle were taken at"
+            + " once. Not seen in this test; not proof that production cannot deadlock.\n");
+  }
+
+  @Test
+  void aConfirmationOutranksNoneAndConfirmedOutranksNotReproduced() {
+    Violation plain = ReportFixtures.cycle(Violation.Severity.ERROR,
+        ReportFixtures.edge("A", "B", "t1"), ReportFixtures.edge("B", "A", "t2"));
+    Violation tried = plain.withConfirmation(new Violation.Confirmation(
+        Violation.Confirmation.Status.NOT_REPRODUCED, 1, 1, 2, java.util.List.of()));
+    Violation confirmed = plain.withConfirmation(new Violation.Confirmation(
+        Violation.Confirmation.Status.CONFIRMED, 1, 2, 2, java.util.List.of()));
+
+    assertThat(tried.isWorseThan(plain)).isTrue();
+    assertThat(confirmed.isWorseThan(tried)).isTrue();
+    assertThat(plain.isWorseThan(confirmed)).isFalse();
+    assertThat(plain.mergedWith(confirmed).confirmation()).isEqualTo(confirmed.confirmation());
+    assertThat(plain.withSeverity(Violation.Severity.WARNING, "m").isWorseThan(plain)).isFalse();
+  }
 }

@@ -128,7 +128,25 @@ public final class JsonReportReader {
     return violation
         .withObserved(fields(node, path).containsKey("observed")
             && bool(node, path, "observed"))
-        .withCounts(counts(node, path, violation.counts()));
+        .withCounts(counts(node, path, violation.counts()))
+        .withConfirmation(fields(node, path).containsKey("confirmation")
+            ? confirmation(required(node, path, "confirmation"), join(path, "confirmation"))
+            : null);
+  }
+
+  private Violation.Confirmation confirmation(JsonNode node, String path) {
+    return new Violation.Confirmation(
+        enumValue(node, path, "status", Violation.Confirmation.Status.class),
+        (int) count(node, path, "attempts", 1, 1),
+        (int) count(node, path, "edgesReached", 0, 0),
+        (int) count(node, path, "edgesInCycle", 0, 0),
+        fields(node, path).containsKey("witness")
+            ? list(node, path, "witness", this::witness) : List.of());
+  }
+
+  private Violation.Confirmation.Witness witness(JsonNode node, String path) {
+    return new Violation.Confirmation.Witness(string(node, path, "thread"),
+        string(node, path, "held"), string(node, path, "wanted"), strings(node, path, "stack"));
   }
 
   /**

@@ -40,6 +40,33 @@ class JsonReportReaderTests {
   }
 
   @Test
+  void roundTripsTheConfirmationOfSteeredCycles() {
+    Violation.Confirmation confirmed = new Violation.Confirmation(
+        Violation.Confirmation.Status.CONFIRMED, 2, 2, 2, java.util.List.of(
+            new Violation.Confirmation.Witness("philosopher-1", "Philosopher.left",
+                "Philosopher.right", java.util.List.of("com.acme.Philosopher.eat(P.java:12)")),
+            new Violation.Confirmation.Witness("philosopher-2", "Philosopher.right",
+                "Philosopher.left", java.util.List.of("com.acme.Philosopher.eat(P.java:14)"))));
+    Violation.Confirmation notReproduced = new Violation.Confirmation(
+        Violation.Confirmation.Status.NOT_REPRODUCED, 3, 1, 2, java.util.List.of());
+    Report original = new Report(ReportFixtures.fullReport().jvm(), java.util.List.of(
+        ReportFixtures.philosophers().withConfirmation(confirmed),
+        ReportFixtures.cycle(Violation.Severity.ERROR, ReportFixtures.edge("A", "B", "t"),
+            ReportFixtures.edge("B", "A", "u")).withConfirmation(notReproduced)),
+        ReportFixtures.fullReport().stats());
+
+    String json = JsonReportWriter.toJson(original);
+    Report read = JsonReportReader.read(json);
+
+    assertThat(json).contains("\"status\": \"CONFIRMED\"").contains("\"edgesReached\": 2")
+        .contains("\"status\": \"NOT_REPRODUCED\"");
+    assertThat(read.violations().get(0).confirmation()).isEqualTo(confirmed);
+    assertThat(read.violations().get(1).confirmation()).isEqualTo(notReproduced);
+    assertThat(ReportFixtures.philosophers().confirmation()).as("absent unless steered").isNull();
+    assertThat(JsonReportWriter.toJson(read)).isEqualTo(json);
+  }
+
+  @Test
   void readsAMinimalReport() {
     Report report = JsonReportReader.read(MINIMAL);
 

@@ -110,8 +110,9 @@ public final class Reporter {
         recorded = new Recorded(violation);
       }
       boolean replaced = recorded.add(violation);
-      if (RECORDED.admit(violation.id(), violation.severity(), recorded)) {
-        printed = recorded.violation();
+      if (RECORDED.admit(violation.id(), violation.severity(), recorded)
+          || replaced && confirmed(violation)) {
+        printed = recorded.violation(); // a confirmation is news even at the same severity
       }
       if (isNew || replaced || System.nanoTime() - lastWriteNanos > COUNT_WRITE_INTERVAL_NANOS) {
         writeReport();
@@ -130,6 +131,11 @@ public final class Reporter {
         Faults.hookFailed(e);
       }
     }
+  }
+
+  private static boolean confirmed(Violation violation) {
+    return violation.confirmation() != null
+        && violation.confirmation().status() == Violation.Confirmation.Status.CONFIRMED;
   }
 
   /** The findings recorded so far, in the order they were first found, with their counts. */

@@ -113,6 +113,9 @@ public final class LockOrderDetector {
     if (!blocking) {
       return;
     }
+    if (Steering.active && ts.depth > 0) {
+      Steering.arrive(ts, key, node, siteId, heldNodes(ts)); // armed only while confirming
+    }
     StackTraceElement[] stack = null;
     for (int i = 0; i < ts.depth; i++) {
       Node held = heldNode(ts, i);
