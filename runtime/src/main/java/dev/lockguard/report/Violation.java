@@ -113,6 +113,7 @@ public final class Violation {
   private final List<WaiterRef> waiters;
   private final boolean observed;
   private final Counts counts;
+  private final String confirms;
 
   /** A violation without waiting threads (every kind but {@code REUSED_LATCH}). */
   public Violation(
@@ -139,7 +140,7 @@ public final class Violation {
       List<String> sites,
       List<WaiterRef> waiters) {
     this(id, kind, severity, message, threads, locks, edges, sites, waiters, false,
-        Counts.once(kind, threads));
+        Counts.once(kind, threads), null);
   }
 
   private Violation(
@@ -153,7 +154,8 @@ public final class Violation {
       List<String> sites,
       List<WaiterRef> waiters,
       boolean observed,
-      Counts counts) {
+      Counts counts,
+      String confirms) {
     this.id = Objects.requireNonNull(id, "id");
     this.kind = Objects.requireNonNull(kind, "kind");
     this.severity = Objects.requireNonNull(severity, "severity");
@@ -165,6 +167,7 @@ public final class Violation {
     this.waiters = List.copyOf(waiters);
     this.observed = observed;
     this.counts = Objects.requireNonNull(counts, "counts");
+    this.confirms = confirms;
   }
 
   public String id() {
@@ -217,22 +220,36 @@ public final class Violation {
     return counts;
   }
 
+  /**
+   * The id of the {@code POTENTIAL_DEADLOCK} this {@code DEADLOCK} confirms (the same locks taken
+   * at the same sites), or null. JSON field {@code confirms}, written when there is one.
+   */
+  public String confirms() {
+    return confirms;
+  }
+
   /** The same finding with another severity (a cycle seen later from a second thread). */
   public Violation withSeverity(Severity newSeverity, String newMessage) {
     return new Violation(id, kind, newSeverity, newMessage, threads, locks, edges, sites, waiters,
-        observed, counts);
+        observed, counts, confirms);
   }
 
   /** The same finding, marked as seen happening or not ({@link #observed()}). */
   public Violation withObserved(boolean isObserved) {
     return new Violation(id, kind, severity, message, threads, locks, edges, sites, waiters,
-        isObserved, counts);
+        isObserved, counts, confirms);
   }
 
   /** The same finding with other counts. */
   public Violation withCounts(Counts newCounts) {
     return new Violation(id, kind, severity, message, threads, locks, edges, sites, waiters,
-        observed, newCounts);
+        observed, newCounts, confirms);
+  }
+
+  /** The same finding, pointing at the potential deadlock it confirms ({@link #confirms()}). */
+  public Violation withConfirms(String potentialDeadlockId) {
+    return new Violation(id, kind, severity, message, threads, locks, edges, sites, waiters,
+        observed, counts, potentialDeadlockId);
   }
 
   /**
