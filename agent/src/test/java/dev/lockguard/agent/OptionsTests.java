@@ -158,6 +158,14 @@ class OptionsTests {
   }
 
   @Test
+  void theReadmesOptionTableHasARowForEveryOption() throws java.io.IOException {
+    String readme = java.nio.file.Files.readString(java.nio.file.Path.of("../README.md"));
+    for (String key : AgentOptions.KEYS) {
+      assertThat(readme).as(key).contains("\n| `" + key + "` | ");
+    }
+  }
+
+  @Test
   void aStarMatchesAnyCharactersDotsIncludedAsTheReadmeSays() {
     ClassFilter filter = new ClassFilter(java.util.List.of("dev.lockguard.*.Philosophers"),
         java.util.List.of(), java.util.Set.of());
