@@ -24,8 +24,12 @@ import java.util.regex.Pattern;
  * {@code -Dlockguard.KEY=VALUE}. An option in the agent argument wins over the same system
  * property.
  *
- * <p>Anything unknown or malformed is rejected with a message that names the key and lists what is
- * valid: a safety tool that silently runs with the wrong settings is worse than none.
+ * <p>Anything unknown or malformed is rejected with a message that names the key (and the system
+ * property it came from) and lists what is valid: a safety tool that silently runs with the wrong
+ * settings is worse than none. An option given twice in the argument and an empty value are
+ * errors too. A {@code lockguard.*} system property that is neither an option nor a parameter of
+ * the JUnit extension (which shares the prefix) is only warned about: build tools pass system
+ * properties to every JVM they start, and {@code lockguard.test.*} is lockguard's own.
  *
  * @param config what the runtime is started with ({@code report}, {@code policy}, {@code order},
  *     {@code watchdog})
@@ -34,17 +38,32 @@ import java.util.regex.Pattern;
  * @param jdkClasses the curated JDK classes to retransform ({@code jdk})
  * @param latches application classes to watch like {@code dev.lockguard.Event}
  * @param confirm the {@code POTENTIAL_DEADLOCK} findings of an earlier report to confirm by
- *     steering the schedule in this run ({@code confirm}); empty for none
+ *     steering the schedule in this run ({@code confirmFrom}); empty for none
  * @param confirmHoldMillis how long steering holds a thread back at a cycle's edge
+ * @param warnings lines to print on stderr at start-up (without the "lockguard: " prefix)
  */
 record AgentOptions(Config config, List<String> include, List<String> exclude,
     Set<String> jdkClasses, List<LatchOption.Spec> latches, List<Violation> confirm,
-    long confirmHoldMillis) {
+    long confirmHoldMillis, List<String> warnings) {
+
+  /** An example value of each option, for messages and the usage text. */
+  static final Map<String, String> EXAMPLES = examples();
 
   /** The option keys, in the order the help lists them. */
   static final List<String> KEYS =
       List.of("report", "policy", "order", "include", "exclude", "watchdog", "jdk",
-          "latches", "confirm", "confirmHold");
+          "latches", "confirmFrom", "confirmHold");
+
+  /**
+   * The JUnit extension's configuration parameters, which users may also give as {@code -D}
+   * system properties: known names under the agent's prefix (see {@code Configuration} in
+   * lockguard-junit, whose names must be listed here too).
+   */
+  static final List<String> EXTENSION_PARAMETERS = List.of("failOn.kinds", "failOn.severity",
+      "deadlockTimeout", "reportDir", "selfAttach", "agentJar", "confirm", "confirm.attempts",
+      "confirm.hold", "failOn.unconfirmed");
+
+  private static final String PREFIX = "lockguard.";
 
   private static final Pattern GLOB =
       Pattern.compile("[A-Za-z_$][A-Za-z0-9_$]*(\\.[A-Za-z0-9_$*]+)*\\*?|\\*");
@@ -61,28 +80,51 @@ record AgentOptions(Config config, List<String> include, List<String> exclude,
 
   /** Parses the agent argument and the {@code lockguard.*} system properties. */
   static AgentOptions parse(String agentArgument, Properties properties) throws BadOption {
+    Values values = new Values();
+    Map<String, String> fromArgument;
     try {
-      Values values = new Values();
-      for (Map.Entry<String, String> option : raw(agentArgument, properties).entrySet()) {
-        values.set(option.getKey(), option.getValue());
+      fromArgument = parseArgument(agentArgument);
+    } catch (IllegalArgumentException e) {
+      throw new BadOption(e.getMessage());
+    }
+    for (String key : KEYS) {
+      String value = fromArgument.get(key);
+      String property = value == null ? properties.getProperty(PREFIX + key) : null;
+      if (value == null && property == null) {
+        continue;
       }
+      try {
+        values.set(key, value != null ? value : property);
+      } catch (IllegalArgumentException e) {
+        throw new BadOption(value != null ? e.getMessage()
+            : "system property -D" + PREFIX + key + "=" + property + ": " + e.getMessage());
+      }
+    }
+    values.warnings.addAll(unknownProperties(properties));
+    try {
+      values.warnings.addAll(LatchOption.check(values.latches, values.include, values.exclude));
       return values.options();
     } catch (IllegalArgumentException e) {
       throw new BadOption(e.getMessage());
     }
   }
 
-  /** The raw values by key: the system properties, overridden by the agent argument. */
-  private static Map<String, String> raw(String agentArgument, Properties properties) {
-    Map<String, String> values = new LinkedHashMap<>();
-    for (String key : KEYS) {
-      String value = properties.getProperty("lockguard." + key);
-      if (value != null) {
-        values.put(key, value);
+  /** A warning for each {@code lockguard.*} system property that no part of lockguard reads. */
+  private static List<String> unknownProperties(Properties properties) {
+    List<String> warnings = new ArrayList<>();
+    for (String name : new java.util.TreeSet<>(properties.stringPropertyNames())) {
+      if (!name.startsWith(PREFIX)) {
+        continue;
+      }
+      String key = name.substring(PREFIX.length());
+      if (!KEYS.contains(key) && !EXTENSION_PARAMETERS.contains(key)
+          && !key.startsWith("test.")) {
+        warnings.add("ignoring the system property -D" + name + ": it is no option of the"
+            + " agent (" + String.join(", ", KEYS) + ") and no parameter of the JUnit extension ("
+            + String.join(", ", EXTENSION_PARAMETERS) + "). Check its spelling.");
       }
     }
-    values.putAll(parseArgument(agentArgument));
-    return values;
+    return warnings;
   }
 
   /** The typed values, each parsed as its option is read; defaults where an option is absent. */
@@ -97,8 +139,13 @@ record AgentOptions(Config config, List<String> include, List<String> exclude,
     private List<LatchOption.Spec> latches = List.of();
     private List<Violation> confirm = List.of();
     private long confirmHoldMillis = 1000;
+    private final List<String> warnings = new ArrayList<>();
 
     void set(String key, String value) {
+      if (value.isBlank()) {
+        throw new IllegalArgumentException("option \"" + key + "\" is empty. Leave it out for"
+            + " its default, or give a value: " + key + "=" + EXAMPLES.get(key) + ".");
+      }
       switch (key) {
         case "report" -> report = reportPath(value);
         case "policy" -> policy = oneOf(key, value, Config.Policy.values());
@@ -108,7 +155,7 @@ record AgentOptions(Config config, List<String> include, List<String> exclude,
         case "watchdog" -> watchdogMillis = millis(value);
         case "jdk" -> jdkClasses = JdkClasses.select(value);
         case "latches" -> latches = LatchOption.parse(value);
-        case "confirm" -> confirm = cyclesToConfirm(value);
+        case "confirmFrom" -> confirm = cyclesToConfirm(value);
         case "confirmHold" -> confirmHoldMillis = holdMillis(value);
         default -> throw new IllegalStateException("no parser for option " + key);
       }
@@ -118,7 +165,7 @@ record AgentOptions(Config config, List<String> include, List<String> exclude,
       Config config = new Config(report, policy, order, watchdogMillis, false,
           LockOrderViolationException::new);
       return new AgentOptions(config, include, exclude, jdkClasses, latches, confirm,
-          confirmHoldMillis);
+          confirmHoldMillis, List.copyOf(warnings));
     }
   }
 
@@ -140,7 +187,10 @@ record AgentOptions(Config config, List<String> include, List<String> exclude,
         throw new IllegalArgumentException("unknown option \"" + key + "\" in -javaagent:...="
             + argument + ". Valid keys: " + String.join(", ", KEYS) + ".");
       }
-      values.put(key, pair.substring(equals + 1).trim());
+      if (values.put(key, pair.substring(equals + 1).trim()) != null) {
+        throw new IllegalArgumentException("option \"" + key + "\" is given twice in"
+            + " -javaagent:...=" + argument + ". Give each option once.");
+      }
     }
     return values;
   }
@@ -169,26 +219,17 @@ record AgentOptions(Config config, List<String> include, List<String> exclude,
   }
 
   private static Path reportPath(String value) {
-    if (value.isEmpty()) {
-      throw new IllegalArgumentException("option \"report\" is empty. Give the JSON report's"
-          + " path, for example report=target/lockguard.json.");
-    }
     return Path.of(value).toAbsolutePath();
   }
 
   /** The lock-order cycles of the report at {@code value}, to confirm by steering. */
   private static List<Violation> cyclesToConfirm(String value) {
-    if (value.isEmpty()) {
-      throw new IllegalArgumentException("option \"confirm\" is empty. Give the JSON report of"
-          + " an earlier run whose POTENTIAL_DEADLOCK findings this run should confirm, for"
-          + " example confirm=target/lockguard.json.");
-    }
     Path path = Path.of(value).toAbsolutePath();
     Report report;
     try {
       report = JsonReportReader.read(path);
     } catch (IOException | RuntimeException e) {
-      throw new IllegalArgumentException("option \"confirm\" cannot read the report " + path
+      throw new IllegalArgumentException("option \"confirmFrom\" cannot read the report " + path
           + " (" + e.getMessage() + "). Give the JSON report of an earlier run, as its"
           + " report= option wrote it.");
     }
@@ -199,7 +240,7 @@ record AgentOptions(Config config, List<String> include, List<String> exclude,
       }
     }
     if (cycles.isEmpty()) {
-      throw new IllegalArgumentException("option \"confirm\" names the report " + path
+      throw new IllegalArgumentException("option \"confirmFrom\" names the report " + path
           + ", which has no POTENTIAL_DEADLOCK finding to confirm. Leave the option out, or"
           + " give a report with one.");
     }
@@ -213,6 +254,21 @@ record AgentOptions(Config config, List<String> include, List<String> exclude,
           + " example confirmHold=1000.");
     }
     return Long.parseLong(value);
+  }
+
+  private static Map<String, String> examples() {
+    Map<String, String> examples = new LinkedHashMap<>();
+    examples.put("report", "target/lockguard.json");
+    examples.put("policy", "record|throw");
+    examples.put("order", "graph|ascending");
+    examples.put("include", "com.acme.*;org.foo.Bar");
+    examples.put("exclude", "com.acme.generated.*");
+    examples.put("watchdog", "1000");
+    examples.put("jdk", "all|none|Vector;Hashtable");
+    examples.put("latches", "com.acme.Signal(set=fire,clear=reset,await=waitFor)");
+    examples.put("confirmFrom", "target/first-run.json");
+    examples.put("confirmHold", "1000");
+    return java.util.Collections.unmodifiableMap(examples);
   }
 
   private static long millis(String value) {
@@ -239,9 +295,6 @@ record AgentOptions(Config config, List<String> include, List<String> exclude,
   }
 
   private static List<String> globs(String key, String value) {
-    if (value.isBlank()) {
-      return List.of();
-    }
     List<String> globs = new ArrayList<>();
     for (String glob : value.split(";", -1)) {
       String trimmed = glob.trim();

@@ -14,14 +14,24 @@ public final class Cli {
   static final String USAGE =
       "usage: java -jar lockguard-agent.jar report [--format text|json|dot] [--merge] FILE...";
 
+  /** The agent's options, each with an example value ({@link AgentOptions#EXAMPLES}). */
+  static final String AGENT_USAGE = agentUsage();
+
   private Cli() {}
+
+  private static String agentUsage() {
+    StringBuilder usage = new StringBuilder("  As an agent: java '-javaagent:lockguard-agent.jar"
+        + "[=KEY=VALUE,...]' ... (quote it: ';', '|' and parentheses are shell syntax), with:");
+    for (String key : AgentOptions.KEYS) {
+      usage.append("\n    ").append(key).append('=').append(AgentOptions.EXAMPLES.get(key));
+    }
+    return usage.append("\n  or each as a system property, -Dlockguard.KEY=VALUE.").toString();
+  }
 
   /** Runs the command line and returns the exit code. */
   public static int run(String[] args, PrintStream out, PrintStream err) {
     if (args.length == 0 || args[0].equals("--help") || args[0].equals("-h")) {
-      (args.length == 0 ? err : out).println(USAGE
-          + "\n  As an agent: java -javaagent:lockguard-agent.jar[=report=FILE,policy=record|throw,"
-          + "order=graph|ascending,include=GLOBS,exclude=GLOBS] ...");
+      (args.length == 0 ? err : out).println(USAGE + "\n" + AGENT_USAGE);
       return args.length == 0 ? 2 : 0;
     }
     if (!args[0].equals("report")) {

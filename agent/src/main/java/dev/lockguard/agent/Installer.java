@@ -39,6 +39,9 @@ final class Installer {
   static void install(String argument, Instrumentation instrumentation)
       throws AgentOptions.BadOption {
     AgentOptions options = AgentOptions.parse(argument, System.getProperties());
+    for (String warning : options.warnings()) {
+      System.err.println("lockguard: " + warning);
+    }
     openLocksPackageToRuntime(instrumentation);
     Lifecycle.start(options.config());
     if (!options.confirm().isEmpty()) {

@@ -24,7 +24,11 @@ import java.lang.annotation.Target;
 @Repeatable(AllowLockOrders.class)
 public @interface AllowLockOrder {
 
-  /** The locks, as the report names them ({@code Account.lock}); at least two. */
+  /**
+   * The locks, as the report names them, each once; at least one. One name accepts a cycle among
+   * instances of that lock ({@code Account.lock -> Account.lock}, two accounts locked in opposite
+   * orders).
+   */
   String[] locks();
 
   /** Why this order is safe, for the next reader; not blank. */

@@ -19,7 +19,9 @@ import org.junit.platform.commons.support.AnnotationSupport;
  *
  * <p>Configuration parameters come from the launcher, then system properties, then
  * {@code junit-platform.properties}, as JUnit reads them. A bad value is an
- * {@link ExtensionConfigurationException} that names it and says how to fix it.
+ * {@link ExtensionConfigurationException} that names it and says how to fix it. The agent shares
+ * the {@code lockguard.} prefix and warns about a system property under it that it does not know:
+ * a new parameter goes into its list too ({@code AgentOptions.EXTENSION_PARAMETERS}).
  */
 final class Configuration {
   static final String FAIL_ON_KINDS = "lockguard.failOn.kinds";

@@ -4,6 +4,7 @@ import java.lang.reflect.AnnotatedElement;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.EnumSet;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -123,13 +124,21 @@ record Rules(
 
   private static void checkAllowed(AllowLockOrder allow, String where) {
     String annotation = "@AllowLockOrder(locks = " + quoted(allow.locks()) + ") on " + where;
-    if (allow.locks().length < 2) {
-      throw new ExtensionConfigurationException("lockguard: " + annotation + " names "
-          + allow.locks().length + (allow.locks().length == 1 ? " lock" : " locks") + ". A lock"
-          + " order needs at least two locks, named as the report names them, for example"
-          + " locks = {\"Account.lock\", \"Bank.lock\"}.");
+    if (allow.locks().length == 0) {
+      throw new ExtensionConfigurationException("lockguard: " + annotation + " names no lock."
+          + " Name the locks of the accepted order as the report names them, for example"
+          + " locks = {\"Bank.checking\", \"Bank.savings\"}, or one lock for a cycle among"
+          + " its instances, locks = {\"Account.lock\"}.");
     }
     checkLockNames(allow.locks(), annotation);
+    Set<String> seen = new HashSet<>();
+    for (String lock : allow.locks()) {
+      if (!seen.add(lock)) {
+        throw new ExtensionConfigurationException("lockguard: " + annotation + " names \""
+            + lock + "\" twice. Name each lock once: one name already accepts a cycle among"
+            + " several instances of that lock, for example locks = {\"" + lock + "\"}.");
+      }
+    }
     if (allow.reason().isBlank()) {
       throw new ExtensionConfigurationException("lockguard: " + annotation + " has no reason."
           + " Say why this order is safe, for example reason = \"both paths hold Bank.gate"

@@ -180,7 +180,7 @@ final class Verdict {
       return null;
     }
     for (AllowLockOrder allow : rules.allowed()) {
-      if (Set.of(allow.locks()).containsAll(locks)) {
+      if (List.of(allow.locks()).containsAll(locks)) {
         return allow;
       }
     }

@@ -40,7 +40,10 @@ class ChoicesTests {
   void aReviewedLockOrderPassesWithItsReasonButACycleThroughAnotherLockFails() throws Exception {
     EngineRun run = EngineRun.run(AllowLockOrderTestCase.class);
 
-    run.results().testEvents().assertStatistics(stats -> stats.started(2).succeeded(1).failed(1));
+    run.results().testEvents().assertStatistics(stats -> stats.started(3).succeeded(2).failed(1));
+    assertThat(run.entries("reviewedInversionAmongInstancesOfOneLock()", "lockguard.allowed"))
+        .containsExactly("POTENTIAL_DEADLOCK (ERROR) on [Account.lock] allowed by @AllowLockOrder:"
+            + " the README's transfer: accounts lock in id order");
     assertThat(run.entries("reviewedInversion()", "lockguard.allowed")).containsExactly(
         "POTENTIAL_DEADLOCK (ERROR) on [Bank.savings, Bank.checking] allowed by @AllowLockOrder:"
             + " only the nightly batch takes savings first, and it runs alone");
@@ -104,10 +107,11 @@ class ChoicesTests {
 
     run.results().testEvents().assertStatistics(stats -> stats.started(5).failed(5));
     assertThat(BadAnnotationsTestCase.ran).isZero();
-    assertConfigurationError(run.failure("allowOneLock()"), "lockguard: @AllowLockOrder(locks ="
-        + " {\"Bank.checking\"}) on fixtures.junit.BadAnnotationsTestCase#allowOneLock() names 1"
-        + " lock. A lock order needs at least two locks, named as the report names them, for"
-        + " example locks = {\"Account.lock\", \"Bank.lock\"}.");
+    assertConfigurationError(run.failure("allowOneLockTwice()"), "lockguard: @AllowLockOrder("
+        + "locks = {\"Bank.checking\", \"Bank.checking\"}) on"
+        + " fixtures.junit.BadAnnotationsTestCase#allowOneLockTwice() names \"Bank.checking\""
+        + " twice. Name each lock once: one name already accepts a cycle among several instances"
+        + " of that lock, for example locks = {\"Bank.checking\"}.");
     assertConfigurationError(run.failure("allowWithoutReason()"), "lockguard: @AllowLockOrder("
         + "locks = {\"Bank.checking\", \"Bank.savings\"}) on"
         + " fixtures.junit.BadAnnotationsTestCase#allowWithoutReason() has no reason. Say why this"
@@ -132,9 +136,10 @@ class ChoicesTests {
 
     run.results().testEvents().assertStatistics(stats -> stats.started(0));
     assertConfigurationError(run.failure("BadClassAnnotationTestCase"), "lockguard:"
-        + " @AllowLockOrder(locks = {}) on fixtures.junit.BadClassAnnotationTestCase names 0 locks."
-        + " A lock order needs at least two locks, named as the report names them, for example"
-        + " locks = {\"Account.lock\", \"Bank.lock\"}.");
+        + " @AllowLockOrder(locks = {}) on fixtures.junit.BadClassAnnotationTestCase names no"
+        + " lock. Name the locks of the accepted order as the report names them, for example"
+        + " locks = {\"Bank.checking\", \"Bank.savings\"}, or one lock for a cycle among its"
+        + " instances, locks = {\"Account.lock\"}.");
   }
 
   @Test

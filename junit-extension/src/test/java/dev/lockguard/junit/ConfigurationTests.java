@@ -3,7 +3,11 @@ package dev.lockguard.junit;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.lang.reflect.Field;
+import java.lang.reflect.Modifier;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtensionConfigurationException;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -28,6 +32,30 @@ class ConfigurationTests {
         .hasMessage("lockguard: @LockGuard(deadlockTimeout) is not a duration. Write a number"
             + " with an optional unit ms, s, m or h, for example \"30 s\", or \"0\" to turn the"
             + " deadlock timeout off.");
+  }
+
+  /**
+   * The agent warns about a {@code -Dlockguard.*} system property that is none of its options,
+   * unless it is one of these parameters: it must know every one (this JVM runs with the agent).
+   */
+  @Test
+  void theAgentKnowsEveryParameterSoThatItDoesNotWarnAboutThem() throws Exception {
+    Field known = Class.forName("dev.lockguard.agent.AgentOptions")
+        .getDeclaredField("EXTENSION_PARAMETERS");
+    known.setAccessible(true);
+    List<Object> parameters = new ArrayList<>();
+    for (Field constant : Configuration.class.getDeclaredFields()) {
+      if (Modifier.isStatic(constant.getModifiers()) && constant.getType() == String.class) {
+        constant.setAccessible(true);
+        String value = (String) constant.get(null);
+        if (value.startsWith("lockguard.")) {
+          parameters.add(value.substring("lockguard.".length()));
+        }
+      }
+    }
+
+    assertThat(parameters).hasSizeGreaterThanOrEqualTo(6);
+    assertThat(new ArrayList<Object>((List<?>) known.get(null))).containsAll(parameters);
   }
 
   @Test

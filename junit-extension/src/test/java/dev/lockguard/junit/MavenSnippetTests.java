@@ -22,14 +22,14 @@ class MavenSnippetTests {
 
   @Test
   void theReadmeShowsTheSnippetVerbatim() throws IOException {
-    String readme = Files.readString(Path.of(System.getProperty("lockguard.readme")));
+    String readme = Files.readString(Path.of(System.getProperty("lockguard.test.readme")));
 
     assertThat(readme).contains("```xml\n" + MavenSetup.snippet() + "```\n");
   }
 
   @Test
   void theConsumerProjectUsesEveryElementOfTheSnippet() throws IOException {
-    String pom = normalized(Files.readString(Path.of(System.getProperty("lockguard.consumerPom"))));
+    String pom = normalized(Files.readString(Path.of(System.getProperty("lockguard.test.consumerPom"))));
     List<String> elements = elements(MavenSetup.snippet());
 
     assertThat(elements).hasSize(4);

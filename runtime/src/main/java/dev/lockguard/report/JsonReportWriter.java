@@ -148,12 +148,16 @@ public final class JsonReportWriter {
 
   /**
    * How often the finding was seen; {@code instanceCycles} only for lock-order cycles, and
-   * {@code observed} only when true, so that other findings read as they did before.
+   * {@code observed} only when true and {@code confirms} only when set, so that other findings
+   * read as they did before.
    */
   private static void writeCounts(PrettyJson json, Violation violation) {
     Violation.Counts counts = violation.counts();
     if (violation.observed()) {
       json.name("observed").value(true);
+    }
+    if (violation.confirms() != null) {
+      json.name("confirms").value(violation.confirms());
     }
     json.name("occurrences").value(counts.occurrences());
     if (violation.kind() == Violation.Kind.POTENTIAL_DEADLOCK) {

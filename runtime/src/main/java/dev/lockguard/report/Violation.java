@@ -159,6 +159,7 @@ public final class Violation {
   private final boolean observed;
   private final Counts counts;
   private final Confirmation confirmation;
+  private final String confirms;
 
   /** A violation without waiting threads (every kind but {@code REUSED_LATCH}). */
   public Violation(
@@ -185,7 +186,7 @@ public final class Violation {
       List<String> sites,
       List<WaiterRef> waiters) {
     this(id, kind, severity, message, threads, locks, edges, sites, waiters, false,
-        Counts.once(kind, threads), null);
+        Counts.once(kind, threads), null, null);
   }
 
   private Violation(
@@ -200,7 +201,8 @@ public final class Violation {
       List<WaiterRef> waiters,
       boolean observed,
       Counts counts,
-      Confirmation confirmation) {
+      Confirmation confirmation,
+      String confirms) {
     this.id = Objects.requireNonNull(id, "id");
     this.kind = Objects.requireNonNull(kind, "kind");
     this.severity = Objects.requireNonNull(severity, "severity");
@@ -213,6 +215,7 @@ public final class Violation {
     this.observed = observed;
     this.counts = Objects.requireNonNull(counts, "counts");
     this.confirmation = confirmation;
+    this.confirms = confirms;
   }
 
   public String id() {
@@ -273,25 +276,39 @@ public final class Violation {
   /** The same finding with the outcome of steering ({@link #confirmation()}). */
   public Violation withConfirmation(Confirmation outcome) {
     return new Violation(id, kind, severity, message, threads, locks, edges, sites, waiters,
-        observed, counts, outcome);
+        observed, counts, outcome, confirms);
+  }
+
+  /**
+   * The id of the {@code POTENTIAL_DEADLOCK} this {@code DEADLOCK} confirms (the same locks taken
+   * at the same sites), or null. JSON field {@code confirms}, written when there is one.
+   */
+  public String confirms() {
+    return confirms;
   }
 
   /** The same finding with another severity (a cycle seen later from a second thread). */
   public Violation withSeverity(Severity newSeverity, String newMessage) {
     return new Violation(id, kind, newSeverity, newMessage, threads, locks, edges, sites, waiters,
-        observed, counts, confirmation);
+        observed, counts, confirmation, confirms);
   }
 
   /** The same finding, marked as seen happening or not ({@link #observed()}). */
   public Violation withObserved(boolean isObserved) {
     return new Violation(id, kind, severity, message, threads, locks, edges, sites, waiters,
-        isObserved, counts, confirmation);
+        isObserved, counts, confirmation, confirms);
   }
 
   /** The same finding with other counts. */
   public Violation withCounts(Counts newCounts) {
     return new Violation(id, kind, severity, message, threads, locks, edges, sites, waiters,
-        observed, newCounts, confirmation);
+        observed, newCounts, confirmation, confirms);
+  }
+
+  /** The same finding, pointing at the potential deadlock it confirms ({@link #confirms()}). */
+  public Violation withConfirms(String potentialDeadlockId) {
+    return new Violation(id, kind, severity, message, threads, locks, edges, sites, waiters,
+        observed, counts, confirmation, potentialDeadlockId);
   }
 
   /**

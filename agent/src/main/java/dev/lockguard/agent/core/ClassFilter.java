@@ -83,7 +83,10 @@ public final class ClassFilter {
     return false;
   }
 
-  /** {@code com.acme.*} covers every sub-package; a plain class name covers its nested classes. */
+  /**
+   * {@code *} matches any characters, dots included ({@code com.acme.*} covers every
+   * sub-package), and a pattern covers the nested classes of the classes it matches.
+   */
   public static Pattern toPattern(String glob) {
     if (glob.indexOf('*') < 0) {
       return Pattern.compile(Pattern.quote(glob) + "(\\$.*)?");
@@ -98,7 +101,7 @@ public final class ClassFilter {
         regex.append(Pattern.quote(parts[i]));
       }
     }
-    return Pattern.compile(regex.toString());
+    return Pattern.compile(regex.append("(\\$.*)?").toString());
   }
 
   private static List<Pattern> compile(List<String> globs) {

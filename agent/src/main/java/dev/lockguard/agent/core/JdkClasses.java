@@ -58,6 +58,12 @@ public final class JdkClasses {
     List<String> picked = new ArrayList<>();
     for (String group : value.split(";")) {
       String name = group.trim();
+      if (name.equals("all") || name.equals("none")) {
+        throw new IllegalArgumentException("option \"jdk\" has the bad value \"" + value
+            + "\": \"" + name + "\" stands alone (jdk=" + name + "); it cannot be listed with"
+            + " groups. Give jdk=all, jdk=none, or groups separated by ';' from "
+            + String.join(", ", GROUPS.keySet()) + ".");
+      }
       if (!GROUPS.containsKey(name)) {
         throw new IllegalArgumentException("option \"jdk\" names the unknown group \"" + name
             + "\". Valid values: all, none, or groups separated by ';' from "

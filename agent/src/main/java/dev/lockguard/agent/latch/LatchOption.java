@@ -1,5 +1,6 @@
 package dev.lockguard.agent.latch;
 
+import dev.lockguard.agent.core.ClassFilter;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -73,6 +74,49 @@ public final class LatchOption {
       specs.add(spec);
     }
     return specs;
+  }
+
+  /**
+   * Checks the classes of {@code specs} against what the agent instruments: a class it never
+   * transforms (the JDK's, lockguard's, or one that {@code include}/{@code exclude} leave out)
+   * would never be watched, so it is an error; a name that looks like a nested class written with
+   * dots ({@code Outer.Nested}, which the JVM calls {@code Outer$Nested}) gets a warning.
+   *
+   * @return warnings for the user, one line each
+   * @throws IllegalArgumentException naming the class and why it cannot be watched
+   */
+  public static List<String> check(List<Spec> specs, List<String> include, List<String> exclude) {
+    ClassFilter filter = new ClassFilter(include, exclude, Set.of());
+    List<String> warnings = new ArrayList<>();
+    for (Spec spec : specs) {
+      String name = spec.className();
+      if (!filter.instrument(name, LatchOption.class.getClassLoader())) {
+        throw new IllegalArgumentException("option \"latches\" names " + name + ", which the"
+            + " agent does not instrument (" + (name.startsWith("java.") || name.startsWith("jdk.")
+            || name.startsWith("sun.") ? "a JDK class" : name.startsWith("dev.lockguard.")
+            ? "lockguard's own class" : "left out by include= or exclude=") + "), so it would"
+            + " never be watched. Name an application class of your own that the agent"
+            + " instruments; CountDownLatch, CyclicBarrier, Phaser and dev.lockguard.Event are"
+            + " watched without this option.");
+      }
+      String nested = dottedNested(name);
+      if (nested != null) {
+        warnings.add("option \"latches\" names " + name + ": if " + nested + " is a nested"
+            + " class, write it with $ (" + name.substring(0, name.length() - nested.length() - 1)
+            + "$" + nested + "), as the JVM names it; a class named with dots is never found.");
+      }
+    }
+    return warnings;
+  }
+
+  /** The last segment of {@code name} if the segment before it looks like a class (capitalized). */
+  private static String dottedNested(String name) {
+    int last = name.lastIndexOf('.');
+    int before = name.lastIndexOf('.', last - 1);
+    if (last < 0 || !Character.isUpperCase(name.charAt(before + 1))) {
+      return null;
+    }
+    return name.substring(last + 1);
   }
 
   private static Spec entry(String entry) {

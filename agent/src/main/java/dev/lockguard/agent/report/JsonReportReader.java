@@ -128,6 +128,8 @@ public final class JsonReportReader {
     return violation
         .withObserved(fields(node, path).containsKey("observed")
             && bool(node, path, "observed"))
+        .withConfirms(fields(node, path).containsKey("confirms")
+            ? string(node, path, "confirms") : null)
         .withCounts(counts(node, path, violation.counts()))
         .withConfirmation(fields(node, path).containsKey("confirmation")
             ? confirmation(required(node, path, "confirmation"), join(path, "confirmation"))

@@ -54,6 +54,30 @@ class BadInputIT {
   }
 
   @Test
+  void anOptionGivenTwiceStopsTheJvmAndAnUnknownLockguardPropertyIsOneWarningLine()
+      throws Exception {
+    ForkedJvm.Result twice = Fixtures.withAgent("policy=throw,policy=record")
+        .run("fixtures.agent.TwoMonitors");
+    assertThat(twice.exitCode()).isEqualTo(2);
+    assertThat(twice.stderr()).isEqualTo("lockguard: option \"policy\" is given twice in"
+        + " -javaagent:...=policy=throw,policy=record. Give each option once."
+        + System.lineSeparator());
+
+    ForkedJvm.Result typo = Fixtures.withAgent("")
+        .jvmArg("-Dlockguard.polcy=throw")
+        .jvmArg("-Dlockguard.failOn.severity=WARNING")
+        .run("fixtures.agent.TwoMonitors");
+    assertThat(typo.exitCode()).isZero();
+    assertThat(typo.stderr().lines().filter(line -> line.startsWith("lockguard: ignoring")))
+        .containsExactly("lockguard: ignoring the system property -Dlockguard.polcy: it is no"
+            + " option of the agent (report, policy, order, include, exclude, watchdog, jdk,"
+            + " latches, confirmFrom, confirmHold) and no parameter of the JUnit extension"
+            + " (failOn.kinds, failOn.severity, deadlockTimeout, reportDir, selfAttach, agentJar,"
+            + " confirm, confirm.attempts, confirm.hold, failOn.unconfirmed). Check its spelling.");
+    assertThat(typo.stderr()).as("the agent ran").contains("=== lockguard: POTENTIAL_DEADLOCK");
+  }
+
+  @Test
   void badWatchdogPeriodIsRejected() throws Exception {
     ForkedJvm.Result result = Fixtures.withAgent("watchdog=1s").run("fixtures.agent.TwoMonitors");
 

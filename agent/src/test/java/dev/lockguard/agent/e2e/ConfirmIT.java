@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * {@code confirm=REPORT}: a later run of any JVM steers the cycles of an earlier run's report
+ * {@code confirmFrom=REPORT}: a later run of any JVM steers the cycles of an earlier run's report
  * and says whether they deadlock for real.
  */
 class ConfirmIT {
@@ -30,7 +30,7 @@ class ConfirmIT {
     Path earlier = dir.resolve("first/confirm/Transfers.json");
 
     Outcome steered = Fixtures.runFixture(dir.resolve("second"),
-        "confirm=" + earlier + ",confirmHold=3000", "confirm/Transfers", "together");
+        "confirmFrom=" + earlier + ",confirmHold=3000", "confirm/Transfers", "together");
 
     Violation confirmed = steered.only();
     assertThat(confirmed.id()).isEqualTo(predicted.id());
@@ -66,7 +66,7 @@ class ConfirmIT {
     Path earlier = dir.resolve("first/confirm/Transfers.json");
 
     Outcome steered = Fixtures.runFixture(dir.resolve("second"),
-        "confirm=" + earlier + ",confirmHold=300", "confirm/Transfers", "ordered");
+        "confirmFrom=" + earlier + ",confirmHold=300", "confirm/Transfers", "ordered");
 
     Confirmation confirmation = steered.only().confirmation();
     assertThat(confirmation).isEqualTo(new Confirmation(
@@ -77,10 +77,10 @@ class ConfirmIT {
 
   @Test
   void aConfirmReportThatIsMissingOrHasNoCycleStopsTheJvmWithTheFix() throws Exception {
-    ForkedJvm.Result missing = Fixtures.withAgent("confirm=" + dir.resolve("nope.json"))
+    ForkedJvm.Result missing = Fixtures.withAgent("confirmFrom=" + dir.resolve("nope.json"))
         .run("fixtures.agent.confirm.Transfers", "ordered");
     assertThat(missing.exitCode()).isEqualTo(2);
-    assertThat(missing.stderr()).contains("option \"confirm\" cannot read the report "
+    assertThat(missing.stderr()).contains("option \"confirmFrom\" cannot read the report "
         + dir.resolve("nope.json")).contains("Give the JSON report of an earlier run");
 
     Path clean = dir.resolve("clean.json");
@@ -88,7 +88,7 @@ class ConfirmIT {
         + " \"javaVersion\": \"17\", \"mainClass\": \"x\", \"startedAt\": \"now\"},"
         + " \"violations\": [], \"stats\": {\"locksSeen\": 0, \"edges\": 0,"
         + " \"acquisitions\": 0}}");
-    ForkedJvm.Result noCycle = Fixtures.withAgent("confirm=" + clean)
+    ForkedJvm.Result noCycle = Fixtures.withAgent("confirmFrom=" + clean)
         .run("fixtures.agent.confirm.Transfers", "ordered");
     assertThat(noCycle.exitCode()).isEqualTo(2);
     assertThat(noCycle.stderr()).contains("which has no POTENTIAL_DEADLOCK finding to confirm");

@@ -2,6 +2,7 @@ package dev.lockguard.agent.e2e;
 
 import static dev.lockguard.agent.e2e.Fixtures.lineOf;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 import dev.lockguard.report.Report;
 import dev.lockguard.report.Violation;
@@ -58,33 +59,78 @@ class JdkAndWatchdogIT {
         .contains("Collections, Vector, Hashtable, StringBuffer, Observable");
   }
 
+  /**
+   * A real deadlock, reported once, written like every other finding: the lock types as the
+   * application wrote them, "held at" where each thread took the lock it holds (the agent's
+   * held-lock stack knows the site), frames without the thread dump's loader and module-version
+   * prefixes or lambda bridges, and a pointer to the POTENTIAL_DEADLOCK it confirms.
+   */
   @ParameterizedTest
   @CsvSource({
-      "monitors, RealDeadlock.left, RealDeadlock.right, @wait-right, @wait-left",
-      "locks, RealDeadlock.upper, RealDeadlock.lower, @wait-lower, @wait-upper"})
-  void watchdogTurnsARealDeadlockIntoAReport(
-      String variant, String first, String second, String firstWait, String secondWait)
+      "monitors, RealDeadlock.left, RealDeadlock.right, java.lang.Object, @hold-left, @hold-right,"
+          + " @wait-right, @wait-left",
+      "locks, RealDeadlock.upper, RealDeadlock.lower, java.util.concurrent.locks.ReentrantLock,"
+          + " @hold-upper, @hold-lower, @wait-lower, @wait-upper"})
+  void watchdogTurnsARealDeadlockIntoAReport(String variant, String first, String second,
+      String type, String firstHold, String secondHold, String firstWait, String secondWait)
       throws Exception {
     Path reportFile = dir.resolve("deadlock.json");
     String outcome;
+    String stderr;
     try (RunningJvm jvm = Fixtures.withAgent("report=" + reportFile) // the default watchdog period
         .start("fixtures.agent.RealDeadlock", variant)) {
       outcome = jvm.readLine(); // the fixture then waits to be killed
+      jvm.kill();
+      stderr = jvm.stderr();
     }
 
     assertThat(outcome).isEqualTo("DEADLOCK-REPORTED");
     Report report = Fixtures.readReport(reportFile);
+    Violation potential = report.violations().get(0);
+    assertThat(potential.kind()).as("the potential deadlock came first")
+        .isEqualTo(Kind.POTENTIAL_DEADLOCK);
     Violation deadlock = report.violations().stream()
         .filter(v -> v.kind() == Kind.DEADLOCK).findFirst().orElseThrow();
     assertThat(deadlock.severity()).isEqualTo(Severity.ERROR);
-    assertThat(deadlock.threads()).containsExactlyInAnyOrder("left-first", "right-first");
-    assertThat(deadlock.locks()).extracting(LockRef::name).containsExactlyInAnyOrder(first, second);
-    assertThat(deadlock.message()).contains("holds " + first + " and waits for " + second);
-    assertThat(deadlock.sites())
-        .anySatisfy(site -> assertThat(site).contains(lineOf("RealDeadlock", firstWait)))
-        .anySatisfy(site -> assertThat(site).contains(lineOf("RealDeadlock", secondWait)));
-    assertThat(report.violations()).as("the potential deadlock came first")
-        .first().extracting(Violation::kind).isEqualTo(Kind.POTENTIAL_DEADLOCK);
+    assertThat(deadlock.threads()).containsExactly("left-first", "right-first");
+    assertThat(deadlock.locks()).extracting(LockRef::name, LockRef::type)
+        .containsExactly(tuple(second, type), tuple(first, type));
+    assertThat(potential.locks()).extracting(LockRef::type).containsOnly(type);
+    assertThat(deadlock.message()).isEqualTo("Deadlock: \"left-first\" holds " + first
+        + " and waits for " + second + "; \"right-first\" holds " + second + " and waits for "
+        + first + ". These threads will never proceed. It confirms POTENTIAL_DEADLOCK "
+        + potential.id() + ", the lock-order cycle of the same acquisitions.");
+    assertThat(deadlock.confirms()).isEqualTo(potential.id());
+    String fixture = "fixtures.agent.RealDeadlock.lambda$main$";
+    assertThat(deadlock.sites()).containsExactly(
+        frameAt(fixture, "0", firstWait), frameAt(fixture, "1", secondWait));
+    assertThat(deadlock.edges()).extracting(edge -> edge.heldAt().get(0)).as("where each took"
+        + " the lock it holds").containsExactly(
+            frameAt(fixture, "0", firstHold), frameAt(fixture, "1", secondHold));
+    assertThat(deadlock.edges()).allSatisfy(edge -> {
+      assertThat(edge.acquiredAt()).first().isIn(deadlock.sites());
+      assertThat(edge.acquiredAt()).last().asString()
+          .startsWith("java.base/java.lang.Thread.run");
+      assertThat(edge.heldAt().subList(1, edge.heldAt().size())).as("the same callers")
+          .isEqualTo(edge.acquiredAt().subList(1, edge.acquiredAt().size()));
+      assertThat(edge.acquiredAt()).noneSatisfy(frame ->
+          assertThat(frame).containsAnyOf("app//", "java.base@", "$$Lambda", "Unknown Source"));
+    });
+    assertThat(count(stderr, "=== lockguard: DEADLOCK (ERROR) [" + deadlock.id() + "] ==="))
+        .as("printed once").isEqualTo(1);
+    assertThat(stderr).contains("It confirms POTENTIAL_DEADLOCK " + potential.id());
+  }
+
+  private static String frameAt(String methodPrefix, String lambda, String marker) {
+    return methodPrefix + lambda + "(" + lineOf("RealDeadlock", marker) + ")";
+  }
+
+  private static int count(String text, String part) {
+    int count = 0;
+    for (int at = text.indexOf(part); at >= 0; at = text.indexOf(part, at + 1)) {
+      count++;
+    }
+    return count;
   }
 
   @Test

@@ -71,6 +71,30 @@ class QueueCheckIT {
     run.assertStatistics(4, 1, 2);
   }
 
+  /**
+   * The issue's three producers, a hundred rounds in one JVM: the pair is printed once, at the
+   * first report's severity, and the JSON keeps the observed race; no later round prints it again.
+   */
+  @Test
+  void threeProducersRoundAfterRoundArePrintedOnceAndTheJsonKeepsTheObservedRace()
+      throws Exception {
+    Run run = run("ThreeProducers", "100");
+    Violation violation = run.onlyViolation();
+
+    assertFinding(violation, Severity.ERROR, "ThreeProducers", "send",
+        "ThreeProducers.OUTBOX", "java.util.concurrent.ArrayBlockingQueue");
+    run.assertPrintedOnce(violation);
+    assertThat(run.printed()).contains("thread \"producer-2\" called size()",
+        "with no lock in common with thread \"producer-1\", another producer of the queue")
+        .doesNotContain("race observed");
+    assertThat(violation.observed()).isTrue();
+    assertThat(violation.message()).startsWith("Unsafe queue check on ThreeProducers.OUTBOX:"
+        + " thread \"producer-1\" called size() at " + line("ThreeProducers", "@check")
+        + " and then put(e) at " + line("ThreeProducers", "@act") + ", and thread")
+        .contains("(race observed)");
+    assertThat(run.stdout()).contains("rounds 100");
+  }
+
   @Test
   void softLimitOnAnUnboundedPoolDequeIsAWarningAboutTheOvershoot() throws Exception {
     Run run = run("SoftLimitPool", "jdk");

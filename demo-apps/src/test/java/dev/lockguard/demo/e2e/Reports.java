@@ -15,11 +15,21 @@ import java.util.List;
 final class Reports {
   private Reports() {}
 
-  /** The variant ran to its end (exit 0) and the agent instrumented it. */
+  /**
+   * The variant ran to its end (exit 0), the agent instrumented it, and printed each finding of
+   * the report on stderr exactly once (none of the demos' findings rises in severity later).
+   */
   static Report ranToTheEnd(Demos.Run run) {
     assertThat(run.exitCode()).as(run.toString()).isZero();
     assertThat(run.stdout()).as(run.toString()).contains(": done");
-    return instrumented(run.report());
+    Report report = instrumented(run.report());
+    assertThat(run.stderr().split("=== lockguard: ", -1)).as("findings printed, in %s", run)
+        .hasSize(report.violations().size() + 1);
+    for (Violation violation : report.violations()) {
+      assertThat(run.stderr()).as(run.toString()).containsOnlyOnce("=== lockguard: "
+          + violation.kind() + " (" + violation.severity() + ") [" + violation.id() + "] ===");
+    }
+    return report;
   }
 
   /**
@@ -47,8 +57,9 @@ final class Reports {
 
   /**
    * The report's only {@code kind} violation. Any other must be a {@code DEADLOCK} among the same
-   * locks: a broken variant that waits with a timeout really deadlocks now and then until the
-   * timeout ends it, and the agent's watchdog reports that when it happens to look at that moment.
+   * locks, a {@code WARNING} that confirms it: a broken variant that waits with a timeout really
+   * deadlocks now and then until the timeout ends it, and the agent's watchdog reports that when
+   * it happens to look at that moment.
    */
   static Violation onlyViolationBesidesRealDeadlocks(Report report, Kind kind) {
     List<Violation> ofKind = report.violations().stream().filter(v -> v.kind() == kind).toList();
@@ -58,7 +69,12 @@ final class Reports {
     assertThat(report.violations()).filteredOn(violation -> violation != finding)
         .allSatisfy(deadlock -> {
           assertThat(deadlock.kind()).isEqualTo(Kind.DEADLOCK);
+          assertThat(deadlock.severity()).as("its threads wait with timeouts")
+              .isEqualTo(Violation.Severity.WARNING);
           assertThat(deadlock.locks()).extracting(LockRef::name).isSubsetOf(locks);
+          assertThat(deadlock.confirms()).isEqualTo(finding.id());
+          assertThat(deadlock.message()).endsWith(" It confirms POTENTIAL_DEADLOCK "
+              + finding.id() + ", the lock-order cycle of the same acquisitions.");
         });
     return finding;
   }

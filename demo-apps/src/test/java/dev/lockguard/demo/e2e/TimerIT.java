@@ -23,13 +23,18 @@ class TimerIT {
 
   /**
    * Which re-arm cases the run hits depends on where the waiters are at each tick (woken but not
-   * yet returned, or busy and missing it), so the test asserts what every finding must say, and
-   * the case of a clear while a waiter still waited, which forty ticks to two waiters produce.
+   * yet returned, or busy and missing it), so the test asserts what every finding must say, that
+   * each is one of the README's three cases (each once at most), and the case of a clear while a
+   * waiter still waited, which forty ticks to two waiters produce.
    */
   @Test
   void eventClearedEveryTickIsAReusedLatch() throws Exception {
     Report report = ranToTheEnd(Demos.withAgent(dir, "", "timer", "event"));
 
+    assertThat(report.violations()).extracting(TimerIT::rearmCase).doesNotHaveDuplicates()
+        .contains("cleared while waiters still waited (ERROR)")
+        .isSubsetOf("cleared while waiters still waited (ERROR)",
+            "set and cleared while a former waiter was away (ERROR)", "re-armed (WARNING)");
     assertThat(report.violations()).isNotEmpty().allSatisfy(violation -> {
       assertThat(violation.kind()).isEqualTo(Kind.REUSED_LATCH);
       assertThat(violation.locks()).containsExactly(new LockRef("EventTimer.tick", "dev.lockguard.Event"));
@@ -52,6 +57,16 @@ class TimerIT {
       assertThat(waiter.latch()).isEqualTo("EventTimer.tick");
       assertThat(waiter.stack().get(0)).contains(lineOf("timer/EventTimer", "@await"));
     });
+  }
+
+  /** Which of the README's three re-arm cases a finding is, with its severity. */
+  private static String rearmCase(Violation violation) {
+    String message = violation.message();
+    String kind = message.contains(" still waited on it (") ? "cleared while waiters still waited"
+        : message.contains(" was set and cleared again at ")
+            ? "set and cleared while a former waiter was away"
+        : message.contains(" after it was set, which re-arms it") ? "re-armed" : message;
+    return kind + " (" + violation.severity() + ")";
   }
 
   @Test

@@ -7,10 +7,23 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  * the registry through which the detector that knows a lock's name lends it to the others.
  */
 public final class LockNames {
-  /** Names the lock a thread dump shows by its identity hash and class name; null if unknown. */
+  /**
+   * What a detector knows of a lock a thread dump shows by its identity hash and class name (a
+   * monitor, or a {@code ReentrantLock}'s synchronizer); each answer null if unknown.
+   */
   @FunctionalInterface
   public interface ByIdentity {
     String name(int identityHash, String className);
+
+    /** The lock's type as the application wrote it ({@code ReentrantLock}, not its {@code Sync}). */
+    default String type(int identityHash, String className) {
+      return null;
+    }
+
+    /** Where thread {@code threadId} took the lock that it holds now. */
+    default Site heldAt(long threadId, int identityHash, String className) {
+      return null;
+    }
   }
 
   private static final ByIdentity NONE = (identityHash, className) -> null;
@@ -35,6 +48,16 @@ public final class LockNames {
   /** The name a detector gave the lock with this identity hash and class, or null. Slow path. */
   public static String byIdentity(int identityHash, String className) {
     return byIdentity.name(identityHash, className);
+  }
+
+  /** The type the detector that knows this lock gave it, or null. Slow path. */
+  public static String typeByIdentity(int identityHash, String className) {
+    return byIdentity.type(identityHash, className);
+  }
+
+  /** Where thread {@code threadId} took the lock it holds now, or null if unknown. Slow path. */
+  public static Site heldAt(long threadId, int identityHash, String className) {
+    return byIdentity.heldAt(threadId, identityHash, className);
   }
 
   /** The type a report shows: the lock's class, or the read-write lock a read or write lock belongs to. */

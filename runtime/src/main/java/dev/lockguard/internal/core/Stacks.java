@@ -26,8 +26,12 @@ public final class Stacks {
      */
     HOOK(false, false),
     /**
-     * lockguard's and the JDK's ({@code java.}, {@code jdk.}, {@code sun.}), the frames kept as
-     * the JVM wrote them: another thread's stack, parked deep in lock internals (the watchdog).
+     * lockguard's and the JDK's ({@code java.}, {@code jdk.}, {@code sun.}): another thread's
+     * stack, parked deep in lock internals (the watchdog). Its frames come from a thread dump,
+     * which writes them as no other report does ({@code app//}, {@code java.base@17.0.15/}, the
+     * frames of hidden classes with run-to-run addresses): they are written as a hook's own stack
+     * writes them ({@code java.base/}, no loader name, no hidden frames), so that a deadlock's
+     * frames, sites and id read like every other finding's and stay the same from run to run.
      */
     WAITER(true, false),
     /**
@@ -73,7 +77,56 @@ public final class Stacks {
     }
     StackTraceElement[] kept =
         first == stack.length ? stack : Arrays.copyOfRange(stack, first, stack.length);
+    if (trim == Trim.WAITER) {
+      return asThrown(kept);
+    }
     return trim.plain ? plain(kept) : kept;
+  }
+
+  /**
+   * Where a thread took a lock it still holds: the site's frame on top of the callers of the
+   * site's method that are still on {@code stack}, or the site's frame alone when that method is
+   * no longer on it (it returned, still holding a {@code Lock}); {@code stack} itself for the
+   * unknown site.
+   */
+  public static StackTraceElement[] heldAt(Site site, StackTraceElement[] stack) {
+    if (site.id == Sites.UNKNOWN) {
+      return stack;
+    }
+    for (int i = 0; i < stack.length; i++) {
+      StackTraceElement frame = stack[i];
+      if (frame.getClassName().equals(site.className)
+          && frame.getMethodName().equals(site.methodName)) {
+        StackTraceElement[] heldAt = new StackTraceElement[stack.length - i];
+        heldAt[0] = site.frame();
+        System.arraycopy(stack, i + 1, heldAt, 1, heldAt.length - 1);
+        return heldAt;
+      }
+    }
+    return new StackTraceElement[] {site.frame()};
+  }
+
+  /**
+   * The frames of a thread dump as {@link Throwable#getStackTrace()} writes a thread's own: no
+   * name for the built-in class loaders, no version for the JDK's modules, and no frames of
+   * hidden classes (lambda bridges).
+   */
+  private static StackTraceElement[] asThrown(StackTraceElement[] stack) {
+    StackTraceElement[] frames = new StackTraceElement[stack.length];
+    int kept = 0;
+    for (StackTraceElement frame : stack) {
+      if (frame.getClassName().contains(HIDDEN_CLASS)) {
+        continue;
+      }
+      String loader = frame.getClassLoaderName();
+      String module = frame.getModuleName();
+      boolean builtInLoader = loader == null || loader.equals("app") || loader.equals("platform");
+      boolean jdkModule = module != null && (module.startsWith("java.") || module.startsWith("jdk."));
+      frames[kept++] = new StackTraceElement(builtInLoader ? null : loader, module,
+          jdkModule ? null : frame.getModuleVersion(), frame.getClassName(),
+          frame.getMethodName(), frame.getFileName(), frame.getLineNumber());
+    }
+    return kept == frames.length ? frames : Arrays.copyOf(frames, kept);
   }
 
   /** The frames without module and loader prefixes, and without hidden classes' frames. */

@@ -285,9 +285,9 @@ public final class LatchDetector {
     List<Thread> missed = missedTheSet(record, me);
     if (!missed.isEmpty()) {
       String message = what + " was set and cleared again at " + at + " while "
-          + LatchReports.quoted(missed) + ", which awaited it before, was not waiting: "
-          + (missed.size() == 1 ? "it" : "they") + " missed this set and will wait for the next"
-          + " one." + LatchReports.ADVICE;
+          + LatchReports.quoted(missed) + ", which awaited it before, "
+          + (missed.size() == 1 ? "was not waiting: it" : "were not waiting: they")
+          + " missed this set and will wait for the next one." + LatchReports.ADVICE;
       return finding(Severity.ERROR, "cleared-before-waiter-saw-set", message, record, at, missed);
     }
     String message = what + " was cleared at " + at + " after it was set, which re-arms it: a"
@@ -421,8 +421,9 @@ public final class LatchDetector {
     int stranded = waiters.size() + (actorWaits ? 1 : 0);
     String message = LatchReports.describe(prior) + " was replaced at " + at + " by \""
         + prior.replacer + "\" while " + LatchReports.threads(stranded)
-        + " still waited on the old instance, and " + how + ": the threads waiting on the old"
-        + " one are never woken (a lost wake-up). Open the old latch before replacing it, or hand"
+        + " still waited on the old instance, and " + how + ": "
+        + (stranded == 1 ? "the thread waiting on the old one is" : "the threads waiting on the"
+        + " old one are") + " never woken (a lost wake-up). Open the old latch before replacing it, or hand"
         + " each round a fresh latch before anyone waits on it; a Phaser does this for you.";
     return new Draft(Severity.ERROR, "replaced-while-waiting", message,
         LatchReports.name(prior), prior.type, List.of(at, where), Thread.currentThread(),
@@ -439,8 +440,9 @@ public final class LatchDetector {
     use(record, Thread.currentThread(), site);
     String at = Sites.get(site).toString();
     String message = LatchReports.describe(record) + " was reset at " + at + " while "
-        + waitingParties + (waitingParties == 1 ? " party" : " parties") + " waited on it: they"
-        + " get BrokenBarrierException instead of their cycle. Reset a barrier only when no party"
+        + waitingParties + (waitingParties == 1 ? " party waited on it: it gets"
+        : " parties waited on it: they get") + " BrokenBarrierException instead of "
+        + (waitingParties == 1 ? "its" : "their") + " cycle. Reset a barrier only when no party"
         + " waits, or let it advance through its cycles.";
     return finding(Severity.ERROR, "reset-while-waiting", message, record, at, record.waiters());
   }

@@ -277,19 +277,18 @@ final class LockGraph {
   }
 
   /**
-   * The name of a live node whose lock has this identity hash and class, or null. A scan: only
-   * the watchdog calls it (through {@code LockNames.byIdentity}), to name a deadlock's locks.
+   * The live node whose lock has this identity hash and class (as a thread dump shows it), or
+   * null. A scan: only the watchdog calls it (through {@code LockNames.byIdentity}), to name a
+   * deadlock's locks.
    */
-  static String nameByIdentityHash(int hash, String className) {
+  static Node nodeByIdentityHash(int hash, String className) {
     LOCK.lock();
     try {
-      String[] found = new String[1];
+      Node[] found = new Node[1];
       NODES.forEach(node -> {
         Object lock = node.get();
-        Object identity = lock == null ? null : LockKeys.waitIdentity(lock);
-        if (found[0] == null && identity != null && System.identityHashCode(identity) == hash
-            && identity.getClass().getName().equals(className)) {
-          found[0] = node.name;
+        if (found[0] == null && lock != null && LockKeys.shownAs(lock, hash, className)) {
+          found[0] = node;
         }
       });
       return found[0];

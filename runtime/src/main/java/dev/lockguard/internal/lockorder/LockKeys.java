@@ -63,6 +63,13 @@ final class LockKeys {
     return lock;
   }
 
+  /** Whether a thread dump shows {@code lock} with this identity hash and class. Slow path. */
+  static boolean shownAs(Object lock, int identityHash, String className) {
+    Object identity = waitIdentity(lock);
+    return System.identityHashCode(identity) == identityHash
+        && identity.getClass().getName().equals(className);
+  }
+
   static boolean isShared(Object lock) {
     return lock instanceof ReentrantReadWriteLock.ReadLock;
   }

@@ -43,7 +43,7 @@ public final class LockOrderDetector {
     configure(config);
     LockKeys.initReadWriteAccess();
     LockGraph.startCleaner();
-    LockNames.nameByIdentity(LockGraph::nameByIdentityHash);
+    LockNames.nameByIdentity(new HeldLocks());
     Statistics.contribute(Statistics.Stat.LOCKS_SEEN, LockGraph::locksSeen);
     Statistics.contribute(Statistics.Stat.EDGES, LockGraph::edgeCount);
   }
@@ -237,7 +237,7 @@ public final class LockOrderDetector {
       }
     }
     return new Edge(OrderReports.names(held), held[heldIndex], to, ts.shared[heldIndex], shared,
-        ts.threadId, ts.thread.getName(), OrderReports.heldStack(heldSite, stack), stack, site,
+        ts.threadId, ts.thread.getName(), Stacks.heldAt(heldSite, stack), stack, site,
         alsoHeld);
   }
 }

@@ -107,7 +107,7 @@ final class OrderReports {
     String thread = ts.thread.getName();
     Site heldSite = Sites.get(ts.sites[heldIndex]);
     EdgeRef edge = new EdgeRef(held[heldIndex].name, node.name, thread,
-        Findings.frames(heldStack(heldSite, stack)), Findings.frames(stack), names(held));
+        Findings.frames(Stacks.heldAt(heldSite, stack)), Findings.frames(stack), names(held));
     String acquired = stack.length > 0 ? stack[0].toString() : "unknown";
     List<String> sites = List.of(acquired, heldSite.toString());
     String message = "Lock Order Violation: thread \"" + thread + "\" takes " + node.name
@@ -115,27 +115,6 @@ final class OrderReports {
         + "; a thread may only take locks in ascending rank.";
     return new Violation(Findings.stableId(Kind.LOCK_ORDER_VIOLATION, sites), Kind.LOCK_ORDER_VIOLATION,
         Severity.ERROR, message, List.of(thread), locks, List.of(edge), sites);
-  }
-
-  /**
-   * Where the thread took a lock it still holds: the site's frame on top of the callers that are
-   * still on the stack. Only the site is known for certain when its method has returned since.
-   */
-  static StackTraceElement[] heldStack(Site heldSite, StackTraceElement[] stack) {
-    if (heldSite.id == Sites.UNKNOWN) {
-      return stack;
-    }
-    for (int i = 0; i < stack.length; i++) {
-      StackTraceElement frame = stack[i];
-      if (frame.getClassName().equals(heldSite.className)
-          && frame.getMethodName().equals(heldSite.methodName)) {
-        StackTraceElement[] heldAt = new StackTraceElement[stack.length - i];
-        heldAt[0] = heldSite.frame();
-        System.arraycopy(stack, i + 1, heldAt, 1, heldAt.length - 1);
-        return heldAt;
-      }
-    }
-    return new StackTraceElement[] {heldSite.frame()};
   }
 
   /** The names of {@code held}, in order. */

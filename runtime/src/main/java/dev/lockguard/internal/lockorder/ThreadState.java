@@ -2,10 +2,11 @@ package dev.lockguard.internal.lockorder;
 
 import dev.lockguard.internal.core.Lockset;
 import dev.lockguard.internal.core.PerThread;
-
 import dev.lockguard.internal.core.Statistics;
-
+import java.lang.ref.WeakReference;
 import java.util.Arrays;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The locks one thread holds, in acquisition order, with their re-entry counts.
@@ -24,6 +25,14 @@ final class ThreadState implements Lockset {
    */
   private static final ThreadLocal<ThreadState> CURRENT =
       ThreadLocal.withInitial(() -> new ThreadState(PerThread.current()));
+
+  /**
+   * Every live thread's state by thread id, for the watchdog, which asks where a deadlocked
+   * thread took the lock it holds ({@link HeldLocks}). Weak, so that a dead thread's state goes;
+   * its entry is dropped at a later registration. Touched once per thread, never by a hook.
+   */
+  private static final Map<Long, WeakReference<ThreadState>> BY_THREAD = new ConcurrentHashMap<>();
+  private static int registeredSincePrune;
 
   final long threadId;
   final Thread thread;
@@ -65,10 +74,28 @@ final class ThreadState implements Lockset {
     this.threadId = context.threadId;
     this.counter = Statistics.register(thread);
     context.lockset = this;
+    register(this);
   }
 
   static ThreadState current() {
     return CURRENT.get();
+  }
+
+  /** The state of the live thread with this id, or null if it never took a lock. */
+  static ThreadState of(long threadId) {
+    WeakReference<ThreadState> state = BY_THREAD.get(threadId);
+    return state == null ? null : state.get();
+  }
+
+  private static void register(ThreadState state) {
+    BY_THREAD.put(state.threadId, new WeakReference<>(state));
+    synchronized (BY_THREAD) {
+      if (++registeredSincePrune < 1024) {
+        return;
+      }
+      registeredSincePrune = 0;
+    }
+    BY_THREAD.values().removeIf(reference -> reference.get() == null);
   }
 
   @Override

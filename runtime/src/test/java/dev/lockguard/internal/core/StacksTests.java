@@ -31,11 +31,28 @@ class StacksTests {
   }
 
   @Test
-  void aWaitersStackStartsAtTheApplicationAndKeepsItsFramesAsTheyAre() {
-    StackTraceElement[] stack = {PARK, HOOK, EVENT, APP, BRIDGE, THREAD_RUN};
+  void aWaitersStackStartsAtTheApplicationAndIsWrittenAsAHooksStackIs() {
+    StackTraceElement[] dump = {dumped(PARK), HOOK, EVENT, APP, BRIDGE, dumped(THREAD_RUN)};
+    assertThat(dump[3]).hasToString("app//com.acme.Worker.run(Worker.java:42)");
+    assertThat(dump[5]).hasToString("java.base@17.0.15/java.lang.Thread.run(Thread.java:840)");
 
-    assertThat(Stacks.trim(stack, Trim.WAITER))
-        .containsExactly(EVENT, APP, BRIDGE, THREAD_RUN);
+    assertThat(Stacks.trim(dump, Trim.WAITER)).extracting(StackTraceElement::toString)
+        .as("no loader name, no JDK module version, no hidden frames").containsExactly(
+            "dev.lockguard.Event.await(Event.java:80)", "com.acme.Worker.run(Worker.java:42)",
+            "java.base/java.lang.Thread.run(Thread.java:840)");
+  }
+
+  @Test
+  void whereALockIsHeldIsItsSiteOnTopOfTheCallersStillOnTheStack() {
+    Site site = new Site(7, "com.acme.Worker", "run", "Worker.java", 40, null);
+    StackTraceElement[] stack = {APP, THREAD_RUN};
+
+    assertThat(Stacks.heldAt(site, stack)).extracting(StackTraceElement::toString)
+        .containsExactly("com.acme.Worker.run(Worker.java:40)",
+            "java.base/java.lang.Thread.run(Thread.java:840)");
+    Site returned = new Site(8, "com.acme.Pool", "borrow", "Pool.java", 12, null);
+    assertThat(Stacks.heldAt(returned, stack)).as("its method returned, holding the lock")
+        .extracting(StackTraceElement::toString).containsExactly("com.acme.Pool.borrow(Pool.java:12)");
   }
 
   @Test
@@ -62,6 +79,12 @@ class StacksTests {
     assertThat(stack[0].getClassName()).doesNotStartWith("dev.lockguard.internal.");
     assertThat(stack).noneSatisfy(frame ->
         assertThat(frame.getClassName()).isEqualTo(Stacks.class.getName()));
+  }
+
+  /** {@code frame} as a thread dump writes a JDK frame: with its module's version. */
+  private static StackTraceElement dumped(StackTraceElement frame) {
+    return new StackTraceElement(null, frame.getModuleName(), "17.0.15", frame.getClassName(),
+        frame.getMethodName(), frame.getFileName(), frame.getLineNumber());
   }
 
   /** A frame as the JVM writes it: {@code java.base/...} for the JDK, {@code app//...} else. */

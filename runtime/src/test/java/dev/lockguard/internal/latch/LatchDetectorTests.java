@@ -21,6 +21,7 @@ import java.util.concurrent.BrokenBarrierException;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.Phaser;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReentrantLock;
 import org.junit.jupiter.api.Test;
@@ -122,10 +123,52 @@ class LatchDetectorTests {
     assertThat(violation.message()).isEqualTo("CountDownLatch Gate.open was replaced at"
         + " app.Gate.reopen(Gate.java:50) by \"" + main + "\" while 1 thread still waited on the"
         + " old instance, and the new one was signalled at app.Gate.release(Gate.java:60): the"
-        + " threads waiting on the old one are never woken (a lost wake-up). Open the old latch"
+        + " thread waiting on the old one is never woken (a lost wake-up). Open the old latch"
         + " before replacing it, or hand each round a fresh latch before anyone waits on it; a"
         + " Phaser does this for you.");
     assertWaiters(violation, "Gate.open", "waiter");
+  }
+
+  @Test
+  void aLostWakeUpOfTwoWaitersSpeaksOfThemInThePlural() throws Exception {
+    CountDownLatch old = new CountDownLatch(1);
+    int awaitSite = site("awaitOpen", 40, "Gate.open");
+    Thread first = start("waiter-1", () -> LatchHooks.await(old, awaitSite));
+    awaitBlocked(first);
+    Thread second = start("waiter-2", () -> LatchHooks.await(old, awaitSite));
+    awaitBlocked(second);
+
+    CountDownLatch fresh = new CountDownLatch(1);
+    LatchHooks.fieldStore(fresh, old, site("reopen", 50, "Gate.open"));
+    LatchHooks.countDown(fresh, site("release", 60, "Gate.open"));
+    old.countDown();
+    join(first, second);
+
+    assertThat(runtime.onlyFinding().message()).contains(" while 2 threads still waited on the"
+        + " old instance, and the new one was signalled at app.Gate.release(Gate.java:60): the"
+        + " threads waiting on the old one are never woken (a lost wake-up).");
+  }
+
+  @Test
+  void anEventSetAndClearedWhileTwoFormerWaitersWereAwaySpeaksOfThemInThePlural()
+      throws Exception {
+    Event tick = new Event();
+    int awaitSite = site("awaitTick", 20, "Gate.tick");
+    CountDownLatch back = new CountDownLatch(1);
+    Thread first = pollThenWait("worker-1", tick, awaitSite, back);
+    Thread second = pollThenWait("worker-2", tick, awaitSite, back);
+
+    set(tick);
+    clear(tick);
+    back.countDown();
+    join(first, second);
+
+    Violation violation = runtime.onlyFinding();
+    assertThat(violation.severity()).isEqualTo(Severity.ERROR);
+    assertThat(violation.message()).isEqualTo("Event Gate.tick was set and cleared again at"
+        + " app.Gate.rearm(Gate.java:31) while \"worker-1\" and \"worker-2\", which awaited it"
+        + " before, were not waiting: they missed this set and will wait for the next one."
+        + LatchReports.ADVICE);
   }
 
   @Test
@@ -178,6 +221,24 @@ class LatchDetectorTests {
         + " BrokenBarrierException instead of their cycle. Reset a barrier only when no party"
         + " waits, or let it advance through its cycles.");
     assertWaiters(violation, "Gate.barrier", "party-1", "party-2");
+  }
+
+  @Test
+  void aBarrierResetUnderOnePartySpeaksOfItInTheSingular() throws Exception {
+    CyclicBarrier barrier = new CyclicBarrier(2);
+    int awaitSite = site("meet", 90, "Gate.barrier");
+    AtomicInteger broken = new AtomicInteger();
+    Thread party = start("party-1", () -> meet(barrier, awaitSite, broken));
+    awaitBlocked(party);
+
+    LatchHooks.reset(barrier, site("restart", 95, "Gate.barrier"));
+    join(party);
+
+    assertThat(broken).hasValue(1);
+    assertThat(runtime.onlyFinding().message()).isEqualTo("CyclicBarrier Gate.barrier was reset"
+        + " at app.Gate.restart(Gate.java:95) while 1 party waited on it: it gets"
+        + " BrokenBarrierException instead of its cycle. Reset a barrier only when no party"
+        + " waits, or let it advance through its cycles.");
   }
 
   @Test
@@ -403,6 +464,24 @@ class LatchDetectorTests {
     } catch (BrokenBarrierException e) {
       broken.incrementAndGet();
     }
+  }
+
+  /**
+   * A thread that awaits {@code tick} briefly (no tick yet), then is away waiting on {@code back};
+   * returned once it is away.
+   */
+  private static Thread pollThenWait(String name, Event tick, int awaitSite, CountDownLatch back)
+      throws InterruptedException {
+    CountDownLatch polled = new CountDownLatch(1);
+    Thread thread = start(name, () -> {
+      LatchHooks.callSite(awaitSite);
+      tick.await(1, TimeUnit.MILLISECONDS);
+      polled.countDown();
+      back.await();
+    });
+    polled.await();
+    awaitBlocked(thread);
+    return thread;
   }
 
   private static ReentrantLock internalLock(Event event) throws ReflectiveOperationException {
