@@ -6,6 +6,8 @@ import dev.lockguard.agent.core.LockTransformer;
 import dev.lockguard.agent.core.TypeHierarchy;
 import dev.lockguard.agent.latch.LatchClassVisitor;
 import dev.lockguard.agent.latch.LatchTypes;
+import dev.lockguard.agent.loader.LoaderTransformer;
+import dev.lockguard.agent.loader.ReachableLoaders;
 import dev.lockguard.agent.lockorder.LockSiteClassVisitor;
 import dev.lockguard.agent.queue.QueueCheckClassVisitor;
 import dev.lockguard.internal.Lifecycle;
@@ -42,8 +44,13 @@ final class Installer {
     Lifecycle.start(options.config());
     ClassFilter filter =
         new ClassFilter(options.include(), options.exclude(), options.jdkClasses());
-    instrumentation.addTransformer(
-        new LockTransformer(filter, rewriters(new LatchTypes(options.latches()))), true);
+    // Class loaders first: a loader's loadClass must ask the boot loader for the hooks before
+    // any class it defines is rewritten to call them (docs/architecture.md, "Class loaders").
+    ReachableLoaders loaders = new ReachableLoaders();
+    instrumentation.addTransformer(new LoaderTransformer(loaders), true);
+    LockTransformer locks =
+        new LockTransformer(filter, rewriters(new LatchTypes(options.latches())));
+    instrumentation.addTransformer(loaders.gate(locks, filter::instrument), true);
     retransformLoaded(instrumentation, filter);
   }
 
@@ -56,18 +63,25 @@ final class Installer {
   }
 
   /**
-   * Retransforms the classes loaded before the agent that it should watch: the curated JDK
-   * classes, and any application class already loaded (an agent attached at run time). One at a
+   * Retransforms the classes loaded before the agent that it should watch or that define classes:
+   * the curated JDK classes, and any application class or class loader already loaded (an agent
+   * attached at run time). One at a
    * time when a batch fails, so that one unmodifiable class cannot hide the rest.
    */
   private static void retransformLoaded(Instrumentation instrumentation, ClassFilter filter) {
     List<Class<?>> loaded = new ArrayList<>();
+    List<Class<?>> watched = new ArrayList<>();
     for (Class<?> type : instrumentation.getAllLoadedClasses()) {
-      if (!type.isArray() && instrumentation.isModifiableClass(type)
-          && filter.instrument(type.getName(), type.getClassLoader())) {
-        loaded.add(type);
+      if (type.isArray() || !instrumentation.isModifiableClass(type)) {
+        continue;
+      }
+      if (LoaderTransformer.wants(type)) {
+        loaded.add(type); // loaders first: their classes are only rewritten once they delegate
+      } else if (filter.instrument(type.getName(), type.getClassLoader())) {
+        watched.add(type);
       }
     }
+    loaded.addAll(watched);
     if (loaded.isEmpty()) {
       return;
     }
