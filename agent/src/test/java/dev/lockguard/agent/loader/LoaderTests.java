@@ -48,6 +48,18 @@ class LoaderTests {
   }
 
   @Test
+  void loadClassThatStartsWithALoopStillVerifies() throws Exception {
+    byte[] rewritten = LoaderTransformer.rewrite(bytesOf(LoopFirstLoader.class));
+    assertThat(rewritten).isNotNull();
+    ClassLoader loader = (ClassLoader) new Definer()
+        .define(LoopFirstLoader.class.getName(), rewritten).getConstructor().newInstance();
+
+    assertThat(loader.loadClass("java.lang.String")).isSameAs(String.class);
+    assertThatThrownBy(() -> loader.loadClass(HOOK_CLASS))
+        .hasMessage(HOOK_CLASS.replace('.', '/'));
+  }
+
+  @Test
   void classesThatDeclareNoLoadClassAreLeftAlone() throws IOException {
     assertThat(LoaderTransformer.rewrite(bytesOf(Inversion.class))).isNull();
     assertThat(LoaderTransformer.rewrite(bytesOf(URLClassLoader.class))).isNull();
@@ -84,7 +96,8 @@ class LoaderTests {
   }
 
   private static byte[] bytesOf(Class<?> type) throws IOException {
-    try (InputStream in = type.getResourceAsStream(type.getSimpleName() + ".class")) {
+    String file = type.getName().substring(type.getName().lastIndexOf('.') + 1) + ".class";
+    try (InputStream in = type.getResourceAsStream(file)) {
       return in.readAllBytes();
     }
   }
@@ -97,6 +110,21 @@ class LoaderTests {
     Path file = root.resolve(internalName + ".class");
     Files.createDirectories(file.getParent());
     Files.write(file, writer.toByteArray());
+  }
+
+  /** Its {@code loadClass} begins with a loop header: the original code has a frame at offset 0. */
+  public static final class LoopFirstLoader extends ClassLoader {
+    public LoopFirstLoader() {
+      super(ClassLoader.getSystemClassLoader());
+    }
+
+    @Override
+    protected Class<?> loadClass(String name, boolean resolve) throws ClassNotFoundException {
+      while (name.isEmpty()) {
+        name = "java.lang.Object";
+      }
+      return super.loadClass(name, resolve);
+    }
   }
 
   /** Defines one class from bytes, below the test's loader. */
