@@ -51,7 +51,7 @@ final class Installer {
     LockTransformer locks =
         new LockTransformer(filter, rewriters(new LatchTypes(options.latches())));
     instrumentation.addTransformer(loaders.gate(locks, filter::instrument), true);
-    retransformLoaded(instrumentation, filter);
+    retransformLoaded(instrumentation, filter, loaders);
   }
 
   /** The detectors' rewriters, in the order they see each class. */
@@ -68,7 +68,8 @@ final class Installer {
    * attached at run time). One at a
    * time when a batch fails, so that one unmodifiable class cannot hide the rest.
    */
-  private static void retransformLoaded(Instrumentation instrumentation, ClassFilter filter) {
+  private static void retransformLoaded(Instrumentation instrumentation, ClassFilter filter,
+      ReachableLoaders loaders) {
     List<Class<?>> loaded = new ArrayList<>();
     List<Class<?>> watched = new ArrayList<>();
     for (Class<?> type : instrumentation.getAllLoadedClasses()) {
@@ -92,6 +93,9 @@ final class Installer {
         try {
           instrumentation.retransformClasses(type);
         } catch (Throwable failure) {
+          if (LoaderTransformer.wants(type)) {
+            loaders.failed(type.getName(), failure); // its classes are left alone, and it says so
+          }
           System.err.println("lockguard: could not instrument " + type.getName()
               + "; its locks are not watched (" + failure + ")");
         }

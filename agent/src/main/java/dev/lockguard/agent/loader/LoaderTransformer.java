@@ -27,7 +27,8 @@ public final class LoaderTransformer implements ClassFileTransformer {
 
   /** Whether a class loaded before the agent must be retransformed to get the rule. */
   public static boolean wants(Class<?> type) {
-    return ClassLoader.class.isAssignableFrom(type) && !ReachableLoaders.isJdk(type.getClassLoader())
+    return ClassLoader.class.isAssignableFrom(type)
+        && !ReachableLoaders.isJdk(type.getClassLoader())
         && !type.getName().startsWith("dev.lockguard.");
   }
 

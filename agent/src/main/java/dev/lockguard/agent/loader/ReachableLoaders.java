@@ -39,12 +39,13 @@ public final class ReachableLoaders {
     loaderClasses.merge(loaderClass, true, Boolean::logicalAnd);
   }
 
-  void failed(String loaderClass, Throwable failure) {
+  /** Records that the {@code loadClass} of {@code loaderClass} could not be rewritten. */
+  public void failed(String loaderClass, Throwable failure) {
     loaderClasses.put(loaderClass, false);
     failures.putIfAbsent(loaderClass, String.valueOf(failure));
   }
 
-  /** Whether code defined by {@code loader} links {@code dev.lockguard.internal} to the boot loader. */
+  /** Whether code {@code loader} defines links {@code dev.lockguard.internal} to the boot loader. */
   public boolean reaches(ClassLoader loader) {
     for (ClassLoader current = loader; current != null; current = current.getParent()) {
       String blocker = blocker(current.getClass());

@@ -22,8 +22,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Code defined by class loaders that do not delegate {@code dev.lockguard} to the boot loader, under
- * the shaded agent in forked JVMs: a plugin host's isolating loader, a child-first loader that
+ * Code defined by class loaders that do not delegate {@code dev.lockguard} to the boot loader,
+ * under the shaded agent in forked JVMs: a plugin host's isolating loader, a child-first loader that
  * bundles lockguard's runtime jar, Apache Felix with a bundle, and Jetty with a web application.
  * Each prints what it prints without the agent (the expected lines below are the fixtures' output
  * without it), exits normally, and its lock-order cycle is reported with the fields' names by the
@@ -55,6 +55,20 @@ class ClassLoadersIT {
         CLASSES.toString(), RUNTIME_JAR.toString());
 
     run.assertOutput("both orders taken 2 times in child-first");
+    run.assertInversionReported();
+  }
+
+  @Test
+  void agentAttachedAfterTheLoaderWasMadeRewritesItFirst() throws Exception {
+    Path reportFile = dir.resolve("late.json");
+    ForkedJvm.Result result = ForkedJvm.java().jvmArg("-Djdk.attach.allowAttachSelf=true")
+        .classPath(CLASSES).run("fixtures.agent.loaders.PluginHost", "late", CLASSES.toString(),
+            // only the plugin's class: the loader is rewritten although no option selects it
+            Fixtures.AGENT_JAR.toString(),
+            "include=fixtures.agent.loaders.Inversion,report=" + reportFile);
+    Run run = new Run(result, Fixtures.readReport(reportFile));
+
+    run.assertOutput("both orders taken 2 times in plugins");
     run.assertInversionReported();
   }
 
@@ -122,7 +136,8 @@ class ClassLoadersIT {
       Files.copy(CLASSES.resolve(type), target);
     }
     // the application bundles lockguard's runtime, as one using its API would
-    Files.copy(RUNTIME_JAR, Files.createDirectories(webInf.resolve("lib")).resolve("lockguard-runtime.jar"));
+    Path lib = Files.createDirectories(webInf.resolve("lib"));
+    Files.copy(RUNTIME_JAR, lib.resolve("lockguard-runtime.jar"));
 
     Run run = run("web", testClasspath(), "fixtures.agent.loaders.web.WebHost", webapp.toString());
 

@@ -34,7 +34,8 @@ class LoaderTests {
         .isSameAs(original);
 
     byte[] rewritten = LoaderTransformer.rewrite(bytesOf(IsolatingLoader.class));
-    ClassLoader loader = (ClassLoader) new Definer().define(IsolatingLoader.class.getName(), rewritten)
+    ClassLoader loader = (ClassLoader) new Definer()
+        .define(IsolatingLoader.class.getName(), rewritten)
         .getConstructor(Path.class).newInstance(plugins);
 
     // This test JVM has no lockguard on the boot class path, so the boot loader's answer is "no".
