@@ -6,6 +6,8 @@ import dev.lockguard.agent.core.LockTransformer;
 import dev.lockguard.agent.core.TypeHierarchy;
 import dev.lockguard.agent.latch.LatchClassVisitor;
 import dev.lockguard.agent.latch.LatchTypes;
+import dev.lockguard.agent.loader.LoaderTransformer;
+import dev.lockguard.agent.loader.ReachableLoaders;
 import dev.lockguard.agent.lockorder.LockSiteClassVisitor;
 import dev.lockguard.agent.queue.QueueCheckClassVisitor;
 import dev.lockguard.internal.Lifecycle;
@@ -49,9 +51,14 @@ final class Installer {
     }
     ClassFilter filter =
         new ClassFilter(options.include(), options.exclude(), options.jdkClasses());
-    instrumentation.addTransformer(
-        new LockTransformer(filter, rewriters(new LatchTypes(options.latches()))), true);
-    retransformLoaded(instrumentation, filter);
+    // Class loaders first: a loader's loadClass must ask the boot loader for the hooks before
+    // any class it defines is rewritten to call them (docs/architecture.md, "Class loaders").
+    ReachableLoaders loaders = new ReachableLoaders();
+    instrumentation.addTransformer(new LoaderTransformer(loaders), true);
+    LockTransformer locks =
+        new LockTransformer(filter, rewriters(new LatchTypes(options.latches())));
+    instrumentation.addTransformer(loaders.gate(locks, filter::instrument), true);
+    retransformLoaded(instrumentation, filter, loaders);
   }
 
   /** The detectors' rewriters, in the order they see each class. */
@@ -63,18 +70,26 @@ final class Installer {
   }
 
   /**
-   * Retransforms the classes loaded before the agent that it should watch: the curated JDK
-   * classes, and any application class already loaded (an agent attached at run time). One at a
+   * Retransforms the classes loaded before the agent that it should watch or that define classes:
+   * the curated JDK classes, and any application class or class loader already loaded (an agent
+   * attached at run time). One at a
    * time when a batch fails, so that one unmodifiable class cannot hide the rest.
    */
-  private static void retransformLoaded(Instrumentation instrumentation, ClassFilter filter) {
+  private static void retransformLoaded(Instrumentation instrumentation, ClassFilter filter,
+      ReachableLoaders loaders) {
     List<Class<?>> loaded = new ArrayList<>();
+    List<Class<?>> watched = new ArrayList<>();
     for (Class<?> type : instrumentation.getAllLoadedClasses()) {
-      if (!type.isArray() && instrumentation.isModifiableClass(type)
-          && filter.instrument(type.getName(), type.getClassLoader())) {
-        loaded.add(type);
+      if (type.isArray() || !instrumentation.isModifiableClass(type)) {
+        continue;
+      }
+      if (LoaderTransformer.wants(type)) {
+        loaded.add(type); // loaders first: their classes are only rewritten once they delegate
+      } else if (filter.instrument(type.getName(), type.getClassLoader())) {
+        watched.add(type);
       }
     }
+    loaded.addAll(watched);
     if (loaded.isEmpty()) {
       return;
     }
@@ -85,6 +100,9 @@ final class Installer {
         try {
           instrumentation.retransformClasses(type);
         } catch (Throwable failure) {
+          if (LoaderTransformer.wants(type)) {
+            loaders.failed(type.getName(), failure); // its classes are left alone, and it says so
+          }
           System.err.println("lockguard: could not instrument " + type.getName()
               + "; its locks are not watched (" + failure + ")");
         }
