@@ -54,7 +54,7 @@ public final class TextReport {
       appendScenario(out, edges);
     }
     appendWaiters(out, violation.waiters());
-    appendLocks(out, violation.locks());
+    appendLocks(out, violation.kind(), violation.locks());
     appendSites(out, violation.sites());
   }
 
@@ -174,7 +174,11 @@ public final class TextReport {
     }
   }
 
-  private static void appendLocks(StringBuilder out, List<LockRef> locks) {
+  /**
+   * The objects of the finding under a heading that says what they are: the locks of a cycle or
+   * deadlock, the queue of an unsafe check, the latch that was reused.
+   */
+  private static void appendLocks(StringBuilder out, Kind kind, List<LockRef> locks) {
     if (locks.isEmpty()) {
       return;
     }
@@ -182,13 +186,21 @@ public final class TextReport {
     for (LockRef lock : locks) {
       nameWidth = Math.max(nameWidth, printable(lock.name()).length());
     }
-    out.append("\n Locks:\n");
+    out.append("\n ").append(heading(kind, locks.size())).append(":\n");
     for (LockRef lock : locks) {
       String name = printable(lock.name());
       out.append("   ").append(name);
       pad(out, nameWidth - name.length() + 2);
       out.append(printable(lock.type())).append('\n');
     }
+  }
+
+  private static String heading(Kind kind, int count) {
+    return switch (kind) {
+      case UNSAFE_QUEUE_CHECK -> count == 1 ? "Queue" : "Queues";
+      case REUSED_LATCH -> count == 1 ? "Latch" : "Latches";
+      case POTENTIAL_DEADLOCK, LOCK_ORDER_VIOLATION, DEADLOCK -> "Locks";
+    };
   }
 
   private static void appendSites(StringBuilder out, List<String> sites) {

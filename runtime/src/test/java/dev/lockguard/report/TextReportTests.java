@@ -168,7 +168,7 @@ class TextReportTests {
   }
 
   @Test
-  void rendersOtherKindsWithThreadsLocksAndSites() {
+  void rendersAQueueFindingWithItsQueueUnderQueueNotLocks() {
     assertThat(TextReport.render(ReportFixtures.unsafeQueueCheck()))
         .isEqualTo(
             """
@@ -176,7 +176,7 @@ class TextReportTests {
             queue emptiness checked, then polled, with no lock around both
              Threads: "worker-1"
 
-             Locks:
+             Queue:
                Worker.jobs  java.util.concurrent.LinkedBlockingQueue
 
              Sites:
