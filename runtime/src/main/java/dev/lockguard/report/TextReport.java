@@ -258,15 +258,16 @@ public final class TextReport {
    * thread took it while holding the previous edge's lock (its {@code held} list names it).
    */
   static List<List<EdgeRef>> columns(List<EdgeRef> edges) {
-    int start = 0; // a nesting may wrap around the end of the chain: start after it
-    while (start < edges.size() && oneNesting(edges.get((start + edges.size() - 1) % edges.size()),
-        edges.get(start))) {
-      start++;
+    int size = edges.size();
+    int start = 0; // a nesting may wrap around the end of the chain: start where it starts
+    for (int steps = 0; steps < size
+        && oneNesting(edges.get((start + size - 1) % size), edges.get(start)); steps++) {
+      start = (start + size - 1) % size;
     }
     List<List<EdgeRef>> columns = new ArrayList<>();
     List<EdgeRef> current = null;
-    for (int i = 0; i < edges.size(); i++) {
-      EdgeRef edge = edges.get((start + i) % edges.size());
+    for (int i = 0; i < size; i++) {
+      EdgeRef edge = edges.get((start + i) % size);
       if (current != null && oneNesting(last(current), edge)) {
         current.add(edge);
       } else {
