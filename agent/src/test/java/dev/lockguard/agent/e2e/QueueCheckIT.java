@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.lockguard.report.Report;
 import dev.lockguard.report.Violation;
+import dev.lockguard.report.Violation.Counts;
 import dev.lockguard.report.Violation.Kind;
 import dev.lockguard.report.Violation.LockRef;
 import dev.lockguard.report.Violation.Severity;
@@ -256,6 +257,8 @@ class QueueCheckIT {
     assertThat(run.stdout()).contains("key a: idle=2 maxIdlePerKey=1",
         "key b: idle=2 maxIdlePerKey=1");
     run.assertPrintedOnce(violation);
+    assertThat(violation.counts()).as("reported on key a, raised by its race, counted on key b;"
+        + " by the four returners").isEqualTo(new Counts(3, 0, 4));
     long[] statistics = run.statistics();
     assertThat(statistics[1]).as("pairs instrumented: the check with each act").isEqualTo(2);
     assertThat(statistics[2]).as("pair runs checked: two per key").isEqualTo(4);

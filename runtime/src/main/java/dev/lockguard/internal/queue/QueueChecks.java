@@ -11,11 +11,13 @@ import java.util.concurrent.atomic.LongAdder;
  * <p>A pair is exempt while only one thread has touched its side of the queue (consumers for an
  * act that takes, producers for one that puts: a check goes stale in the harmful direction only
  * through another thread's act of the same kind), or while some lock was held at every touch of
- * that side (Eraser's lockset over the flagged sites). Otherwise it is reported, once per check
- * site (for all the acts the check decides), and once more if it turns more severe, at the severity of its {@link Consequence}: {@code ERROR}
- * where the act blocks or throws, {@code WARNING} where it returns null or false or where only a
- * limit of the application's is missed. Whether another thread did change the queue between the
- * check and the act ("race observed") is told in the message; it does not change the severity.
+ * that side (Eraser's lockset over the flagged sites). Otherwise it is reported at the severity
+ * of its {@link Consequence}: {@code ERROR} where the act blocks or throws, {@code WARNING} where it
+ * returns null or false or where only a limit of the application's is missed. A check is one
+ * finding for all the acts it decides: reported once, and again when it turns more severe, or when
+ * it runs on another queue (the reporter counts that without printing it). Whether another thread
+ * did change the queue between the check and the act ("race observed") is told in the message;
+ * it does not change the severity.
  * Exempt pairs are remembered (a few per queue) and reported when a later touch shares their side
  * with no common lock.
  *
@@ -106,7 +108,11 @@ final class QueueChecks {
       return;
     }
     QueueSites.Entry check = QueueSites.get(checkSite);
-    if (check == null || check.level() == Consequence.HIGHEST_LEVEL) {
+    if (check == null) {
+      return;
+    }
+    boolean otherQueue = !state.reported(checkSite);
+    if (check.level() == Consequence.HIGHEST_LEVEL && !otherQueue) {
       return; // reported as bad as it gets, through this act or another the check decides
     }
     Consequence consequence = consequence(entry, checkSite, checks.seen(index), state, queue);
@@ -115,9 +121,10 @@ final class QueueChecks {
     }
     boolean consumes = side == QueueSites.CONSUMER;
     boolean raced = consumes ? checks.removedSince(index) : checks.addedSince(index);
-    if (!check.raise(consequence.level(raced))) {
-      return;
+    if (!check.raise(consequence.level(raced)) && !otherQueue) {
+      return; // a queue reported before: only a rise is news
     }
+    state.markReported(checkSite); // the report of another queue is counted, not printed
     String other = raced ? interferer(ts, state, consumes) : state.otherOn(side, ts.threadId);
     QueueFindings.report(new QueueFindings.Pair(checkSite, actSite, entry.op, consequence,
         checks.seen(index), raced, ts.thread.getName(), other, state));
@@ -163,7 +170,9 @@ final class QueueChecks {
       }
       Consequence consequence =
           consequence(entry, pair.checkSite(), pair.seen(), state, queue);
-      if (consequence != null && check.raise(consequence.level(false))) {
+      boolean otherQueue = !state.reported(pair.checkSite());
+      if (consequence != null && (check.raise(consequence.level(false)) || otherQueue)) {
+        state.markReported(pair.checkSite());
         String other = (sides & entry.sides) != 0 && ts.threadId != pair.threadId()
             ? ts.thread.getName() : state.otherOn(entry.sides, pair.threadId());
         QueueFindings.report(new QueueFindings.Pair(pair.checkSite(), pair.actSite(), entry.op,
