@@ -54,7 +54,7 @@ public final class TextReport {
       appendScenario(out, edges);
     }
     appendWaiters(out, violation.waiters());
-    appendLocks(out, violation.locks());
+    appendLocks(out, violation.kind(), violation.locks());
     appendSites(out, violation.sites());
   }
 
@@ -203,7 +203,11 @@ public final class TextReport {
     }
   }
 
-  private static void appendLocks(StringBuilder out, List<LockRef> locks) {
+  /**
+   * The objects of the finding under a heading that says what they are: the locks of a cycle or
+   * deadlock, the queue of an unsafe check, the latch that was reused.
+   */
+  private static void appendLocks(StringBuilder out, Kind kind, List<LockRef> locks) {
     if (locks.isEmpty()) {
       return;
     }
@@ -211,13 +215,21 @@ public final class TextReport {
     for (LockRef lock : locks) {
       nameWidth = Math.max(nameWidth, printable(lock.name()).length());
     }
-    out.append("\n Locks:\n");
+    out.append("\n ").append(heading(kind, locks.size())).append(":\n");
     for (LockRef lock : locks) {
       String name = printable(lock.name());
       out.append("   ").append(name);
       pad(out, nameWidth - name.length() + 2);
       out.append(printable(lock.type())).append('\n');
     }
+  }
+
+  private static String heading(Kind kind, int count) {
+    return switch (kind) {
+      case UNSAFE_QUEUE_CHECK -> count == 1 ? "Queue" : "Queues";
+      case REUSED_LATCH -> count == 1 ? "Latch" : "Latches";
+      case POTENTIAL_DEADLOCK, LOCK_ORDER_VIOLATION, DEADLOCK -> "Locks";
+    };
   }
 
   private static void appendSites(StringBuilder out, List<String> sites) {
@@ -231,61 +243,104 @@ public final class TextReport {
 
   private static boolean showsScenario(Kind kind, List<EdgeRef> edges) {
     boolean lockOrderKind = kind == Kind.POTENTIAL_DEADLOCK || kind == Kind.LOCK_ORDER_VIOLATION;
-    return lockOrderKind && edges.size() >= 2 && isClosedCycle(edges);
+    return lockOrderKind && edges.size() >= 2 && isClosedCycle(edges) && columns(edges).size() >= 2;
   }
 
   /**
-   * Appends lockdep's "possible unsafe locking scenario" with one column per edge.
+   * Appends lockdep's "possible unsafe locking scenario" with one column per thread.
    *
-   * <p>Every thread first takes the lock it holds, left to right; then, right to left, each one
-   * asks for the lock the next thread holds. For two edges that is exactly lockdep's table.
+   * <p>Edges that one thread took in one nesting (it held the first edge's lock when it took the
+   * second's: {@code A -> B} then {@code B -> C} holding A) are one column, which holds every lock
+   * but the last before it asks for the last. Every column first takes the locks it holds, left to
+   * right; then, right to left, each asks for the lock the next column holds. For two edges that
+   * is exactly lockdep's table.
    */
   private static void appendScenario(StringBuilder out, List<EdgeRef> edges) {
-    int columns = edges.size();
-    List<String> labels = columnLabels(edges);
-    String[] cells = new String[2 * columns];
-    int[] cellColumn = new int[2 * columns];
-    for (int i = 0; i < columns; i++) {
-      cells[i] = "lock(" + printable(edges.get(i).from()) + ");";
-      cellColumn[i] = i;
-      cells[2 * columns - 1 - i] = "lock(" + printable(edges.get(i).to()) + ");";
-      cellColumn[2 * columns - 1 - i] = i;
+    List<List<EdgeRef>> columns = columns(edges);
+    List<String> labels = columnLabels(columns);
+    List<String> cells = new ArrayList<>();
+    List<Integer> cellColumn = new ArrayList<>();
+    for (int i = 0; i < columns.size(); i++) {
+      for (EdgeRef edge : columns.get(i)) {
+        cells.add("lock(" + printable(edge.from()) + ");");
+        cellColumn.add(i);
+      }
+    }
+    for (int i = columns.size() - 1; i >= 0; i--) {
+      cells.add("lock(" + printable(last(columns.get(i)).to()) + ");");
+      cellColumn.add(i);
     }
     int[] starts = columnStarts(labels, cells, cellColumn);
     out.append("\n Possible unsafe locking scenario:\n\n");
     appendHeaderRow(out, starts, labels);
-    appendHeaderRow(out, starts, Collections.nCopies(columns, "----"));
-    for (int row = 0; row < cells.length; row++) {
-      pad(out, starts[cellColumn[row]]);
-      out.append(cells[row]).append('\n');
+    appendHeaderRow(out, starts, Collections.nCopies(columns.size(), "----"));
+    for (int row = 0; row < cells.size(); row++) {
+      pad(out, starts[cellColumn.get(row)]);
+      out.append(cells.get(row)).append('\n');
     }
     appendSingleThreadNote(out, edges);
     out.append("\n *** DEADLOCK ***\n");
   }
 
-  /** Labels columns by thread name, or "Thread 1", "Thread 2" when a thread has two edges. */
-  private static List<String> columnLabels(List<EdgeRef> edges) {
-    List<String> labels = new ArrayList<>(edges.size());
-    Set<String> seen = new HashSet<>();
-    for (EdgeRef edge : edges) {
-      labels.add(printable(edge.thread()));
-      seen.add(edge.thread());
+  /**
+   * The edges of a chain grouped by thread: an edge joins the previous one's column when the same
+   * thread took it while holding the previous edge's lock (its {@code held} list names it).
+   */
+  static List<List<EdgeRef>> columns(List<EdgeRef> edges) {
+    int size = edges.size();
+    int start = 0; // a nesting may wrap around the end of the chain: start where it starts
+    for (int steps = 0; steps < size
+        && oneNesting(edges.get((start + size - 1) % size), edges.get(start)); steps++) {
+      start = (start + size - 1) % size;
     }
-    if (seen.size() == edges.size()) {
+    List<List<EdgeRef>> columns = new ArrayList<>();
+    List<EdgeRef> current = null;
+    for (int i = 0; i < size; i++) {
+      EdgeRef edge = edges.get((start + i) % size);
+      if (current != null && oneNesting(last(current), edge)) {
+        current.add(edge);
+      } else {
+        current = new ArrayList<>();
+        current.add(edge);
+        columns.add(current);
+      }
+    }
+    return columns;
+  }
+
+  private static boolean oneNesting(EdgeRef previous, EdgeRef next) {
+    return previous.thread().equals(next.thread()) && previous.to().equals(next.from())
+        && next.held().contains(previous.from());
+  }
+
+  /**
+   * Labels columns by thread name, a thread's second column {@code name (again)}; when every edge
+   * is one thread's, "Thread 1", "Thread 2" and a note say that it takes one thread per column.
+   */
+  private static List<String> columnLabels(List<List<EdgeRef>> columns) {
+    List<String> labels = new ArrayList<>(columns.size());
+    Set<String> seen = new HashSet<>();
+    for (List<EdgeRef> column : columns) {
+      String thread = column.get(0).thread();
+      labels.add(printable(thread) + (seen.add(thread) ? "" : " (again)"));
+    }
+    if (seen.size() > 1 || columns.size() == 1) {
       return labels;
     }
     labels.clear();
-    for (int i = 1; i <= edges.size(); i++) {
+    for (int i = 1; i <= columns.size(); i++) {
       labels.add("Thread " + i);
     }
     return labels;
   }
 
   /** Where each column's cells start; column 0's header starts further in, as in lockdep. */
-  private static int[] columnStarts(List<String> labels, String[] cells, int[] cellColumn) {
+  private static int[] columnStarts(List<String> labels, List<String> cells,
+      List<Integer> cellColumn) {
     int[] widest = new int[labels.size()];
-    for (int row = 0; row < cells.length; row++) {
-      widest[cellColumn[row]] = Math.max(widest[cellColumn[row]], cells[row].length());
+    for (int row = 0; row < cells.size(); row++) {
+      int column = cellColumn.get(row);
+      widest[column] = Math.max(widest[column], cells.get(row).length());
     }
     int[] starts = new int[labels.size()];
     starts[0] = FIRST_CELL_INDENT;
@@ -359,7 +414,7 @@ public final class TextReport {
     return last(edges).to().equals(edges.get(0).from());
   }
 
-  private static EdgeRef last(List<EdgeRef> edges) {
+  private static <T> T last(List<T> edges) {
     return edges.get(edges.size() - 1);
   }
 

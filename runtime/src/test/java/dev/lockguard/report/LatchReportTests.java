@@ -28,7 +28,7 @@ class LatchReportTests {
            at com.acme.Gate.pass(Gate.java:26)
            at java.lang.Thread.run(Thread.java:840)
 
-         Locks:
+         Latch:
            Gate.open  java.util.concurrent.CountDownLatch
 
          Sites:

@@ -4,6 +4,7 @@ import static dev.lockguard.report.ReportFixtures.cycle;
 import static dev.lockguard.report.ReportFixtures.edge;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.lockguard.report.Violation.EdgeRef;
 import dev.lockguard.report.Violation.Kind;
 import dev.lockguard.report.Violation.Severity;
 import java.util.List;
@@ -121,6 +122,40 @@ class TextReportTests {
   }
 
   @Test
+  void twoEdgesOfOneThreadInOneNestingAreOneColumnEvenWhenTheChainWrapsAround() {
+    // t1 held A, took B, then C while still holding A: one thread, one column, two locks held.
+    EdgeRef bc = new EdgeRef("B", "C", "t1", List.of("f"), List.of("g"), List.of("A", "B"));
+    EdgeRef ca = new EdgeRef("C", "A", "t2", List.of("f"), List.of("g"), List.of("C"));
+    EdgeRef ab = new EdgeRef("A", "B", "t1", List.of("f"), List.of("g"), List.of("A"));
+    Violation cycle = cycle(Severity.ERROR, bc, ca, ab);
+
+    assertThat(TextReport.render(cycle))
+        .contains("\n   B -> C -> A -> B\n")
+        .contains(
+            """
+                   t1                      t2
+                   ----                    ----
+              lock(A);
+              lock(B);
+                                           lock(C);
+                                           lock(A);
+              lock(C);
+
+             *** DEADLOCK ***
+            """);
+  }
+
+  @Test
+  void aThreadWithTwoSeparateColumnsIsNamedAgainInTheSecond() {
+    EdgeRef ab = new EdgeRef("A", "B", "t1", List.of("f"), List.of("g"), List.of("A"));
+    EdgeRef bc = new EdgeRef("B", "C", "t2", List.of("f"), List.of("g"), List.of("B"));
+    EdgeRef ca = new EdgeRef("C", "A", "t1", List.of("f"), List.of("g"), List.of("C"));
+
+    assertThat(TextReport.render(cycle(Severity.ERROR, ab, bc, ca)))
+        .contains("       t1                      t2                           t1 (again)\n");
+  }
+
+  @Test
   void longNamesWidenTheColumns() {
     String list = "Collections$SynchronizedList.mutex";
     Violation cycle =
@@ -168,7 +203,7 @@ class TextReportTests {
   }
 
   @Test
-  void rendersOtherKindsWithThreadsLocksAndSites() {
+  void rendersAQueueFindingWithItsQueueUnderQueueNotLocks() {
     assertThat(TextReport.render(ReportFixtures.unsafeQueueCheck()))
         .isEqualTo(
             """
@@ -176,7 +211,7 @@ class TextReportTests {
             queue emptiness checked, then polled, with no lock around both
              Threads: "worker-1"
 
-             Locks:
+             Queue:
                Worker.jobs  java.util.concurrent.LinkedBlockingQueue
 
              Sites:

@@ -26,11 +26,11 @@ import org.objectweb.asm.Opcodes;
  * overrides the getter is named after its parent's field. JDK classes are not read: their field
  * names ({@code AtomicReference.value}) say less than the method ({@code AtomicReference.get()}).
  * The class being transformed is read from its own bytes; other classes from the defining loader,
- * each once per loader, and only when a lock or latch site asks.
+ * each once per loader, and only when a lock, latch or queue site asks.
  */
 public final class Getters {
   /** Reads nothing: every call is named after its method (unit tests). */
-  static final Getters NONE = new Getters(null, null, false);
+  public static final Getters NONE = new Getters(null, null, false);
 
   /** The classes read, per loader (null for the boot loader), by internal name. */
   private static final Map<ClassLoader, Map<String, ClassGetters>> READ = new WeakHashMap<>();

@@ -32,7 +32,8 @@ import org.objectweb.asm.Type;
  * and Kotlin's inlined {@code synchronized(lock) { }} and {@code lock.withLock { }}, which store the
  * lock in a local first, are named after the field.
  *
- * <p>The queue check, which follows values by data flow, uses {@link #field} for the name alone.
+ * <p>The queue check, which follows values by data flow, uses {@link #field} and {@link
+ * #getterResult} for the name alone.
  */
 public class ReceiverNames extends MethodVisitor {
   /** What one detector names a receiver after. */
@@ -132,10 +133,19 @@ public class ReceiverNames extends MethodVisitor {
    */
   private String resolved() {
     if (named instanceof Getter getter) {
-      String field = getters.fieldReturnedBy(getter.owner, getter.name, getter.descriptor);
-      named = field != null ? field : method(getter.owner, getter.name);
+      named = getterResult(getters, getter.owner, getter.name, getter.descriptor);
     }
     return (String) named;
+  }
+
+  /**
+   * The name of what a no-argument method returns: the field it returns as it is ({@code
+   * Holder.lock}), else the method ({@code Execution.getLock()}).
+   */
+  public static String getterResult(Getters getters, String owner, String name,
+      String descriptor) {
+    String field = getters.fieldReturnedBy(owner, name, descriptor);
+    return field != null ? field : method(owner, name);
   }
 
   /** The value on top of the stack is named (a String) or a getter's result. */

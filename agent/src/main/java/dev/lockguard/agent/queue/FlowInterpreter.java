@@ -145,7 +145,12 @@ final class FlowInterpreter extends Interpreter<FlowValue> {
       return null;
     }
     Long bits = checkBits.get(insn);
-    String origin = isReference(returned) ? made(insn) : null;
+    String origin = null;
+    if (isReference(returned)) {
+      origin = descriptor.startsWith("()") && insn instanceof MethodInsnNode call
+          ? FlowValue.getterOrigin(made(insn), call.owner, call.name, descriptor)
+          : made(insn);
+    }
     return FlowValue.of(returned.getSize(), origin, bits == null ? 0L : bits);
   }
 

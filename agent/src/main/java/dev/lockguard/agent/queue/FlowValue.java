@@ -1,5 +1,6 @@
 package dev.lockguard.agent.queue;
 
+import dev.lockguard.agent.core.Getters;
 import dev.lockguard.agent.core.ReceiverNames;
 import java.util.Objects;
 import org.objectweb.asm.tree.analysis.Value;
@@ -10,8 +11,9 @@ import org.objectweb.asm.tree.analysis.Value;
  *
  * <p>{@code origin} names a reference's source so that two calls can be seen to use the same
  * queue: a parameter ({@code p1}), a field of another origin ({@code p0>com/acme/Pool.queue}), a
- * static field ({@code >com/acme/Pool.QUEUE}) or the instruction that made it ({@code n12}). A
- * merge of two origins has none. {@code checks} is a bit set of the method's check calls.
+ * static field ({@code >com/acme/Pool.QUEUE}) or the instruction that made it ({@code n12}; for a
+ * call without arguments, what it called: {@code n12:com/acme/Holder.getQueue()Ljava/util/Deque;}).
+ * A merge of two origins has none. {@code checks} is a bit set of the method's check calls.
  */
 final class FlowValue implements Value {
   static final FlowValue ONE = new FlowValue(1, null, 0L);
@@ -43,18 +45,38 @@ final class FlowValue implements Value {
     return base + ">" + owner + "." + name;
   }
 
-  /** {@code Pool.queue} for a field origin, else null (a queue known only by its identity). */
-  static String displayName(String origin) {
+  /** The origin of the result of {@code call}, a call without arguments made at {@code made}. */
+  static String getterOrigin(String made, String owner, String name, String descriptor) {
+    return made + ":" + owner + "." + name + descriptor;
+  }
+
+  /**
+   * {@code Pool.queue} for a field origin; for a getter's result, the field the getter returns or
+   * else the getter ({@code Holder.getQueue()}), as locks are named ({@link
+   * ReceiverNames#getterResult}); else null (a queue known only by its identity).
+   */
+  static String displayName(String origin, Getters getters) {
     if (origin == null) {
       return null;
     }
     int arrow = origin.lastIndexOf('>');
     if (arrow < 0) {
-      return null;
+      return getterName(origin, getters);
     }
     String field = origin.substring(arrow + 1);
     int dot = field.lastIndexOf('.');
     return ReceiverNames.field(field.substring(0, dot), field.substring(dot + 1));
+  }
+
+  private static String getterName(String origin, Getters getters) {
+    int colon = origin.indexOf(':');
+    if (colon < 0) {
+      return null;
+    }
+    int open = origin.indexOf('(', colon);
+    int dot = origin.lastIndexOf('.', open);
+    return ReceiverNames.getterResult(getters, origin.substring(colon + 1, dot),
+        origin.substring(dot + 1, open), origin.substring(open));
   }
 
   FlowValue merge(FlowValue other) {

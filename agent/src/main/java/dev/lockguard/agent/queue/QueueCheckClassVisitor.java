@@ -76,7 +76,7 @@ public final class QueueCheckClassVisitor extends SiteClassVisitor {
     public void visitEnd() {
       QueuePairFinder.Result result = QueuePairFinder.find(internalName, this, types::isQueueType);
       callsSeen += result.callsSeen();
-      QueueSiteRewriter.rewrite(registrar(), this, result);
+      QueueSiteRewriter.rewrite(registrar(), target.getters, this, result);
       accept(next);
     }
   }

@@ -1,5 +1,6 @@
 package dev.lockguard.agent.queue;
 
+import dev.lockguard.agent.core.Getters;
 import dev.lockguard.agent.core.SiteRegistrar;
 import dev.lockguard.agent.queue.QueuePairFinder.Call;
 import dev.lockguard.internal.queue.QueueOp;
@@ -37,7 +38,8 @@ final class QueueSiteRewriter {
   private QueueSiteRewriter() {}
 
   /** Registers the sites of the pairs {@code result} found in {@code method}; instruments them. */
-  static void rewrite(SiteRegistrar registrar, MethodNode method, QueuePairFinder.Result result) {
+  static void rewrite(SiteRegistrar registrar, Getters getters, MethodNode method,
+      QueuePairFinder.Result result) {
     Map<Call, List<Call>> pairs = result.checksOfAct();
     if (pairs.isEmpty()) {
       return;
@@ -45,14 +47,14 @@ final class QueueSiteRewriter {
     int[] lines = lines(method.instructions);
     Map<Call, Integer> checkSites = new HashMap<>();
     for (Call check : result.checks()) {
-      int site = register(registrar, method, lines, check);
+      int site = register(registrar, getters, method, lines, check);
       QueueSites.check(site, check.op());
       checkSites.put(check, site);
     }
     int temp = method.maxLocals++;
     for (Map.Entry<Call, List<Call>> pair : pairs.entrySet()) {
       Call act = pair.getKey();
-      int site = register(registrar, method, lines, act);
+      int site = register(registrar, getters, method, lines, act);
       QueueSites.act(site, act.op(), pair.getValue().stream().mapToInt(checkSites::get).toArray());
       instrumentAct(method.instructions, act, site, temp);
     }
@@ -61,10 +63,11 @@ final class QueueSiteRewriter {
     }
   }
 
-  /** A site named after the queue's field, when the data flow knows it. */
-  private static int register(SiteRegistrar registrar, MethodNode method, int[] lines, Call call) {
+  /** A site named after the queue's field or getter, when the data flow knows it. */
+  private static int register(SiteRegistrar registrar, Getters getters, MethodNode method,
+      int[] lines, Call call) {
     return registrar.register(method.name, lines[call.index()],
-        FlowValue.displayName(call.origin()));
+        FlowValue.displayName(call.origin(), getters));
   }
 
   private static void instrumentCheck(InsnList instructions, Call check, int site, int temp) {

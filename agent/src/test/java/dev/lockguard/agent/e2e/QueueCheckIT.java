@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.lockguard.report.Report;
 import dev.lockguard.report.Violation;
+import dev.lockguard.report.Violation.Counts;
 import dev.lockguard.report.Violation.Kind;
 import dev.lockguard.report.Violation.LockRef;
 import dev.lockguard.report.Violation.Severity;
@@ -248,6 +249,45 @@ class QueueCheckIT {
     run.assertStatistics(4, 1, 2);
   }
 
+  @Test
+  void oneCheckBeforeAlternativeActsOnADequeFromAGetterIsOneFindingNamedAfterTheField()
+      throws Exception {
+    Run run = run("KeyedIdlePool", "race");
+    Violation violation = run.onlyViolation();
+
+    // Was two ids, one per act, each printed with LinkedBlockingDeque@<another hash> (issue 13,
+    // D3 and D4 of docs/real-world.md): one check is one bug, whichever act follows it, and the
+    // deque is named after the field its getter returns, whichever key's deque raced.
+    assertThat(violation.kind()).isEqualTo(Kind.UNSAFE_QUEUE_CHECK);
+    assertThat(violation.severity()).isEqualTo(Severity.WARNING);
+    assertThat(violation.locks()).containsExactly(new LockRef(
+        "KeyedIdlePool$ObjectDeque.idleObjects", "java.util.concurrent.LinkedBlockingDeque"));
+    String frame = "fixtures.agent.queue.KeyedIdlePool.returnObject(";
+    assertThat(violation.sites()).containsExactly(frame + line("KeyedIdlePool", "@check") + ")",
+        frame + line("KeyedIdlePool", "@addFirst") + ")",
+        frame + line("KeyedIdlePool", "@addLast") + ")");
+    assertThat(violation.threads()).containsExactlyInAnyOrder("returner-a2", "returner-a1");
+    assertThat(run.printed()).contains("Unsafe queue check on"
+        + " KeyedIdlePool$ObjectDeque.idleObjects: thread \"returner-a2\" called size() at "
+        + line("KeyedIdlePool", "@check") + " and then addFirst(e) at "
+        + line("KeyedIdlePool", "@addFirst") + " (the same check also decides addLast(e) at "
+        + line("KeyedIdlePool", "@addLast") + "), with no lock in common with thread"
+        + " \"returner-a1\", another producer of the queue; if other threads add to the queue in"
+        + " between, the queue may grow past the limit the check was to keep, by as many elements"
+        + " as threads race here; addFirst(e) itself cannot fail, as this LinkedBlockingDeque is"
+        + " unbounded. Fix: if the limit must hold, reserve a slot before the add",
+        "\n Queue:\n   KeyedIdlePool$ObjectDeque.idleObjects  java.util.concurrent.LinkedBlockingDeque\n")
+        .doesNotContain("Locks:", "LinkedBlockingDeque@");
+    assertThat(run.stdout()).contains("key a: idle=2 maxIdlePerKey=1",
+        "key b: idle=2 maxIdlePerKey=1");
+    run.assertPrintedOnce(violation);
+    assertThat(violation.counts()).as("reported on key a, raised by its race, counted on key b;"
+        + " by the four returners").isEqualTo(new Counts(3, 0, 4));
+    long[] statistics = run.statistics();
+    assertThat(statistics[1]).as("pairs instrumented: the check with each act").isEqualTo(2);
+    assertThat(statistics[2]).as("pair runs checked: two per key").isEqualTo(4);
+  }
+
   // ---- must stay silent -----------------------------------------------------------------------
 
   @Test
@@ -304,6 +344,16 @@ class QueueCheckIT {
     Run run = run("SizeForMetrics");
     assertThat(run.report().violations()).isEmpty();
     run.assertStatistics(7, 0, 0);
+  }
+
+  @Test
+  void oneCheckBeforeAlternativeActsOnDequesConfinedToOneThreadEachIsSilent() throws Exception {
+    Run run = run("KeyedIdlePool", "confined");
+    assertThat(run.report().violations()).isEmpty();
+    assertThat(run.stdout()).contains("key a: idle=0, key b: idle=0");
+    long[] statistics = run.statistics();
+    assertThat(statistics[1]).as("pairs instrumented: the check with each act").isEqualTo(2);
+    assertThat(statistics[2]).as("pair runs checked: every return").isEqualTo(2 * 500);
   }
 
   // ---- cost ----------------------------------------------------------------------------------

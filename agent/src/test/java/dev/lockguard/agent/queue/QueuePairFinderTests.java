@@ -2,6 +2,7 @@ package dev.lockguard.agent.queue;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.lockguard.agent.core.Getters;
 import dev.lockguard.agent.core.Rewritten;
 import dev.lockguard.agent.queue.QueuePairFinder.Call;
 import java.io.IOException;
@@ -157,7 +158,7 @@ class QueuePairFinderTests {
     List<String> pairs = new ArrayList<>();
     for (Map.Entry<Call, List<Call>> pair : find(type, method, descriptor).checksOfAct().entrySet()) {
       for (Call check : pair.getValue()) {
-        String name = FlowValue.displayName(pair.getKey().origin());
+        String name = FlowValue.displayName(pair.getKey().origin(), Getters.NONE);
         pairs.add(check.op().methodName + " -> " + pair.getKey().op().methodName + " on "
             + (name == null ? "(identity)" : name));
       }

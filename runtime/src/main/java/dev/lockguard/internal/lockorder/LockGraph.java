@@ -10,7 +10,10 @@ import dev.lockguard.internal.core.Site;
 import dev.lockguard.report.Violation;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -39,6 +42,13 @@ final class LockGraph {
   private static final Ledger<String, List<Edge>> REPORTED_CYCLES = new Ledger<>();
   /** Reported cycles below ERROR (one thread only, or gated), whose severity may still rise. */
   private static final List<Cycle> OPEN_CYCLES = new ArrayList<>();
+  /**
+   * Cycles found but not reported because a shorter one over the same threads contains them
+   * ({@link #subsumed}), by key: reported if an edge of theirs is later taken without the lock that
+   * made them so. At most {@value #MAX_SUBSUMED}; beyond that a subsumed cycle is forgotten.
+   */
+  private static final Map<String, Cycle> SUBSUMED_CYCLES = new HashMap<>();
+  private static final int MAX_SUBSUMED = 1024;
 
   private static int nextNodeId = 1;
   private static int searchEpoch;
@@ -53,6 +63,11 @@ final class LockGraph {
     private final List<Edge> edges;
     /** The severity last reported; guarded by the graph lock. */
     Violation.Severity severity;
+    /**
+     * True while the cycle has not been reported yet: it was subsumed by a shorter one until an
+     * edge of it was taken without the lock that made it so; its first report is a new cycle.
+     */
+    boolean fresh;
 
     Cycle(String key, List<Edge> edges) {
       this.key = key;
@@ -71,6 +86,7 @@ final class LockGraph {
       NODES.clear();
       REPORTED_CYCLES.clear();
       OPEN_CYCLES.clear();
+      SUBSUMED_CYCLES.clear();
       LOCKS_SEEN.set(0);
       EDGES.set(0);
       nextNodeId = 1;
@@ -186,9 +202,14 @@ final class LockGraph {
    * Drops from the edge's gate candidates those the thread does not hold now.
    *
    * @param held the locks the thread that takes the edge holds now
-   * @return the reported cycles through the edge whose severity rose, possibly empty
+   * @param threadName the name of that thread
+   * @param heldAt where that thread took the edge's {@code from}
+   * @param acquiredAt where it takes the edge's {@code to}
+   * @return the reported cycles through the edge whose severity rose, and those it made a bug of
+   *     their own ({@link Cycle#fresh}), possibly empty
    */
-  static List<Cycle> narrowGates(Edge edge, Lockset held) {
+  static List<Cycle> narrowGates(Edge edge, Lockset held, String threadName,
+      StackTraceElement[] heldAt, StackTraceElement[] acquiredAt) {
     LOCK.lock();
     try {
       Node[] gates = edge.gates;
@@ -204,6 +225,9 @@ final class LockGraph {
         return List.of();
       }
       edge.gates = java.util.Arrays.copyOf(narrowed, kept);
+      edge.narrowedBy = threadName;
+      edge.narrowedHeldAt = heldAt;
+      edge.narrowedAcquiredAt = acquiredAt;
       return reevaluate(edge);
     } finally {
       LOCK.unlock();
@@ -221,12 +245,16 @@ final class LockGraph {
 
   private static List<Cycle> reevaluate(Edge edge) {
     List<Cycle> risen = new ArrayList<>();
+    if (!SUBSUMED_CYCLES.isEmpty()) {
+      reportNoLongerSubsumed(edge, risen);
+    }
     for (int i = OPEN_CYCLES.size() - 1; i >= 0; i--) {
       Cycle cycle = OPEN_CYCLES.get(i);
       if (cycle.edges().contains(edge)) {
         Violation.Severity now = severityOf(cycle);
         if (REPORTED_CYCLES.admit(cycle.key, now, cycle.edges())) { // only if it rose
           cycle.severity = now;
+          cycle.fresh = false;
           risen.add(cycle);
           if (now == Violation.Severity.ERROR) {
             OPEN_CYCLES.remove(i);
@@ -235,6 +263,54 @@ final class LockGraph {
       }
     }
     return risen;
+  }
+
+  /**
+   * Adds to {@code found} the subsumed cycles through {@code edge} that its narrowed gates made a
+   * bug of their own, marked {@link Cycle#fresh}, and records them as reported.
+   */
+  private static void reportNoLongerSubsumed(Edge edge, List<Cycle> found) {
+    for (Iterator<Cycle> it = SUBSUMED_CYCLES.values().iterator(); it.hasNext(); ) {
+      Cycle cycle = it.next();
+      if (cycle.edges().contains(edge) && !subsumed(cycle.edges())) {
+        it.remove();
+        if (!REPORTED_CYCLES.contains(cycle.key)) {
+          cycle.fresh = true;
+          admit(cycle);
+          found.add(cycle);
+        }
+      }
+    }
+  }
+
+  /**
+   * Whether a shorter cycle over the same threads contains this one, so that it is the same bug
+   * seen through one more lock: an edge {@code B -> C} of it was taken, every time, while its
+   * thread held another lock {@code G} of the cycle (one of the edge's gates). That thread then
+   * also took {@code G -> C}, which closes the cycle from {@code G} to {@code C} without the locks
+   * between them. Thread 1 holds X, takes Y (its own, uncontended), then Z; thread 2 holds Z, then
+   * takes X: {@code Y -> Z -> X -> Y} is {@code X -> Z -> X} with Y as context. Once a thread takes
+   * {@code Y -> Z} without X, three threads can deadlock on the longer cycle alone, and it is a
+   * bug of its own.
+   */
+  private static boolean subsumed(List<Edge> chain) {
+    for (Edge edge : chain) {
+      for (Node gate : edge.gates) {
+        if (gate != edge.to && !gate.dead && isFromOf(chain, gate)) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
+  private static boolean isFromOf(List<Edge> chain, Node node) {
+    for (Edge edge : chain) {
+      if (edge.from == node) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** INFO when a common gate lock makes the cycle harmless, else ERROR across threads, else WARNING. */
@@ -361,6 +437,7 @@ final class LockGraph {
       NODES.forEach(Node::purgeDeadEdges);
       REPORTED_CYCLES.removeIf(LockGraph::touchesDeadLock);
       OPEN_CYCLES.removeIf(cycle -> touchesDeadLock(cycle.edges()));
+      SUBSUMED_CYCLES.values().removeIf(cycle -> touchesDeadLock(cycle.edges()));
     }
   }
 
@@ -467,12 +544,23 @@ final class LockGraph {
       return null; // a cycle over these locks went out already: only its rises are news
     }
     Cycle cycle = new Cycle(key, List.copyOf(chain));
+    if (subsumed(chain)) {
+      if (SUBSUMED_CYCLES.size() < MAX_SUBSUMED) {
+        SUBSUMED_CYCLES.putIfAbsent(key, cycle);
+      }
+      return null; // the shorter cycle inside it is the report
+    }
+    admit(cycle);
+    return cycle;
+  }
+
+  /** Records a cycle as reported at the severity it has now. */
+  private static void admit(Cycle cycle) {
     cycle.severity = severityOf(cycle);
-    REPORTED_CYCLES.admit(key, cycle.severity, cycle.edges());
+    REPORTED_CYCLES.admit(cycle.key, cycle.severity, cycle.edges());
     if (cycle.severity != Violation.Severity.ERROR) {
       OPEN_CYCLES.add(cycle);
     }
-    return cycle;
   }
 
   /** True when the cycle's edges were taken by two or more threads. */

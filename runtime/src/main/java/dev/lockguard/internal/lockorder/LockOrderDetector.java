@@ -145,7 +145,11 @@ public final class LockOrderDetector {
     }
     Node[] gates = edge.gates;
     if (gates.length > 0 && !allHeld(ts, gates)) {
-      reportRisen(LockGraph.narrowGates(edge, ts));
+      // At most once per gate of the edge: a narrowed edge's gates are all held from then on.
+      StackTraceElement[] stack = Stacks.current(Stacks.Trim.HOOK);
+      StackTraceElement[] heldAt =
+          OrderReports.heldStack(Sites.get(ts.sites[heldIndex]), stack);
+      reportRisen(LockGraph.narrowGates(edge, ts, ts.thread.getName(), heldAt, stack));
     }
     if (ascending) {
       Node held = ts.nodes[heldIndex];
@@ -182,9 +186,13 @@ public final class LockOrderDetector {
     return true;
   }
 
+  /**
+   * Reports the cycles whose severity rose, and the ones reported for the first time because a
+   * shorter cycle no longer contains them ({@code LockGraph.Cycle#fresh}).
+   */
   private static void reportRisen(List<LockGraph.Cycle> cycles) {
     for (LockGraph.Cycle cycle : cycles) {
-      Findings.report(OrderReports.risen(cycle));
+      Findings.report(cycle.fresh ? OrderReports.cycle(cycle) : OrderReports.risen(cycle));
     }
   }
 

@@ -168,6 +168,14 @@ final class Node extends WeakReference<Object> {
     volatile boolean multiThread;
     /** The name of that second thread, set with {@link #multiThread}, for the report. */
     volatile String secondThreadName;
+    /**
+     * The last thread that took this edge without one of its gates, and where it held and took the
+     * locks then; set with the gates, under the graph lock. A cycle that only this take made a bug
+     * of its own is reported with this take.
+     */
+    volatile String narrowedBy;
+    volatile StackTraceElement[] narrowedHeldAt;
+    volatile StackTraceElement[] narrowedAcquiredAt;
     /** Set on the edge whose addition closed a reported cycle: under policy=throw it throws. */
     volatile boolean closesCycle;
     /** The message of the violation this edge was reported in, for the exception under throw. */

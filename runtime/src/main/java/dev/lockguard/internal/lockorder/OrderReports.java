@@ -37,10 +37,17 @@ final class OrderReports {
     StringBuilder chain = new StringBuilder();
     for (Edge edge : edges) {
       locks.add(new LockRef(edge.from.name, edge.from.type));
-      edgeRefs.add(new EdgeRef(edge.from.name, edge.to.name, edge.threadName,
-          Findings.frames(edge.heldAt), Findings.frames(edge.acquiredAt), edge.heldNames));
-      threads.add(edge.threadName);
-      sites.add(edge.acquiredAt.length > 0 ? edge.acquiredAt[0].toString() : edge.acquireSite.toString());
+      // A cycle that a take without a gate made a bug of its own: that take is the edge that
+      // matters, by the thread that made it, with only the locks held every time.
+      boolean narrowed = cycle.fresh && edge.narrowedBy != null;
+      String thread = narrowed ? edge.narrowedBy : edge.threadName;
+      StackTraceElement[] heldAt = narrowed ? edge.narrowedHeldAt : edge.heldAt;
+      StackTraceElement[] acquiredAt = narrowed ? edge.narrowedAcquiredAt : edge.acquiredAt;
+      edgeRefs.add(new EdgeRef(edge.from.name, edge.to.name, thread,
+          Findings.frames(heldAt), Findings.frames(acquiredAt),
+          narrowed ? heldEveryTime(edge) : edge.heldNames));
+      threads.add(thread);
+      sites.add(acquiredAt.length > 0 ? acquiredAt[0].toString() : edge.acquireSite.toString());
       chain.append(edge.from.name).append(" -> ");
     }
     chain.append(edges.get(0).from.name);
@@ -71,6 +78,21 @@ final class OrderReports {
   static Violation risen(LockGraph.Cycle cycle) {
     Violation finding = cycle(cycle);
     return finding.withCounts(new Violation.Counts(1, 0, finding.threads().size()));
+  }
+
+  /** The edge's {@code from} and the gates it still has: the locks held at every take of it. */
+  private static List<String> heldEveryTime(Edge edge) {
+    List<String> held = new ArrayList<>();
+    for (String name : edge.heldNames) {
+      boolean kept = name.equals(edge.from.name);
+      for (Node gate : edge.gates) {
+        kept |= name.equals(gate.name);
+      }
+      if (kept && !held.contains(name)) {
+        held.add(name);
+      }
+    }
+    return held;
   }
 
   /**

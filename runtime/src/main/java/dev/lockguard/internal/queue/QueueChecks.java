@@ -11,11 +11,13 @@ import java.util.concurrent.atomic.LongAdder;
  * <p>A pair is exempt while only one thread has touched its side of the queue (consumers for an
  * act that takes, producers for one that puts: a check goes stale in the harmful direction only
  * through another thread's act of the same kind), or while some lock was held at every touch of
- * that side (Eraser's lockset over the flagged sites). Otherwise it is reported, once per site pair, and
- * once more if it turns more severe, at the severity of its {@link Consequence}: {@code ERROR}
- * where the act blocks or throws, {@code WARNING} where it returns null or false or where only a
- * limit of the application's is missed. Whether another thread did change the queue between the
- * check and the act ("race observed") is told in the message; it does not change the severity.
+ * that side (Eraser's lockset over the flagged sites). Otherwise it is reported at the severity
+ * of its {@link Consequence}: {@code ERROR} where the act blocks or throws, {@code WARNING} where it
+ * returns null or false or where only a limit of the application's is missed. A check is one
+ * finding for all the acts it decides: reported once, and again when it turns more severe, or when
+ * it runs on another queue (the reporter counts that without printing it). Whether another thread
+ * did change the queue between the check and the act ("race observed") is told in the message;
+ * it does not change the severity.
  * Exempt pairs are remembered (a few per queue) and reported when a later touch shares their side
  * with no common lock.
  *
@@ -105,8 +107,13 @@ final class QueueChecks {
       state.remember(checkSite, actSite, side, checks.seen(index), ts);
       return;
     }
-    if (entry.level(pair) == Consequence.HIGHEST_LEVEL) {
-      return; // reported as bad as it gets
+    QueueSites.Entry check = QueueSites.get(checkSite);
+    if (check == null) {
+      return;
+    }
+    boolean otherQueue = !state.reported(checkSite);
+    if (check.level() == Consequence.HIGHEST_LEVEL && !otherQueue) {
+      return; // reported as bad as it gets, through this act or another the check decides
     }
     Consequence consequence = consequence(entry, checkSite, checks.seen(index), state, queue);
     if (consequence == null) {
@@ -114,9 +121,10 @@ final class QueueChecks {
     }
     boolean consumes = side == QueueSites.CONSUMER;
     boolean raced = consumes ? checks.removedSince(index) : checks.addedSince(index);
-    if (!entry.raise(pair, consequence.level(raced))) {
-      return;
+    if (!check.raise(consequence.level(raced)) && !otherQueue) {
+      return; // a queue reported before: only a rise is news
     }
+    state.markReported(checkSite); // the report of another queue is counted, not printed
     String other = raced ? interferer(ts, state, consumes) : state.otherOn(side, ts.threadId);
     QueueFindings.report(new QueueFindings.Pair(checkSite, actSite, entry.op, consequence,
         checks.seen(index), raced, ts.thread.getName(), other, state));
@@ -156,27 +164,20 @@ final class QueueChecks {
     }
     for (QueueState.Remembered pair : remembered) {
       QueueSites.Entry entry = QueueSites.get(pair.actSite());
-      int index = entry == null ? -1 : indexOf(entry.checks, pair.checkSite());
-      if (index < 0) {
+      QueueSites.Entry check = QueueSites.get(pair.checkSite());
+      if (entry == null || check == null) {
         continue;
       }
       Consequence consequence =
           consequence(entry, pair.checkSite(), pair.seen(), state, queue);
-      if (consequence != null && entry.raise(index, consequence.level(false))) {
+      boolean otherQueue = !state.reported(pair.checkSite());
+      if (consequence != null && (check.raise(consequence.level(false)) || otherQueue)) {
+        state.markReported(pair.checkSite());
         String other = (sides & entry.sides) != 0 && ts.threadId != pair.threadId()
             ? ts.thread.getName() : state.otherOn(entry.sides, pair.threadId());
         QueueFindings.report(new QueueFindings.Pair(pair.checkSite(), pair.actSite(), entry.op,
             consequence, pair.seen(), false, pair.thread(), other, state));
       }
     }
-  }
-
-  private static int indexOf(int[] sites, int site) {
-    for (int i = 0; i < sites.length; i++) {
-      if (sites[i] == site) {
-        return i;
-      }
-    }
-    return -1;
   }
 }

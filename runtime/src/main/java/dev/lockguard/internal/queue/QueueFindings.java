@@ -8,6 +8,7 @@ import dev.lockguard.report.Violation;
 import dev.lockguard.report.Violation.Kind;
 import dev.lockguard.report.Violation.LockRef;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -37,7 +38,11 @@ final class QueueFindings {
   static Violation toViolation(Pair pair) {
     Site check = Sites.get(pair.checkSite());
     Site act = Sites.get(pair.actSite());
-    List<String> sites = List.of(check.toString(), act.toString());
+    List<String> sites = new ArrayList<>();
+    sites.add(check.toString());
+    for (int actSite : actsOf(pair)) {
+      sites.add(Sites.get(actSite).toString());
+    }
     List<String> threads = new ArrayList<>();
     threads.add(pair.thread());
     if (pair.other() != null && !pair.other().equals(pair.thread())) {
@@ -60,6 +65,7 @@ final class QueueFindings {
         .append(pair.thread()).append("\" called ").append(checkOp.display()).append(" at ")
         .append(shortFrame(check)).append(" and then ").append(pair.act().display())
         .append(" at ").append(shortFrame(act));
+    appendOtherActs(text, pair);
     if (pair.raced()) {
       text.append(", and ").append(named(pair.other())).append(consumes ? " removed" : " added")
           .append(" an element in between (race observed), so ");
@@ -72,6 +78,38 @@ final class QueueFindings {
     int size = Consequence.sizeSeen(checkOp, pair.seen(), capacity);
     return text.append(outcome(consequence, pair.act(), pair.queue().type, capacity, size))
         .append(". ").append(fix(consequence, pair.act())).toString();
+  }
+
+  /**
+   * The check's acts: the one that ran first, then the others it decides in the order the agent
+   * registered them. One check is one bug, whichever branch a thread took after it.
+   */
+  private static int[] actsOf(Pair pair) {
+    QueueSites.Entry check = QueueSites.get(pair.checkSite());
+    int[] registered = check == null ? new int[0] : check.acts;
+    int[] acts = new int[registered.length + 1];
+    acts[0] = pair.actSite();
+    int count = 1;
+    for (int site : registered) {
+      if (site != pair.actSite()) {
+        acts[count++] = site;
+      }
+    }
+    return Arrays.copyOf(acts, count);
+  }
+
+  /** {@code  (the same check also decides addLast(e) at Pool.java:12)} if it decides others. */
+  private static void appendOtherActs(StringBuilder text, Pair pair) {
+    int[] acts = actsOf(pair);
+    for (int i = 1; i < acts.length; i++) {
+      QueueSites.Entry act = QueueSites.get(acts[i]);
+      text.append(i == 1 ? " (the same check also decides " : i == acts.length - 1 ? " and " : ", ")
+          .append(act == null ? "an act" : act.op.display()).append(" at ")
+          .append(shortFrame(Sites.get(acts[i])));
+      if (i == acts.length - 1) {
+        text.append(')');
+      }
+    }
   }
 
   /** Who makes the check stale, and how. */

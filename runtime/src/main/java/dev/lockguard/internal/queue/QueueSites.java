@@ -11,8 +11,10 @@ import java.util.Arrays;
  *
  * <p>The agent registers every site of a check-then-act pair when it transforms a class: a check
  * with its op, an act with its op and the check sites that decide it. Registration takes a private
- * monitor; hooks read a volatile array and never block. Each pair keeps the highest severity level
- * it was reported at, so that a pair is reported once, and again only when it turns more severe.
+ * monitor; hooks read a volatile array and never block. A check keeps the highest severity level
+ * it was reported at, so that it is reported once for all the acts it decides (a check followed by
+ * alternative acts, {@code addFirst} or {@code addLast}, is one bug), and again only when it turns
+ * more severe.
  */
 public final class QueueSites {
   /** A pair's level: reported as a {@code WARNING} ({@link Consequence}). */
@@ -38,8 +40,10 @@ public final class QueueSites {
     final QueueOp op;
     /** For an act, the check sites that decide it; empty for a check. */
     final int[] checks;
-    /** For an act, the level each pair was reported at (0: not yet), by index in checks. */
-    final int[] levels;
+    /** For a check, the act sites it decides, in the order they registered; empty for an act. */
+    volatile int[] acts = new int[0];
+    /** For a check, the level it was reported at (0: not yet); see {@link #raise}. */
+    private final int[] level = new int[1];
     /**
      * The sides ({@link #CONSUMER}, {@link #PRODUCER}) of the acts the site decides (a check) or
      * is (an act); a check's grows as the acts it decides register.
@@ -49,26 +53,25 @@ public final class QueueSites {
     Entry(QueueOp op, int[] checks) {
       this.op = op;
       this.checks = checks;
-      this.levels = new int[checks.length];
       this.sides = op.isAct() ? sideOf(op) : 0;
     }
 
-    /** The level pair {@code index} was reported at, 0 if not yet. */
-    int level(int index) {
-      return (int) LEVELS.getVolatile(levels, index);
+    /** The level this check was reported at, 0 if not yet. */
+    int level() {
+      return (int) LEVELS.getVolatile(level, 0);
     }
 
     /**
-     * Raises pair {@code index} to {@code level}; true if this call raised it (so it reports),
-     * false if the pair was already reported at that level or higher.
+     * Raises this check to {@code newLevel}; true if this call raised it (so it reports), false if
+     * it was already reported at that level or higher, through this act or another it decides.
      */
-    boolean raise(int index, int level) {
+    boolean raise(int newLevel) {
       while (true) {
-        int current = (int) LEVELS.getVolatile(levels, index);
-        if (current >= level) {
+        int current = (int) LEVELS.getVolatile(level, 0);
+        if (current >= newLevel) {
           return false;
         }
-        if (LEVELS.compareAndSet(levels, index, current, level)) {
+        if (LEVELS.compareAndSet(level, 0, current, newLevel)) {
           return true;
         }
       }
@@ -91,7 +94,7 @@ public final class QueueSites {
 
   /**
    * Registers an act site and the check sites whose result decides it; those checks take the
-   * act's side.
+   * act's side and list the act.
    */
   public static void act(int site, QueueOp op, int[] checkSites) {
     put(site, new Entry(op, checkSites.clone()));
@@ -101,6 +104,9 @@ public final class QueueSites {
         Entry check = get(checkSite);
         if (check != null) {
           check.sides |= sideOf(op);
+          int[] acts = Arrays.copyOf(check.acts, check.acts.length + 1);
+          acts[acts.length - 1] = site;
+          check.acts = acts;
         }
       }
     }

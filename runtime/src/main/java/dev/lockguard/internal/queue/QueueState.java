@@ -57,6 +57,9 @@ final class QueueState extends WeakReference<Object> {
   volatile long lastRemoverId;
   volatile String lastRemover;
 
+  /** The check sites reported on this queue, so that each other queue is counted once. */
+  private volatile int[] reportedChecks = new int[0];
+
   // Guarded by this.
   private int[] pendingChecks;
   private int[] pendingActs;
@@ -83,6 +86,25 @@ final class QueueState extends WeakReference<Object> {
     boolean guarded() {
       Object[] held = locks;
       return held != null && held.length > 0;
+    }
+  }
+
+  /** Whether check site {@code checkSite} was reported on this queue; a scan, no allocation. */
+  boolean reported(int checkSite) {
+    for (int site : reportedChecks) {
+      if (site == checkSite) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Records that check site {@code checkSite} was reported on this queue. */
+  synchronized void markReported(int checkSite) {
+    if (!reported(checkSite)) {
+      int[] sites = Arrays.copyOf(reportedChecks, reportedChecks.length + 1);
+      sites[sites.length - 1] = checkSite;
+      reportedChecks = sites;
     }
   }
 
