@@ -148,7 +148,7 @@ public final class LockOrderDetector {
       // At most once per gate of the edge: a narrowed edge's gates are all held from then on.
       StackTraceElement[] stack = Stacks.current(Stacks.Trim.HOOK);
       StackTraceElement[] heldAt =
-          OrderReports.heldStack(Sites.get(ts.sites[heldIndex]), stack);
+          Stacks.heldAt(Sites.get(ts.sites[heldIndex]), stack);
       reportRisen(LockGraph.narrowGates(edge, ts, ts.thread.getName(), heldAt, stack));
     }
     if (ascending) {
