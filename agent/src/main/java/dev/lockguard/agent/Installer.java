@@ -1,5 +1,6 @@
 package dev.lockguard.agent;
 
+import dev.lockguard.agent.classinit.ClassInitClassVisitor;
 import dev.lockguard.agent.core.ClassFilter;
 import dev.lockguard.agent.core.ClassRewriter;
 import dev.lockguard.agent.core.LockTransformer;
@@ -52,7 +53,7 @@ final class Installer {
     // The queue check analyses each method's data flow, so it reads the class before any
     // rewriting; the other rewriters then see its hooks as plain static calls.
     return List.of(QueueCheckClassVisitor.REWRITER, LockSiteClassVisitor.REWRITER,
-        LatchClassVisitor.rewriter(latchTypes));
+        LatchClassVisitor.rewriter(latchTypes), ClassInitClassVisitor.REWRITER);
   }
 
   /**
