@@ -8,6 +8,7 @@ import dev.lockguard.report.Violation.EdgeRef;
 import dev.lockguard.report.Violation.Kind;
 import dev.lockguard.report.Violation.LockRef;
 import dev.lockguard.report.Violation.Severity;
+import dev.lockguard.testsupport.RunningJvm;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.regex.Pattern;
@@ -147,6 +148,40 @@ class ClassInitIT {
             + Fixtures.lineOf("classinit/SilentShapes", "@control-left") + ")",
         "fixtures.agent.classinit.SilentShapes$Right.<clinit>("
             + Fixtures.lineOf("classinit/SilentShapes", "@control-right") + ")");
+  }
+
+  @Test
+  void watchdogReportsThreadsReallyHungOnEachOthersInitialization() throws Exception {
+    Path reportFile = dir.resolve("init-deadlock.json");
+    String outcome;
+    String stderr;
+    try (RunningJvm jvm = Fixtures.withAgent("report=" + reportFile) // the default watchdog period
+        .start("fixtures.agent.classinit.InitDeadlock")) {
+      outcome = jvm.readLine(); // the fixture then waits to be killed
+      stderr = jvm.stderr();
+    }
+
+    assertThat(outcome).as(stderr).isEqualTo("DEADLOCK-REPORTED");
+    Violation deadlock = Fixtures.readReport(reportFile).violations().stream()
+        .filter(v -> v.kind() == Kind.DEADLOCK).findFirst().orElseThrow();
+    String base = "fixtures.agent.classinit.InitDeadlock$Base";
+    String sub = "fixtures.agent.classinit.InitDeadlock$Sub";
+    assertThat(deadlock.severity()).isEqualTo(Severity.ERROR);
+    assertThat(deadlock.threads()).containsExactlyInAnyOrder("base", "sub");
+    assertThat(deadlock.locks()).containsExactlyInAnyOrder(
+        new LockRef(base, TYPE), new LockRef(sub, TYPE));
+    assertThat(deadlock.message()).startsWith("Deadlock in class initialization: ")
+        .contains("\"base\" initializes " + base + " and waits for the initialization of " + sub,
+            "\"sub\" initializes " + sub + " and waits for the initialization of " + base,
+            "These threads will never proceed");
+    assertThat(deadlock.sites()).as("frames as the JVM writes them, with the loader").hasSize(2)
+        .anySatisfy(site -> assertThat(site).isEqualTo("app//" + base + ".<clinit>("
+            + Fixtures.lineOf("classinit/InitDeadlock", "@base-waits") + ")"))
+        .anySatisfy(site -> assertThat(site).isEqualTo(
+            "app//fixtures.agent.classinit.InitDeadlock.lambda$main$1("
+                + Fixtures.lineOf("classinit/InitDeadlock", "@sub-waits") + ")"));
+    assertThat(Pattern.compile("Deadlock in class initialization").matcher(stderr).results()
+        .count()).as(stderr).isEqualTo(1);
   }
 
   /** The one finding whose first lock is {@code Shapes$FIRST}. */
