@@ -5,6 +5,7 @@ import dev.lockguard.internal.classinit.ClassInits.Touch;
 import dev.lockguard.internal.classinit.InitLink.Why;
 import dev.lockguard.internal.core.Findings;
 import dev.lockguard.internal.core.Ledger;
+import dev.lockguard.internal.core.Lockset;
 import dev.lockguard.internal.core.Stacks;
 import dev.lockguard.report.Violation;
 import java.util.ArrayList;
@@ -40,7 +41,55 @@ final class ClassInitDetector {
       return;
     }
     info.state = Info.RUNNING;
-    stack.push(id);
+    stack.push(id, stack.thread.lockset.size());
+  }
+
+  /**
+   * The initializer of class {@code id}, innermost in this thread, takes {@code lock}: if the
+   * thread held it already before one of the classes on its stack began initializing, a thread
+   * that starts at that class and takes the lock in its initializer deadlocks with one that holds
+   * the lock and touches the class.
+   */
+  static void lockInInitializer(InitStack stack, Object lock, String field, int id) {
+    if (stack.top() != id) {
+      return;
+    }
+    Lockset held = stack.thread.lockset;
+    int index = -1;
+    for (int i = 0; i < held.size(); i++) {
+      index = held.key(i) == lock ? i : index;
+    }
+    for (int i = 0; index >= 0 && i < stack.depth(); i++) {
+      if (stack.locksHeldAt(i) > index) {
+        reportThroughLock(stack, i, lock, field);
+        return;
+      }
+    }
+  }
+
+  /** Reports the lock {@code lock}, held before initializer {@code start} began, taken again. */
+  private static void reportThroughLock(InitStack stack, int start, Object lock, String field) {
+    StackTraceElement[] frames = Stacks.current(Stacks.Trim.HOOK);
+    List<InitLink> chain = new ArrayList<>();
+    for (int i = start; i < stack.depth() - 1; i++) {
+      Info from = ClassInits.get(stack.at(i));
+      Info to = ClassInits.get(stack.at(i + 1));
+      chain.add(new InitLink(from, to, Why.NESTED, from.touchOf(to.name),
+          callerOfInitializer(frames, to.name)));
+    }
+    Info first = ClassInits.get(stack.at(start));
+    Info last = ClassInits.get(stack.top());
+    boolean entry = false;
+    for (int i = start; i < stack.depth(); i++) {
+      entry |= !ClassInits.get(stack.at(i)).has(ClassInits.NOT_AN_ENTRY);
+    }
+    if (!entry) {
+      return; // no other thread can start these initializations
+    }
+    Violation violation = ClassInitReports.throughLock(lock, field, first,
+        callerOfInitializer(frames, first.name), chain, last, Thread.currentThread().getName(),
+        frames);
+    Findings.publishOnce(REPORTED, violation.id(), violation.severity(), () -> violation);
   }
 
   /** {@code <clinit>} of class {@code id} ends, normally or by an exception. */

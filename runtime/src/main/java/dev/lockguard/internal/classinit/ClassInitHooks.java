@@ -5,7 +5,7 @@ import dev.lockguard.internal.core.PerThread;
 /**
  * The hooks the agent puts around each application class's static initializer: {@code
  * ClassInitHooks.enter(id)} first, {@code ClassInitHooks.exit(id)} before each return and when
- * it throws. An initializer runs once per class, so these are not on a hot path: they may
+ * it throws, and {@code ClassInitHooks.lockInInitializer(lock, id)} before it takes a lock. An initializer runs once per class, so these are not on a hot path: they may
  * allocate (a finding's stack), but they never throw into the initializer and run under the
  * thread's re-entry guard.
  */
@@ -14,6 +14,10 @@ public final class ClassInitHooks {
       (stack, first, second, id, extra) -> ClassInitDetector.enter(stack, id);
   private static final PerThread.Step<InitStack> EXIT =
       (stack, first, second, id, extra) -> ClassInitDetector.exit(stack, id);
+
+  private static final PerThread.Step<InitStack> LOCK =
+      (stack, lock, field, id, extra) ->
+          ClassInitDetector.lockInInitializer(stack, lock, (String) field, id);
 
   private ClassInitHooks() {}
 
@@ -27,6 +31,16 @@ public final class ClassInitHooks {
   public static void exit(int id) {
     PerThread thread = PerThread.current();
     thread.run(EXIT, thread.get(InitStack.SLOT), null, null, id, 0);
+  }
+
+  /**
+   * The static initializer of class {@code id} is about to take {@code lock} in a {@code
+   * synchronized} block; {@code field} is {@code Owner.field} when the bytecode loaded the lock
+   * from that field, else null.
+   */
+  public static void lockInInitializer(Object lock, int id, String field) {
+    PerThread thread = PerThread.current();
+    thread.run(LOCK, thread.get(InitStack.SLOT), lock, field, id, 0);
   }
 
   /** Forgets the cycles reported and how far each initialization got (unit tests only). */

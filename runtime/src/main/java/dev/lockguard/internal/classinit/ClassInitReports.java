@@ -2,7 +2,9 @@ package dev.lockguard.internal.classinit;
 
 import dev.lockguard.internal.classinit.ClassInits.Touch;
 import dev.lockguard.internal.classinit.InitLink.Why;
+import dev.lockguard.internal.classinit.ClassInits.Info;
 import dev.lockguard.internal.core.Findings;
+import dev.lockguard.internal.core.LockNames;
 import dev.lockguard.report.Violation;
 import dev.lockguard.report.Violation.EdgeRef;
 import dev.lockguard.report.Violation.Kind;
@@ -41,12 +43,16 @@ final class ClassInitReports {
     StringBuilder story = new StringBuilder();
     boolean hierarchy = false;
     int thread = 0;
-    for (InitLink link : cycle) {
+    for (int i = 0; i < cycle.size(); i++) {
+      InitLink link = cycle.get(i);
       locks.add(new LockRef(link.from().name, LOCK_TYPE));
       StackTraceElement where = link.where();
+      StackTraceElement[] held = from(frames, link.from().name, "<clinit>");
+      if (held.length == 0) {
+        held = triggered(cycle, i, frames); // a class with no initializer of its own
+      }
       edges.add(new EdgeRef(link.from().name, link.to().name, threadName,
-          Findings.frames(from(frames, link.from().name, "<clinit>")),
-          where == null ? List.of() : Findings.frames(from(frames, where))));
+          Findings.frames(held), Findings.frames(where == null ? held : from(frames, where))));
       if (where != null) {
         sites.add(where.toString());
       }
@@ -68,6 +74,66 @@ final class ClassInitReports {
     return new Violation(Findings.stableId(Kind.POTENTIAL_DEADLOCK, sites),
         Kind.POTENTIAL_DEADLOCK, Severity.ERROR, message, List.of(threadName), locks, edges,
         sites);
+  }
+
+  /**
+   * The report of a lock that a thread held when it started initializing {@code first}, and that
+   * the initializer of {@code last}, at the end of {@code chain}, takes again.
+   *
+   * @param field {@code Owner.field} the initializer loaded the lock from, or null
+   * @param touched where the thread touched {@code first} while it held the lock, or null
+   */
+  static Violation throughLock(Object lock, String field, Info first, StackTraceElement touched,
+      List<InitLink> chain, Info last, String threadName, StackTraceElement[] frames) {
+    String lockName = field != null ? field : lockName(lock);
+    String lockType = LockNames.typeOf(lock);
+    StackTraceElement takes = frames.length > 0 ? frames[0] : null;
+    List<LockRef> locks = new ArrayList<>();
+    locks.add(new LockRef(lockName, lockType));
+    List<EdgeRef> edges = new ArrayList<>();
+    List<String> sites = new ArrayList<>();
+    StackTraceElement[] fromTouch = touched == null ? new StackTraceElement[0]
+        : from(frames, touched);
+    edges.add(new EdgeRef(lockName, first.name, threadName, Findings.frames(fromTouch),
+        Findings.frames(fromTouch)));
+    StringBuilder needs = new StringBuilder();
+    for (InitLink link : chain) {
+      locks.add(new LockRef(link.from().name, LOCK_TYPE));
+      StackTraceElement[] at = link.where() == null ? new StackTraceElement[0]
+          : from(frames, link.where());
+      edges.add(new EdgeRef(link.from().name, link.to().name, threadName,
+          Findings.frames(from(frames, link.from().name, "<clinit>")), Findings.frames(at)));
+      needs.append(", which needs ").append(simple(link.to().name)).append(" (")
+          .append(how(link)).append(')');
+    }
+    locks.add(new LockRef(last.name, LOCK_TYPE));
+    edges.add(new EdgeRef(last.name, lockName, threadName,
+        Findings.frames(from(frames, last.name, "<clinit>")), Findings.frames(frames)));
+    if (touched != null) {
+      sites.add(touched.toString());
+    }
+    if (takes != null) {
+      sites.add(takes.toString());
+    }
+    String firstName = simple(first.name);
+    String message = "Class initialization deadlock through a lock: thread A holds " + lockName
+        + " and needs " + firstName + (touched == null ? "" : " (at " + touched + ")")
+        + "; thread B initializes " + firstName + needs + ", whose initializer takes " + lockName
+        + (takes == null ? "" : " (" + takes.getFileName() + ":" + takes.getLineNumber() + ")")
+        + "; each waits for the other for ever, and neither ThreadMXBean nor jstack reports the"
+        + " hang. Seen without a hang in thread \"" + threadName + "\", which took " + lockName
+        + " again inside the initializer. Fix: initialize " + firstName + " before taking "
+        + lockName + ", or keep the initializer from taking it.";
+    return new Violation(Findings.stableId(Kind.POTENTIAL_DEADLOCK, sites),
+        Kind.POTENTIAL_DEADLOCK, Severity.ERROR, message, List.of(threadName), locks, edges,
+        sites);
+  }
+
+  /** The name the lock-order graph gave the lock, if it has a node, else {@code Type@hash}. */
+  private static String lockName(Object lock) {
+    int hash = System.identityHashCode(lock);
+    String known = LockNames.byIdentity(hash, lock.getClass().getName());
+    return known != null ? known : LockNames.anonymousName(lock, lock, hash);
   }
 
   /** What follows "initializes Base": " and needs Sub (Base.java:12 makes a Sub)", or so. */
@@ -119,6 +185,21 @@ final class ClassInitReports {
     for (int i = 0; i < frames.length; i++) {
       if (frames[i].getClassName().equals(className) && frames[i].getMethodName().equals(method)) {
         return Arrays.copyOfRange(frames, i, frames.length);
+      }
+    }
+    return new StackTraceElement[0];
+  }
+
+  /**
+   * Where the initialization of link {@code i}'s class was started: the stack from the place of
+   * the step before it that has one.
+   */
+  private static StackTraceElement[] triggered(List<InitLink> cycle, int i,
+      StackTraceElement[] frames) {
+    for (int back = 1; back < cycle.size(); back++) {
+      StackTraceElement where = cycle.get((i - back + cycle.size()) % cycle.size()).where();
+      if (where != null) {
+        return from(frames, where);
       }
     }
     return new StackTraceElement[0];

@@ -9,15 +9,26 @@ import java.util.Arrays;
  * next one's caller.
  */
 final class InitStack {
-  static final PerThread.Slot<InitStack> SLOT = PerThread.newSlot(thread -> new InitStack());
+  static final PerThread.Slot<InitStack> SLOT = PerThread.newSlot(InitStack::new);
+
+  /** The thread's lockguard state, whose lockset says which locks it holds. */
+  final PerThread thread;
 
   private int[] ids = new int[8];
+  /** How many locks the thread held when each initializer started. */
+  private int[] locksHeld = new int[8];
   private int depth;
 
-  void push(int id) {
+  private InitStack(PerThread thread) {
+    this.thread = thread;
+  }
+
+  void push(int id, int locks) {
     if (depth == ids.length) {
       ids = Arrays.copyOf(ids, depth * 2);
+      locksHeld = Arrays.copyOf(locksHeld, depth * 2);
     }
+    locksHeld[depth] = locks;
     ids[depth++] = id;
   }
 
@@ -36,6 +47,11 @@ final class InitStack {
 
   int at(int index) {
     return ids[index];
+  }
+
+  /** How many locks the thread held when initializer {@code index} started. */
+  int locksHeldAt(int index) {
+    return locksHeld[index];
   }
 
   /** Where {@code id} is on the stack, outermost first, or -1. */
