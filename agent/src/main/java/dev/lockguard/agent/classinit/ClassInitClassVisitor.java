@@ -3,6 +3,7 @@ package dev.lockguard.agent.classinit;
 import dev.lockguard.agent.core.ClassRewriter;
 import dev.lockguard.agent.core.Target;
 import dev.lockguard.internal.classinit.ClassInits;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -110,16 +111,20 @@ public final class ClassInitClassVisitor extends ClassVisitor {
       lines[i] = touch.line();
       hows[i] = touch.how();
     }
-    String[] parents = new String[interfaces.length];
-    for (int i = 0; i < parents.length; i++) {
-      parents[i] = interfaces[i].replace('/', '.');
+    // The JDK's classes are never described: the runtime need not look them up.
+    List<String> parents = new ArrayList<>();
+    for (String parent : interfaces) {
+      if (!parent.startsWith("java/")) {
+        parents.add(parent.replace('/', '.'));
+      }
     }
+    String parentClass = superName == null || superName.startsWith("java/") ? null
+        : superName.replace('/', '.');
     int flags = (touches != null ? ClassInits.HAS_CLINIT : 0)
         | (defaultMethods ? ClassInits.DEFAULT_METHODS : 0)
         | (notAnEntry ? ClassInits.NOT_AN_ENTRY : 0);
-    ClassInits.describe(internalName.replace('/', '.'), sourceFile,
-        superName == null ? null : superName.replace('/', '.'), parents, flags, targets,
-        members, methods, lines, hows);
+    ClassInits.describe(internalName.replace('/', '.'), sourceFile, parentClass,
+        parents.toArray(new String[0]), flags, targets, members, methods, lines, hows);
   }
 
   /** Application classes being loaded; the JDK's and those retransformed are not watched. */

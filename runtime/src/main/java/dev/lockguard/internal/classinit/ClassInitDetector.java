@@ -113,26 +113,27 @@ final class ClassInitDetector {
    */
   private static void findCycles(InitStack stack, Info y) {
     int top = stack.depth() - 1;
-    List<Info> closed = new ArrayList<>();
-    List<InitLink> up = ancestry(y, stack, top - 1);
-    if (up != null) {
-      report(stack, up, closed);
+    List<Info> closed = null; // made on the first cycle: most initializers close none
+    if (top > 0) {
+      List<InitLink> up = ancestry(y, stack, top - 1);
+      if (up != null) {
+        closed = report(stack, up, closed);
+      }
     }
     for (Touch touch : y.touches) {
       Info touched = ClassInits.byName(touch.target());
-      if (touched == null) {
+      if (touched == null || touched == y) {
         continue;
       }
-      InitLink step = new InitLink(y, touched, Why.TOUCH, touch, null);
-      if (stack.indexOf(touched.id) >= 0 && touched != y) {
-        report(stack, List.of(step), closed);
+      if (top > 0 && stack.indexOf(touched.id) >= 0) {
+        closed = report(stack, List.of(new InitLink(y, touched, Why.TOUCH, touch, null)), closed);
       } else if (!touched.has(ClassInits.HAS_CLINIT)) {
         List<InitLink> beyond = ancestry(touched, stack, top);
         if (beyond != null) {
           List<InitLink> back = new ArrayList<>();
-          back.add(step);
+          back.add(new InitLink(y, touched, Why.TOUCH, touch, null));
           back.addAll(beyond);
-          report(stack, back, closed);
+          closed = report(stack, back, closed);
         }
       }
     }
@@ -149,7 +150,7 @@ final class ClassInitDetector {
 
   private static boolean climb(Info from, InitStack stack, int highest, List<InitLink> path,
       int depth) {
-    if (depth == MAX_ANCESTRY) {
+    if (depth == MAX_ANCESTRY || highest < 0) {
       return false;
     }
     if (step(from, ClassInits.byName(from.superName), Why.SUPERCLASS, stack, highest, path,
@@ -183,38 +184,49 @@ final class ClassInitDetector {
   /**
    * Reports the cycle that {@code back} closes: the thread's initializers from the one {@code
    * back} returns to, down to the innermost, then {@code back}; unless a cycle through that
-   * class is in {@code closed} already.
+   * class is in {@code closed} already (null: none yet).
+   *
+   * @return the classes cycles were closed through, this one's too
    */
-  private static void report(InitStack stack, List<InitLink> back, List<Info> closed) {
+  private static List<Info> report(InitStack stack, List<InitLink> back, List<Info> closed) {
     Info start = back.get(back.size() - 1).to();
-    if (closed.contains(start)) {
-      return;
+    if (closed != null && closed.contains(start)) {
+      return closed;
     }
-    closed.add(start);
+    List<Info> done = closed != null ? closed : new ArrayList<>();
+    done.add(start);
+    int first = stack.indexOf(start.id);
+    if (entries(stack, first, back) < 2) {
+      return done; // only one class of the cycle can start initializing: no second thread can
+    }
     StackTraceElement[] frames = Stacks.current(Stacks.Trim.HOOK);
     List<InitLink> cycle = new ArrayList<>();
-    for (int i = stack.indexOf(start.id); i < stack.depth() - 1; i++) {
+    for (int i = first; i < stack.depth() - 1; i++) {
       Info from = ClassInits.get(stack.at(i));
       Info to = ClassInits.get(stack.at(i + 1));
       cycle.add(new InitLink(from, to, Why.NESTED, from.touchOf(to.name),
           callerOfInitializer(frames, to.name)));
     }
     cycle.addAll(back);
-    if (entries(cycle) < 2) {
-      return; // only one class of the cycle can be initialized first: no second thread can start
-    }
     while (cycle.get(0).from().has(ClassInits.NOT_AN_ENTRY)) {
       cycle.add(cycle.remove(0)); // the story starts at a class a thread can start at
     }
     Violation violation =
         ClassInitReports.toViolation(cycle, Thread.currentThread().getName(), frames);
     Findings.publishOnce(REPORTED, violation.id(), violation.severity(), () -> violation);
+    return done;
   }
 
-  /** How many classes of the cycle other code can start initializing. */
-  private static int entries(List<InitLink> cycle) {
+  /**
+   * How many classes of the cycle other code can start initializing: those on the stack from
+   * {@code first} but the innermost, and those {@code back} steps from.
+   */
+  private static int entries(InitStack stack, int first, List<InitLink> back) {
     int entries = 0;
-    for (InitLink link : cycle) {
+    for (int i = first; i < stack.depth() - 1; i++) {
+      entries += ClassInits.get(stack.at(i)).has(ClassInits.NOT_AN_ENTRY) ? 0 : 1;
+    }
+    for (InitLink link : back) {
       entries += link.from().has(ClassInits.NOT_AN_ENTRY) ? 0 : 1;
     }
     return entries;

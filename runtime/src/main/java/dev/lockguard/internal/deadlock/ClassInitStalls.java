@@ -249,8 +249,11 @@ final class ClassInitStalls {
       StackTraceElement[] stack = Stacks.trim(info.getStackTrace(), Stacks.Trim.WAITER);
       names.add(info.getThreadName());
       locks.add(new LockRef(held, LOCK_TYPE));
+      StackTraceElement[] initializer = initializerOf(info.getStackTrace(), held);
+      // No frame of its initializer: the thread started it where it waits now (its superclass's
+      // initialization comes first).
       edges.add(new EdgeRef(held, wanted, info.getThreadName(),
-          Findings.frames(initializerOf(info.getStackTrace(), held)), Findings.frames(stack)));
+          Findings.frames(initializer.length > 0 ? initializer : stack), Findings.frames(stack)));
       sites.add(stack.length > 0 ? stack[0].toString() : info.getThreadName());
       story.append(i == 0 ? "" : "; ").append('"').append(info.getThreadName())
           .append("\" initializes ").append(held).append(" and waits for the initialization of ")
