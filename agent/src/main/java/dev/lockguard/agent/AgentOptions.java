@@ -29,14 +29,22 @@ import java.util.regex.Pattern;
  * @param exclude class-name globs never to instrument
  * @param jdkClasses the curated JDK classes to retransform ({@code jdk})
  * @param latches application classes to watch like {@code dev.lockguard.Event}
+ * @param classInit whether static initializers are watched for class-initialization deadlocks
+ *     ({@code classinit})
  */
 record AgentOptions(Config config, List<String> include, List<String> exclude,
-    Set<String> jdkClasses, List<LatchOption.Spec> latches) {
+    Set<String> jdkClasses, List<LatchOption.Spec> latches, boolean classInit) {
 
   /** The option keys, in the order the help lists them. */
   static final List<String> KEYS =
       List.of("report", "policy", "order", "include", "exclude", "watchdog", "jdk",
-          "latches");
+          "latches", "classinit");
+
+  /** An option that turns a detector on or off. */
+  private enum Switch {
+    ON,
+    OFF
+  }
 
   private static final Pattern GLOB =
       Pattern.compile("[A-Za-z_$][A-Za-z0-9_$]*(\\.[A-Za-z0-9_$*]+)*\\*?|\\*");
@@ -87,6 +95,7 @@ record AgentOptions(Config config, List<String> include, List<String> exclude,
     private long watchdogMillis = 1000;
     private Set<String> jdkClasses = JdkClasses.select(null);
     private List<LatchOption.Spec> latches = List.of();
+    private boolean classInit = true;
 
     void set(String key, String value) {
       switch (key) {
@@ -98,6 +107,7 @@ record AgentOptions(Config config, List<String> include, List<String> exclude,
         case "watchdog" -> watchdogMillis = millis(value);
         case "jdk" -> jdkClasses = JdkClasses.select(value);
         case "latches" -> latches = LatchOption.parse(value);
+        case "classinit" -> classInit = oneOf(key, value, Switch.values()) == Switch.ON;
         default -> throw new IllegalStateException("no parser for option " + key);
       }
     }
@@ -105,7 +115,7 @@ record AgentOptions(Config config, List<String> include, List<String> exclude,
     AgentOptions options() {
       Config config = new Config(report, policy, order, watchdogMillis, false,
           LockOrderViolationException::new);
-      return new AgentOptions(config, include, exclude, jdkClasses, latches);
+      return new AgentOptions(config, include, exclude, jdkClasses, latches, classInit);
     }
   }
 

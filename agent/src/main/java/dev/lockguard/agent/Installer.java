@@ -44,16 +44,21 @@ final class Installer {
     ClassFilter filter =
         new ClassFilter(options.include(), options.exclude(), options.jdkClasses());
     instrumentation.addTransformer(
-        new LockTransformer(filter, rewriters(new LatchTypes(options.latches()))), true);
+        new LockTransformer(filter, rewriters(new LatchTypes(options.latches()),
+            options.classInit())), true);
     retransformLoaded(instrumentation, filter);
   }
 
   /** The detectors' rewriters, in the order they see each class. */
-  private static List<ClassRewriter> rewriters(LatchTypes latchTypes) {
+  private static List<ClassRewriter> rewriters(LatchTypes latchTypes, boolean classInit) {
     // The queue check analyses each method's data flow, so it reads the class before any
     // rewriting; the other rewriters then see its hooks as plain static calls.
-    return List.of(QueueCheckClassVisitor.REWRITER, LockSiteClassVisitor.REWRITER,
-        LatchClassVisitor.rewriter(latchTypes), ClassInitClassVisitor.REWRITER);
+    List<ClassRewriter> rewriters = new ArrayList<>(List.of(QueueCheckClassVisitor.REWRITER,
+        LockSiteClassVisitor.REWRITER, LatchClassVisitor.rewriter(latchTypes)));
+    if (classInit) {
+      rewriters.add(ClassInitClassVisitor.REWRITER); // last: it names monitors the others saw
+    }
+    return rewriters;
   }
 
   /**

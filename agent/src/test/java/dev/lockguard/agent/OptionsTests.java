@@ -18,6 +18,8 @@ class OptionsTests {
     assertThat(defaults.config().reportPath()).isNull();
     assertThat(defaults.config().watchdogMillis()).isEqualTo(1000);
     assertThat(defaults.jdkClasses()).contains("java.util.Vector", "java.lang.StringBuffer");
+    assertThat(defaults.classInit()).isTrue();
+    assertThat(AgentOptions.parse("classinit=off", new Properties()).classInit()).isFalse();
 
     AgentOptions options = AgentOptions.parse(
         "report=out.json,policy=throw,order=ascending,include=com.acme.*;org.Foo,exclude=com.acme.gen.*,watchdog=0,jdk=Vector",
@@ -48,7 +50,10 @@ class OptionsTests {
   void rejectsUnknownKeysBadValuesAndMalformedPairs() {
     assertThatThrownBy(() -> AgentOptions.parse("polcy=throw", new Properties()))
         .hasMessageStartingWith("unknown option \"polcy\"")
-        .hasMessageContaining("Valid keys: report, policy, order, include, exclude, watchdog, jdk, latches.");
+        .hasMessageContaining("Valid keys: report, policy, order, include, exclude, watchdog, jdk,"
+            + " latches, classinit.");
+    assertThatThrownBy(() -> AgentOptions.parse("classinit=no", new Properties()))
+        .hasMessage("option \"classinit\" has the bad value \"no\". Valid values: on, off.");
     assertThatThrownBy(() -> AgentOptions.parse("order=random", new Properties()))
         .hasMessage("option \"order\" has the bad value \"random\". Valid values: graph, ascending.");
     assertThatThrownBy(() -> AgentOptions.parse("report=", new Properties()))

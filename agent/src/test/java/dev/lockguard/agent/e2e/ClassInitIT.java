@@ -175,6 +175,14 @@ class ClassInitIT {
   }
 
   @Test
+  void classinitOffWatchesNoInitializer() throws Exception {
+    Report report = Fixtures.runFixture(dir.resolve("off"), "classinit=off", "classinit.Shapes")
+        .report();
+
+    assertThat(report.violations()).isEmpty();
+  }
+
+  @Test
   void watchdogReportsThreadsReallyHungOnEachOthersInitialization() throws Exception {
     Path reportFile = dir.resolve("init-deadlock.json");
     String outcome;
