@@ -53,7 +53,8 @@ class OptionsTests {
         .hasMessageContaining("Valid keys: report, policy, order, include, exclude, watchdog, jdk,"
             + " latches, classinit.");
     assertThatThrownBy(() -> AgentOptions.parse("classinit=no", new Properties()))
-        .hasMessage("option \"classinit\" has the bad value \"no\". Valid values: on, off.");
+        .hasMessage(
+            "option \"classinit\" has the bad value \"no\". Valid values: on, off.");
     assertThatThrownBy(() -> AgentOptions.parse("order=random", new Properties()))
         .hasMessage("option \"order\" has the bad value \"random\". Valid values: graph, ascending.");
     assertThatThrownBy(() -> AgentOptions.parse("report=", new Properties()))

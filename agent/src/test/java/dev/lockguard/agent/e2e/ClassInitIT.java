@@ -1,6 +1,7 @@
 package dev.lockguard.agent.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 import dev.lockguard.report.Report;
 import dev.lockguard.report.Violation;
@@ -141,7 +142,8 @@ class ClassInitIT {
   void lockHeldWhileTouchingAClassWhoseInitializerTakesIt() {
     Violation lock = shapes.report().violations().stream()
         .filter(v -> v.locks().get(0).type().equals("java.lang.Object")).findFirst().orElseThrow();
-    assertThat(lock.locks()).containsExactly(new LockRef("Shapes$Registry.LOCK", "java.lang.Object"),
+    assertThat(lock.locks()).containsExactly(
+        new LockRef("Shapes$Registry.LOCK", "java.lang.Object"),
         new LockRef(SHAPES + "Plugin", TYPE));
     String touches = "fixtures.agent.classinit.Shapes.main(" + line("@main-touches") + ")";
     String takes = SHAPES + "Plugin.<clinit>(" + line("@plugin-takes") + ")";
@@ -155,8 +157,8 @@ class ClassInitIT {
         + " it.");
     assertThat(lock.sites()).containsExactly(touches, takes);
     assertThat(lock.edges()).extracting(EdgeRef::from, EdgeRef::to).containsExactly(
-        org.assertj.core.groups.Tuple.tuple("Shapes$Registry.LOCK", SHAPES + "Plugin"),
-        org.assertj.core.groups.Tuple.tuple(SHAPES + "Plugin", "Shapes$Registry.LOCK"));
+        tuple("Shapes$Registry.LOCK", SHAPES + "Plugin"),
+        tuple(SHAPES + "Plugin", "Shapes$Registry.LOCK"));
   }
 
   @Test

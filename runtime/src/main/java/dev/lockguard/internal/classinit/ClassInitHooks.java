@@ -5,9 +5,10 @@ import dev.lockguard.internal.core.PerThread;
 /**
  * The hooks the agent puts around each application class's static initializer: {@code
  * ClassInitHooks.enter(id)} first, {@code ClassInitHooks.exit(id)} before each return and when
- * it throws, and {@code ClassInitHooks.lockInInitializer(lock, id)} before it takes a lock. An initializer runs once per class, so these are not on a hot path: they may
- * allocate (a finding's stack), but they never throw into the initializer and run under the
- * thread's re-entry guard.
+ * it throws, and {@code ClassInitHooks.lockInInitializer(lock, id, field)} before each of its
+ * {@code synchronized} blocks. An initializer runs once per class, so these are not on a hot
+ * path: they may allocate (a finding's stack), but they never throw into the initializer and run
+ * under the thread's re-entry guard.
  */
 public final class ClassInitHooks {
   private static final PerThread.Step<InitStack> ENTER =

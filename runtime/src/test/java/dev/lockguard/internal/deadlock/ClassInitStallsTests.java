@@ -14,18 +14,18 @@ class ClassInitStallsTests {
   @Test
   void readsTheClassEachThreadWaitsForInTheDumpsOfJdk17And25() {
     String jdk17 = """
-        "t-base" #12 prio=5 os_prio=0 cpu=0.26ms elapsed=1.82s tid=0x00007f6d nid=0x20df in Object.wait()  [0x00007f6d34eee000]
+        "t-base" #12 prio=5 os_prio=0 cpu=0.26ms nid=0x20df in Object.wait()
            java.lang.Thread.State: RUNNABLE
         \tat Exp$Base.<clinit>(Exp.java:3)
         \t- waiting on the Class initialization monitor for Exp$Sub
         \tat Exp.lambda$main$0(Exp.java:7)
 
-        "t-sub" #13 prio=5 os_prio=0 cpu=0.24ms elapsed=1.76s tid=0x00007f6d nid=0x20e0 in Object.wait()  [0x00007f6d34ca7000]
+        "t-sub" #13 prio=5 os_prio=0 cpu=0.24ms nid=0x20e0 in Object.wait()
            java.lang.Thread.State: RUNNABLE
         \tat Exp.lambda$main$1(Exp.java:8)
         \t- waiting on the Class initialization monitor for Exp$Base
 
-        "idle" #14 prio=5 os_prio=0 cpu=0.10ms elapsed=1.70s tid=0x00007f6d nid=0x20e1 runnable
+        "idle" #14 prio=5 os_prio=0 cpu=0.10ms nid=0x20e1 runnable
            java.lang.Thread.State: RUNNABLE
         \tat java.net.SocketInputStream.socketRead0(Native Method)
         """;
@@ -38,7 +38,8 @@ class ClassInitStallsTests {
 
   @Test
   void aDumpWithoutClassInitializationWaitsNamesNoThread() {
-    assertThat(ClassInitStalls.waitsIn("\"main\" #1 prio=5 runnable\n\tat Main.main(Main.java:1)\n"))
-        .isEmpty();
+    String dump = "\"main\" #1 prio=5 runnable\n\tat Main.main(Main.java:1)\n";
+
+    assertThat(ClassInitStalls.waitsIn(dump)).isEmpty();
   }
 }
