@@ -40,11 +40,13 @@ import java.util.regex.Pattern;
  * @param confirm the {@code POTENTIAL_DEADLOCK} findings of an earlier report to confirm by
  *     steering the schedule in this run ({@code confirmFrom}); empty for none
  * @param confirmHoldMillis how long steering holds a thread back at a cycle's edge
+ * @param classInit whether static initializers are watched for class-initialization deadlocks
+ *     ({@code classinit})
  * @param warnings lines to print on stderr at start-up (without the "lockguard: " prefix)
  */
 record AgentOptions(Config config, List<String> include, List<String> exclude,
     Set<String> jdkClasses, List<LatchOption.Spec> latches, List<Violation> confirm,
-    long confirmHoldMillis, List<String> warnings) {
+    long confirmHoldMillis, boolean classInit, List<String> warnings) {
 
   /** An example value of each option, for messages and the usage text. */
   static final Map<String, String> EXAMPLES = examples();
@@ -52,7 +54,7 @@ record AgentOptions(Config config, List<String> include, List<String> exclude,
   /** The option keys, in the order the help lists them. */
   static final List<String> KEYS =
       List.of("report", "policy", "order", "include", "exclude", "watchdog", "jdk",
-          "latches", "confirmFrom", "confirmHold");
+          "latches", "confirmFrom", "confirmHold", "classinit");
 
   /**
    * The JUnit extension's configuration parameters, which users may also give as {@code -D}
@@ -64,6 +66,12 @@ record AgentOptions(Config config, List<String> include, List<String> exclude,
       "confirm.hold", "failOn.unconfirmed");
 
   private static final String PREFIX = "lockguard.";
+
+  /** An option that turns a detector on or off. */
+  private enum Switch {
+    ON,
+    OFF
+  }
 
   private static final Pattern GLOB =
       Pattern.compile("[A-Za-z_$][A-Za-z0-9_$]*(\\.[A-Za-z0-9_$*]+)*\\*?|\\*");
@@ -140,6 +148,7 @@ record AgentOptions(Config config, List<String> include, List<String> exclude,
     private List<Violation> confirm = List.of();
     private long confirmHoldMillis = 1000;
     private final List<String> warnings = new ArrayList<>();
+    private boolean classInit = true;
 
     void set(String key, String value) {
       if (value.isBlank()) {
@@ -157,6 +166,7 @@ record AgentOptions(Config config, List<String> include, List<String> exclude,
         case "latches" -> latches = LatchOption.parse(value);
         case "confirmFrom" -> confirm = cyclesToConfirm(value);
         case "confirmHold" -> confirmHoldMillis = holdMillis(value);
+        case "classinit" -> classInit = oneOf(key, value, Switch.values()) == Switch.ON;
         default -> throw new IllegalStateException("no parser for option " + key);
       }
     }
@@ -165,7 +175,7 @@ record AgentOptions(Config config, List<String> include, List<String> exclude,
       Config config = new Config(report, policy, order, watchdogMillis, false,
           LockOrderViolationException::new);
       return new AgentOptions(config, include, exclude, jdkClasses, latches, confirm,
-          confirmHoldMillis, List.copyOf(warnings));
+          confirmHoldMillis, classInit, List.copyOf(warnings));
     }
   }
 
@@ -268,6 +278,7 @@ record AgentOptions(Config config, List<String> include, List<String> exclude,
     examples.put("latches", "com.acme.Signal(set=fire,clear=reset,await=waitFor)");
     examples.put("confirmFrom", "target/first-run.json");
     examples.put("confirmHold", "1000");
+    examples.put("classinit", "on|off");
     return java.util.Collections.unmodifiableMap(examples);
   }
 

@@ -1,5 +1,6 @@
 package dev.lockguard.agent;
 
+import dev.lockguard.agent.classinit.ClassInitClassVisitor;
 import dev.lockguard.agent.core.ClassFilter;
 import dev.lockguard.agent.core.ClassRewriter;
 import dev.lockguard.agent.core.LockTransformer;
@@ -56,17 +57,22 @@ final class Installer {
     ReachableLoaders loaders = new ReachableLoaders();
     instrumentation.addTransformer(new LoaderTransformer(loaders), true);
     LockTransformer locks =
-        new LockTransformer(filter, rewriters(new LatchTypes(options.latches())));
+        new LockTransformer(filter, rewriters(new LatchTypes(options.latches()),
+            options.classInit()));
     instrumentation.addTransformer(loaders.gate(locks, filter::instrument), true);
     retransformLoaded(instrumentation, filter, loaders);
   }
 
   /** The detectors' rewriters, in the order they see each class. */
-  private static List<ClassRewriter> rewriters(LatchTypes latchTypes) {
+  private static List<ClassRewriter> rewriters(LatchTypes latchTypes, boolean classInit) {
     // The queue check analyses each method's data flow, so it reads the class before any
     // rewriting; the other rewriters then see its hooks as plain static calls.
-    return List.of(QueueCheckClassVisitor.REWRITER, LockSiteClassVisitor.REWRITER,
-        LatchClassVisitor.rewriter(latchTypes));
+    List<ClassRewriter> rewriters = new ArrayList<>(List.of(QueueCheckClassVisitor.REWRITER,
+        LockSiteClassVisitor.REWRITER, LatchClassVisitor.rewriter(latchTypes)));
+    if (classInit) {
+      rewriters.add(ClassInitClassVisitor.REWRITER); // last: it names monitors the others saw
+    }
+    return rewriters;
   }
 
   /**

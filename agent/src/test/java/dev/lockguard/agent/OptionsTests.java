@@ -18,6 +18,8 @@ class OptionsTests {
     assertThat(defaults.config().reportPath()).isNull();
     assertThat(defaults.config().watchdogMillis()).isEqualTo(1000);
     assertThat(defaults.jdkClasses()).contains("java.util.Vector", "java.lang.StringBuffer");
+    assertThat(defaults.classInit()).isTrue();
+    assertThat(AgentOptions.parse("classinit=off", new Properties()).classInit()).isFalse();
 
     AgentOptions options = AgentOptions.parse(
         "report=out.json,policy=throw,order=ascending,include=com.acme.*;org.Foo,exclude=com.acme.gen.*,watchdog=0,jdk=Vector",
@@ -48,8 +50,11 @@ class OptionsTests {
   void rejectsUnknownKeysBadValuesAndMalformedPairs() {
     assertThatThrownBy(() -> AgentOptions.parse("polcy=throw", new Properties()))
         .hasMessageStartingWith("unknown option \"polcy\"")
-        .hasMessageContaining("Valid keys: report, policy, order, include, exclude, watchdog, jdk, latches,"
-            + " confirmFrom, confirmHold.");
+        .hasMessageContaining("Valid keys: report, policy, order, include, exclude, watchdog, jdk,"
+            + " latches, confirmFrom, confirmHold, classinit.");
+    assertThatThrownBy(() -> AgentOptions.parse("classinit=no", new Properties()))
+        .hasMessage(
+            "option \"classinit\" has the bad value \"no\". Valid values: on, off.");
     assertThatThrownBy(() -> AgentOptions.parse("order=random", new Properties()))
         .hasMessage("option \"order\" has the bad value \"random\". Valid values: graph, ascending.");
     assertThatThrownBy(() -> AgentOptions.parse("report=", new Properties()))
@@ -108,7 +113,8 @@ class OptionsTests {
 
     assertThat(AgentOptions.parse(null, properties).warnings()).containsExactly(
         "ignoring the system property -Dlockguard.polcy: it is no option of the agent (report,"
-            + " policy, order, include, exclude, watchdog, jdk, latches, confirmFrom, confirmHold)"
+            + " policy, order, include, exclude, watchdog, jdk, latches, confirmFrom, confirmHold,"
+            + " classinit)"
             + " and no parameter of the JUnit extension (failOn.kinds, failOn.severity,"
             + " deadlockTimeout, reportDir, selfAttach, agentJar, confirm, confirm.attempts,"
             + " confirm.hold, failOn.unconfirmed). Check its spelling.");

@@ -1,5 +1,6 @@
 package dev.lockguard.internal;
 
+import dev.lockguard.internal.classinit.ClassInitHooks;
 import dev.lockguard.internal.core.Config;
 import dev.lockguard.internal.core.LockNames;
 import dev.lockguard.internal.core.PerThread;
@@ -33,6 +34,7 @@ public final class TestSupport {
     LockOrderDetector.reset();
     LatchDetector.reset();
     QueueHooks.reset();
+    ClassInitHooks.reset();
     Watchdog.reset();
     PerThread.forgetCurrent();
   }

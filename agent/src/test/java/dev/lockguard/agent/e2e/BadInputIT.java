@@ -71,7 +71,7 @@ class BadInputIT {
     assertThat(typo.stderr().lines().filter(line -> line.startsWith("lockguard: ignoring")))
         .containsExactly("lockguard: ignoring the system property -Dlockguard.polcy: it is no"
             + " option of the agent (report, policy, order, include, exclude, watchdog, jdk,"
-            + " latches, confirmFrom, confirmHold) and no parameter of the JUnit extension"
+            + " latches, confirmFrom, confirmHold, classinit) and no parameter of the JUnit extension"
             + " (failOn.kinds, failOn.severity, deadlockTimeout, reportDir, selfAttach, agentJar,"
             + " confirm, confirm.attempts, confirm.hold, failOn.unconfirmed). Check its spelling.");
     assertThat(typo.stderr()).as("the agent ran").contains("=== lockguard: POTENTIAL_DEADLOCK");

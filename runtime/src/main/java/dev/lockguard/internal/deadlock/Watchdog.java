@@ -15,6 +15,8 @@ import dev.lockguard.report.Violation;
 public final class Watchdog {
   /** The deadlocks reported, by id, so that each is published once, then only if it turns worse. */
   private static final Ledger<String, Void> REPORTED = new Ledger<>();
+  /** Deadlocks in class initialization, which ThreadMXBean does not see. */
+  private static final ClassInitStalls CLASS_INIT_STALLS = new ClassInitStalls();
 
   private Watchdog() {}
 
@@ -46,6 +48,9 @@ public final class Watchdog {
   static void reportNew() {
     for (DeadlockCycles.Cycle cycle : DeadlockCycles.findNow()) {
       Violation report = cycle.report();
+      Findings.publishOnce(REPORTED, report.id(), report.severity(), () -> report);
+    }
+    for (Violation report : CLASS_INIT_STALLS.findNow()) {
       Findings.publishOnce(REPORTED, report.id(), report.severity(), () -> report);
     }
   }

@@ -1,0 +1,138 @@
+package dev.lockguard.internal.classinit;
+
+import java.util.Arrays;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * What the agent read of each class at load time: its superclass and interfaces, whether other
+ * code can start its initialization, and what its static initializer touches.
+ *
+ * <p>Classes are known by binary name: two classes of one name in two class loaders share a
+ * record, the last one loaded winning (a cycle is still among classes of that name). Registration
+ * happens at class-load time under this class's monitor; lookups read a volatile array or a
+ * concurrent map and never block.
+ */
+public final class ClassInits {
+  /** The class has a static initializer, instrumented with the hooks. */
+  public static final int HAS_CLINIT = 1;
+  /** An interface that declares a default method: implementing classes initialize it first. */
+  public static final int DEFAULT_METHODS = 2;
+  /**
+   * Only its outer class's code can start the class's initialization: an anonymous or synthetic
+   * class (an enum constant's body), or a private nested class (a lazy holder).
+   */
+  public static final int NOT_AN_ENTRY = 4;
+
+  /** A touch made in {@code <clinit>}, or in a method of the class that it calls. */
+  public static final byte MAKES = 0;
+  public static final byte READS = 1;
+  public static final byte WRITES = 2;
+  public static final byte CALLS = 3;
+
+  /** One class as the agent described it, and how far its initialization got. */
+  static final class Info {
+    static final int NEVER = 0;
+    static final int RUNNING = 1;
+    static final int DONE = 2;
+
+    final int id;
+    final String name;
+    volatile String fileName;
+    volatile String superName;
+    volatile String[] interfaces = new String[0];
+    volatile int flags;
+    volatile Touch[] touches = new Touch[0];
+    /** {@link #NEVER}, {@link #RUNNING} or {@link #DONE}, as the hooks saw {@code <clinit>}. */
+    volatile int state;
+
+    Info(int id, String name) {
+      this.id = id;
+      this.name = name;
+    }
+
+    boolean has(int flag) {
+      return (flags & flag) != 0;
+    }
+
+    /** The touch of {@code target} this class's initializer makes first, or null. */
+    Touch touchOf(String target) {
+      for (Touch touch : touches) {
+        if (touch.target().equals(target)) {
+          return touch;
+        }
+      }
+      return null;
+    }
+  }
+
+  /** {@code how} is one of {@link #MAKES}, {@link #READS}, {@link #WRITES}, {@link #CALLS}. */
+  record Touch(String target, String member, String method, int line, byte how) {}
+
+  private static final Object REGISTRATION = new Object();
+  private static final Map<String, Info> BY_NAME = new ConcurrentHashMap<>();
+  private static volatile Info[] byId = new Info[256];
+  private static int nextId = 1;
+
+  private ClassInits() {}
+
+  /**
+   * The id of {@code className}'s record, made now if new: the agent asks for it when it meets the
+   * class's {@code <clinit>}, whose hooks pass it.
+   */
+  public static int reserve(String className) {
+    synchronized (REGISTRATION) {
+      Info known = BY_NAME.get(className);
+      if (known != null) {
+        return known.id;
+      }
+      int id = nextId++;
+      Info[] current = byId;
+      if (id >= current.length) {
+        current = Arrays.copyOf(current, current.length * 2);
+      }
+      Info info = new Info(id, className);
+      current[id] = info;
+      byId = current;
+      BY_NAME.put(className, info);
+      return id;
+    }
+  }
+
+  /**
+   * Describes a class once the agent has read it. Names are binary names ({@code com.acme.Foo});
+   * {@code targets}, {@code members}, {@code methods}, {@code lines} and {@code hows} are parallel
+   * arrays of the touches of other classes its initializer makes: the class touched, the field or
+   * method it names (null for {@code new}), the method of this class the touch is in and its line.
+   */
+  public static void describe(String className, String fileName, String superName,
+      String[] interfaces, int flags, String[] targets, String[] members, String[] methods,
+      int[] lines, byte[] hows) {
+    Touch[] touches = new Touch[targets.length];
+    for (int i = 0; i < targets.length; i++) {
+      touches[i] = new Touch(targets[i], members[i], methods[i], lines[i], hows[i]);
+    }
+    Info info = get(reserve(className));
+    info.fileName = fileName;
+    info.superName = superName;
+    info.interfaces = interfaces.clone();
+    info.touches = touches;
+    info.flags = flags;
+  }
+
+  static Info get(int id) {
+    Info[] current = byId;
+    return id > 0 && id < current.length ? current[id] : null;
+  }
+
+  static Info byName(String className) {
+    return className == null ? null : BY_NAME.get(className);
+  }
+
+  /** Forgets how far each initialization got (unit tests only); the descriptions stay. */
+  static void resetStates() {
+    for (Info info : BY_NAME.values()) {
+      info.state = Info.NEVER;
+    }
+  }
+}

@@ -1,0 +1,111 @@
+package dev.lockguard.internal.classinit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.lockguard.internal.FreshRuntime;
+import dev.lockguard.report.Violation;
+import dev.lockguard.report.Violation.Kind;
+import dev.lockguard.report.Violation.LockRef;
+import dev.lockguard.report.Violation.Severity;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * The class-initialization detector on classes described as the agent would, their initializers
+ * run through the hooks in the order the JVM would run them in one thread. Each test names its
+ * own classes: descriptions outlive {@code TestSupport.reset()}, as they outlive nothing in a
+ * real JVM.
+ */
+class ClassInitDetectorTests {
+  private static final String[] NONE = {};
+
+  @RegisterExtension final FreshRuntime runtime = new FreshRuntime();
+
+  @Test
+  void superclassMakingItsSubclassIsACycleClosedByTheSuperclassStep() {
+    int base = described("t1.Base", null, ClassInits.HAS_CLINIT, "t1.Sub", ClassInits.MAKES);
+    described("t1.Sub", "t1.Base", 0, null, (byte) 0);
+
+    ClassInitHooks.enter(base);
+    ClassInitHooks.exit(base);
+
+    Violation cycle = only();
+    assertThat(cycle.kind()).isEqualTo(Kind.POTENTIAL_DEADLOCK);
+    assertThat(cycle.severity()).isEqualTo(Severity.ERROR);
+    assertThat(cycle.locks()).containsExactly(new LockRef("t1.Base", "class initialization"),
+        new LockRef("t1.Sub", "class initialization"));
+    assertThat(cycle.sites()).containsExactly("t1.Base.<clinit>(Base.java:7)");
+    assertThat(cycle.message()).contains("thread A initializes Base and needs Sub (Base.java:7"
+        + " makes a Sub); thread B initializes Sub, whose superclass Base it must initialize"
+        + " first;");
+  }
+
+  @Test
+  void aSubclassNoOtherCodeCanStartIsSilent() {
+    int base = described("t2.Base", null, ClassInits.HAS_CLINIT, "t2.Base$1", ClassInits.MAKES);
+    described("t2.Base$1", "t2.Base", ClassInits.NOT_AN_ENTRY, null, (byte) 0);
+
+    ClassInitHooks.enter(base);
+    ClassInitHooks.exit(base);
+
+    assertThat(runtime.findings()).isEmpty();
+  }
+
+  @Test
+  void nestedInitializersReadingEachOthersFieldsAreOneCycleReportedOnce() {
+    int first = described("t3.A", null, ClassInits.HAS_CLINIT, "t3.B", ClassInits.READS);
+    int second = described("t3.B", null, ClassInits.HAS_CLINIT, "t3.A", ClassInits.READS);
+
+    ClassInitHooks.enter(first);
+    ClassInitHooks.enter(second); // A's initializer reads B's field
+    ClassInitHooks.exit(second); // B's read of A's field returned at once: A is in progress
+    ClassInitHooks.exit(first);
+
+    assertThat(only().locks()).extracting(LockRef::name).containsExactly("t3.A", "t3.B");
+  }
+
+  @Test
+  void aClassInitializedBeforeIsNoCycle() {
+    int first = described("t4.A", null, ClassInits.HAS_CLINIT, "t4.B", ClassInits.READS);
+    int second = described("t4.B", null, ClassInits.HAS_CLINIT, "t4.A", ClassInits.READS);
+
+    ClassInitHooks.enter(second); // B first, alone: its read of A's field ...
+    ClassInitHooks.enter(first); // ... runs A's initializer inside it, which reads B's field
+    ClassInitHooks.exit(first);
+    ClassInitHooks.exit(second);
+    int third = described("t4.C", null, ClassInits.HAS_CLINIT, "t4.A", ClassInits.READS);
+    ClassInitHooks.enter(third); // C reads A, initialized long ago: no cycle through C
+    ClassInitHooks.exit(third);
+
+    assertThat(runtime.findings()).hasSize(1);
+    assertThat(only().locks()).extracting(LockRef::name).containsExactly("t4.B", "t4.A");
+  }
+
+  @Test
+  void anEndWithoutItsStartIsIgnored() {
+    int lone = described("t5.A", null, ClassInits.HAS_CLINIT, null, (byte) 0);
+
+    ClassInitHooks.exit(lone);
+    ClassInitHooks.enter(lone);
+    ClassInitHooks.exit(lone);
+
+    assertThat(runtime.findings()).isEmpty();
+  }
+
+  /** Describes a class that touches {@code touched} (or nothing) at line 7; returns its id. */
+  private static int described(String name, String superName, int flags, String touched,
+      byte how) {
+    boolean touches = touched != null;
+    String simple = name.substring(name.indexOf('.') + 1).replaceAll("\\$.*", "");
+    ClassInits.describe(name, simple + ".java", superName, NONE, flags,
+        touches ? new String[] {touched} : NONE, touches ? new String[] {null} : NONE,
+        touches ? new String[] {"<clinit>"} : NONE, touches ? new int[] {7} : new int[0],
+        touches ? new byte[] {how} : new byte[0]);
+    return ClassInits.reserve(name);
+  }
+
+  private Violation only() {
+    assertThat(runtime.findings()).hasSize(1);
+    return runtime.findings().get(0);
+  }
+}
