@@ -40,6 +40,12 @@ final class LockGraph {
   /** Reported cycles below ERROR (one thread only, or gated), whose severity may still rise. */
   private static final List<Cycle> OPEN_CYCLES = new ArrayList<>();
 
+  /**
+   * Bumped by {@link #reset}: threads' validated chains ({@code ThreadState.knownChain}) hold
+   * nodes of the graph they were validated in, and a chain of another generation is forgotten.
+   */
+  static volatile int generation;
+
   private static int nextNodeId = 1;
   private static int searchEpoch;
   private static int diedSinceSweep;
@@ -68,6 +74,7 @@ final class LockGraph {
   static void reset() {
     LOCK.lock();
     try {
+      generation++;
       NODES.clear();
       REPORTED_CYCLES.clear();
       OPEN_CYCLES.clear();
@@ -142,15 +149,15 @@ final class LockGraph {
       if (candidate.from.dead || candidate.to.dead) {
         return null;
       }
-      candidate.from.addEdge(candidate);
-      EDGES.incrementAndGet();
-      if (!searchCycles) {
-        return null;
-      }
-      Cycle cycle = findNewCycle(candidate);
+      // The search never crosses the candidate (it stops at candidate.from), so it can run
+      // first: closesCycle is then set before another thread can see the edge, and that thread
+      // never takes a cycle's closing edge for a harmless one (ThreadState.knownChain).
+      Cycle cycle = searchCycles ? findNewCycle(candidate) : null;
       if (cycle != null) {
         candidate.closesCycle = true;
       }
+      candidate.from.addEdge(candidate);
+      EDGES.incrementAndGet();
       return cycle;
     } finally {
       LOCK.unlock();
