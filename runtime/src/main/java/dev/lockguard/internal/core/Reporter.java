@@ -11,8 +11,11 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Queue;
 import java.util.Set;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 
@@ -29,10 +32,18 @@ import java.util.function.Consumer;
  * stronger finding also when only its evidence grew (an observed race over a possible one).
  *
  * <p>The report is replaced atomically whenever a finding is new or grows worse, so a JVM killed
- * right after one still leaves a complete, valid file; a repeat that only adds to the counts is
+ * soon after one still leaves a complete, valid file; a repeat that only adds to the counts is
  * written at most once a second, and a shutdown hook writes the report once more with final
  * counts. If the report cannot be written, lockguard says so once and keeps printing violations
  * on stderr: nothing is lost.
+ *
+ * <p>Record first, render later: the thread that found a violation usually holds the
+ * application's locks, and others (a transaction reaper, a pool's housekeeper) may be waiting
+ * for them, timing how long. So {@link #report} only records the finding and tells the
+ * listeners; the text on stderr and the file (rendered, written and forced to disk) come from
+ * the daemon {@code lockguard-reporter}, in the order found, and the shutdown hook prints what
+ * it has not printed yet before the last write. Before {@link #start} (unit tests, a library
+ * without the agent) both happen in the reporting thread.
  */
 public final class Reporter {
   /**
@@ -47,8 +58,19 @@ public final class Reporter {
   private static final Ledger<String, Recorded> RECORDED = new Ledger<>();
   private static final List<Consumer<Violation>> LISTENERS = new CopyOnWriteArrayList<>();
   private static volatile Report.JvmInfo jvm;
-  private static boolean writeFailed;
+  /** Orders the report file's writes. Taken before LOCK (for the snapshot), never under it. */
+  private static final ReentrantLock FILE = new ReentrantLock();
+  private static volatile boolean writeFailed;
+  /** When the report was last due for a rewrite. Guarded by LOCK. */
   private static long lastWriteNanos;
+  /** Findings to print on stderr, in the order found; printed by whoever holds OUTPUT. */
+  private static final Queue<Violation> TO_PRINT = new ConcurrentLinkedQueue<>();
+  /** Orders the prints of the daemon and of the shutdown hook. */
+  private static final ReentrantLock OUTPUT = new ReentrantLock();
+  /** Set when the report file is due for a rewrite. */
+  private static volatile boolean writeDue;
+  /** The daemon that prints and writes, once {@link #start} started it; else null. */
+  private static volatile Thread writer;
 
   private Reporter() {}
 
@@ -90,8 +112,55 @@ public final class Reporter {
   public static void start() {
     jvm = jvmInfo();
     writeReport();
-    Thread hook = new Thread(Reporter::writeReport, "lockguard-report-at-exit");
+    Thread daemon = new Thread(Reporter::writeLater, "lockguard-reporter");
+    daemon.setDaemon(true);
+    daemon.start();
+    writer = daemon;
+    Thread hook = new Thread(Reporter::finish, "lockguard-report-at-exit");
     Runtime.getRuntime().addShutdownHook(hook);
+  }
+
+  /** The daemon's loop: waits to be woken by a report, then prints and writes what is due. */
+  private static void writeLater() {
+    PerThread.current().busy = true; // lockguard's own work: no hook may watch it
+    while (true) {
+      LockSupport.park();
+      try {
+        flush();
+      } catch (RuntimeException | Error e) {
+        Faults.hookFailed(e);
+      }
+    }
+  }
+
+  /** At exit: what the daemon has not printed yet, then the report with its final counts. */
+  private static void finish() {
+    PerThread.current().busy = true;
+    printPending();
+    writeReport();
+  }
+
+  /** Prints the findings not yet printed, then rewrites the report if it is due. */
+  private static void flush() {
+    printPending();
+    if (writeDue) {
+      writeDue = false;
+      writeReport();
+    }
+  }
+
+  private static void printPending() {
+    OUTPUT.lock();
+    try {
+      for (Violation violation; (violation = TO_PRINT.poll()) != null; ) {
+        if (!Config.current().quiet()) {
+          System.err.print(TextReport.render(violation));
+          System.err.flush();
+        }
+      }
+    } finally {
+      OUTPUT.unlock();
+    }
   }
 
   /**
@@ -113,15 +182,21 @@ public final class Reporter {
       if (RECORDED.admit(violation.id(), violation.severity(), recorded)) {
         printed = recorded.violation();
       }
+      if (printed != null) {
+        TO_PRINT.add(printed);
+      }
       if (isNew || replaced || System.nanoTime() - lastWriteNanos > COUNT_WRITE_INTERVAL_NANOS) {
-        writeReport();
+        lastWriteNanos = System.nanoTime(); // due now: repeats within a second only add counts
+        writeDue = true;
       }
     } finally {
       LOCK.unlock();
     }
-    if (printed != null && !Config.current().quiet()) {
-      System.err.print(TextReport.render(printed));
-      System.err.flush();
+    Thread daemon = writer;
+    if (daemon != null) {
+      LockSupport.unpark(daemon);
+    } else {
+      flush();
     }
     for (Consumer<Violation> listener : LISTENERS) {
       try {
@@ -195,9 +270,10 @@ public final class Reporter {
     if (path == null) {
       return;
     }
-    LOCK.lock();
+    // Not under LOCK: rendering and forcing the file to disk can take long, and a thread that
+    // reports meanwhile must not wait for them (it may hold the application's locks).
+    FILE.lock();
     try {
-      lastWriteNanos = System.nanoTime();
       ReportFiles.writeAtomically(path, JsonReportWriter.toJson(snapshot()));
       writeFailed = false;
     } catch (IOException | RuntimeException e) {
@@ -208,7 +284,7 @@ public final class Reporter {
             + " Fix: point report= at a writable file.");
       }
     } finally {
-      LOCK.unlock();
+      FILE.unlock();
     }
   }
 

@@ -100,13 +100,13 @@ public final class LockOrderDetector {
     if (ts.indexOf(key) >= 0) {
       return; // re-entry cannot block and adds no edge
     }
-    int hash = System.identityHashCode(key); // before the thread locks it: see LockGraph.node
     ts.pendingKey = key;
-    ts.pendingHash = hash;
     ts.pendingNode = null;
     boolean ascending = LockOrderDetector.ascending;
     if (ts.depth == 0 && !ascending) {
-      return; // no edge: the node is made only if a lock is later taken under this one
+      // no edge: the node is made only if a lock is later taken under this one
+      ts.pendingHash = System.identityHashCode(key); // before the thread locks it
+      return;
     }
     int generation = LockGraph.generation;
     Site site = Sites.get(siteId);
@@ -114,9 +114,12 @@ public final class LockOrderDetector {
       Node known = ts.chainNodes[ts.depth];
       if (!known.anonymous || site.lockName == null || site.jdk) {
         ts.pendingNode = known; // the validated chain: no probe, no graph lookup
+        ts.pendingHash = known.hash;
         return;
       } // else LockGraph.node names the lock after this site's field
     }
+    int hash = System.identityHashCode(key); // before the thread locks it: see LockGraph.node
+    ts.pendingHash = hash;
     Node node = LockGraph.node(key, hash, lock, site);
     ts.pendingNode = node;
     if (!blocking) {
