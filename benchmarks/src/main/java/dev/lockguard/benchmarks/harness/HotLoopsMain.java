@@ -8,7 +8,7 @@ import java.util.concurrent.locks.ReentrantLock;
 /**
  * The child program of {@link HotLoopsHarness}: hot loops of lock and unlock, timed in the
  * thread's CPU time rather than wall time, so that a loaded machine that takes the core away now
- * and then does not count. Prints one line per loop: {@code hot-loop NAME NS_PER_OP}, the best
+ * and then does not count. Prints one line per loop: {@code measure NAME-ns NS_PER_OP}, the best
  * of several measurements after a warm-up.
  */
 public final class HotLoopsMain {
@@ -46,7 +46,7 @@ public final class HotLoopsMain {
       loop.run(ops);
       best = Math.min(best, THREADS.getCurrentThreadCpuTime() - start);
     }
-    System.out.printf(Locale.ROOT, "hot-loop %s %.2f%n", name, (double) best / ops);
+    System.out.printf(Locale.ROOT, "measure %s-ns %.2f%n", name, (double) best / ops);
   }
 
   private static void oneLock(int ops) {

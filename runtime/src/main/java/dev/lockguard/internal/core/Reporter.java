@@ -104,7 +104,12 @@ public final class Reporter {
     /** The finding shown, with the counts of every report of it (itself if seen once). */
     Violation violation() {
       Violation.Counts counts = new Violation.Counts(occurrences, instanceCycles, threads.size());
-      return counts.equals(shown.counts()) ? shown : shown.withCounts(counts);
+      Violation.Counts had = shown.counts();
+      // Compared field by field: a record's equals is bootstrapped through method handles on its
+      // first call, tens of milliseconds in the thread that reports the first finding.
+      boolean same = had.occurrences() == counts.occurrences()
+          && had.instanceCycles() == counts.instanceCycles() && had.threadsSeen() == counts.threadsSeen();
+      return same ? shown : shown.withCounts(counts);
     }
   }
 
