@@ -14,8 +14,9 @@ import java.util.List;
  * stderr going to a file. Prints one Markdown row per run: what the first sight of an edge, and
  * the first finding, cost the thread that holds the application's lock.
  *
- * <p>Usage: {@code FirstEdgeHarness [--runs N] --agents JAR[,JAR…]}; put the jar before a change
- * and the jar after it side by side to compare them in one run.
+ * <p>Usage: {@code FirstEdgeHarness [--runs N] [--agents JAR[,JAR…]]} (default: the agent jar this
+ * benchmarks jar was built with); put the jar before a change and the jar after it side by side
+ * to compare them in one run.
  */
 public final class FirstEdgeHarness {
   private FirstEdgeHarness() {}
@@ -26,13 +27,13 @@ public final class FirstEdgeHarness {
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
         case "--runs" -> runs = Integer.parseInt(args[++i]);
-        case "--agents" -> agents.addAll(List.of(args[++i].split(",")));
+        case "--agents" -> agents.addAll(SideBySide.agents(args[++i]));
         default -> throw new IllegalArgumentException("unknown argument " + args[i]
-            + "; usage: FirstEdgeHarness [--runs N] --agents JAR[,JAR...]");
+            + "; usage: FirstEdgeHarness [--runs N] [--agents JAR[,JAR...]]");
       }
     }
     if (agents.isEmpty()) {
-      throw new IllegalArgumentException("no agent jar: pass --agents JAR[,JAR...]");
+      agents.add(new ChildJvm(null).agentJar());
     }
     Path dir = Files.createTempDirectory("lockguard-first-edge");
     System.out.println("| agent jar | run | known edge ns (p50) | new edge µs (p50, p99, max)"
