@@ -42,8 +42,10 @@ import java.util.function.Consumer;
  * for them, timing how long. So {@link #report} only records the finding and tells the
  * listeners; the text on stderr and the file (rendered, written and forced to disk) come from
  * the daemon {@code lockguard-reporter}, in the order found, and the shutdown hook prints what
- * it has not printed yet before the last write. Before {@link #start} (unit tests, a library
- * without the agent) both happen in the reporting thread.
+ * it has not printed yet before the last write. The reporting thread itself makes sure of both
+ * once it holds no lock ({@link #settle}), so that a JVM killed right after still leaves the
+ * finding in the file. A thread that holds no lock when it reports, and every thread before
+ * {@link #start} (unit tests, a library without the agent), prints and writes in place.
  */
 public final class Reporter {
   /**
@@ -67,8 +69,10 @@ public final class Reporter {
   private static final Queue<Violation> TO_PRINT = new ConcurrentLinkedQueue<>();
   /** Orders the prints of the daemon and of the shutdown hook. */
   private static final ReentrantLock OUTPUT = new ReentrantLock();
-  /** Set when the report file is due for a rewrite. */
-  private static volatile boolean writeDue;
+  /** Counts the report file's rewrites that came due (guarded by LOCK for writes). */
+  private static volatile long dueWrites;
+  /** The {@link #dueWrites} the last finished rewrite covered. */
+  private static volatile long doneWrites;
   /** The daemon that prints and writes, once {@link #start} started it; else null. */
   private static volatile Thread writer;
 
@@ -145,12 +149,40 @@ public final class Reporter {
     writeReport();
   }
 
-  /** Prints the findings not yet printed, then rewrites the report if it is due. */
+  /**
+   * Prints the findings not yet printed, then rewrites the report if a rewrite came due that no
+   * finished rewrite covers; waits for a rewrite in progress rather than skip it, so that the
+   * file covers every finding recorded before the call when it returns.
+   */
   private static void flush() {
     printPending();
-    if (writeDue) {
-      writeDue = false;
-      writeReport();
+    if (doneWrites < dueWrites) {
+      FILE.lock();
+      try {
+        if (doneWrites < dueWrites) {
+          writeReport();
+        }
+      } finally {
+        FILE.unlock();
+      }
+    }
+  }
+
+  /**
+   * Called by a thread that reported a finding while it held locks, once it holds none: the
+   * finding is printed and in the report file before the thread goes on, as it was when reports
+   * were written in place, but no other thread waited for it.
+   */
+  public static void settle(PerThread thread) {
+    thread.reportPending = false;
+    boolean busy = thread.busy;
+    thread.busy = true;
+    try {
+      flush();
+    } catch (RuntimeException | Error e) {
+      Faults.hookFailed(e);
+    } finally {
+      thread.busy = busy;
     }
   }
 
@@ -192,16 +224,18 @@ public final class Reporter {
       }
       if (isNew || replaced || System.nanoTime() - lastWriteNanos > COUNT_WRITE_INTERVAL_NANOS) {
         lastWriteNanos = System.nanoTime(); // due now: repeats within a second only add counts
-        writeDue = true;
+        dueWrites++;
       }
     } finally {
       LOCK.unlock();
     }
     Thread daemon = writer;
-    if (daemon != null) {
-      LockSupport.unpark(daemon);
+    PerThread self = PerThread.current();
+    if (daemon == null || self.lockset.size() == 0) {
+      flush(); // no lock of the application's is held: nobody waits for this thread
     } else {
-      flush();
+      self.reportPending = true; // settled when the thread lets go of its last lock
+      LockSupport.unpark(daemon);
     }
     for (Consumer<Violation> listener : LISTENERS) {
       try {
@@ -273,11 +307,13 @@ public final class Reporter {
   private static void writeReport() {
     Path path = Config.current().reportPath();
     if (path == null) {
+      doneWrites = dueWrites; // nothing to write
       return;
     }
     // Not under LOCK: rendering and forcing the file to disk can take long, and a thread that
     // reports meanwhile must not wait for them (it may hold the application's locks).
     FILE.lock();
+    long covered = dueWrites; // read before the snapshot: the snapshot has what it counted
     try {
       ReportFiles.writeAtomically(path, JsonReportWriter.toJson(snapshot()));
       writeFailed = false;
@@ -289,6 +325,7 @@ public final class Reporter {
             + " Fix: point report= at a writable file.");
       }
     } finally {
+      doneWrites = Math.max(doneWrites, covered); // a failed write is not retried until the next
       FILE.unlock();
     }
   }
