@@ -173,7 +173,7 @@ if [[ $agent == required ]]; then
   corpus="$ROOT/benchmarks/target/corpus"
   [[ -d $corpus ]] || fail "the corpus $corpus is missing; rebuild with --build"
   if [[ $mode == quick ]]; then
-    hot=(--runs 1 --ops 200000); loading=(--runs 1); db=(--runs 1 --threads 4 --transactions 150)
+    hot=(--runs 1 --ops 200000); loading=(--runs 1 --max-jars 4); db=(--runs 1 --threads 4 --transactions 150)
     edges=(--runs 1)
   else
     hot=(--runs 5); loading=(--runs 3); db=(--runs 3 --threads 8 --transactions 1500)
@@ -182,7 +182,7 @@ if [[ $agent == required ]]; then
   echo "== hot loops (thread CPU time per operation)"
   "$JAVA" "${utf8[@]}" -cp "$BENCH_JAR" dev.lockguard.benchmarks.harness.HotLoopsHarness \
       "${hot[@]}" > "$out/hot-loops.md" || fail "hot-loops harness failed"
-  echo "== class loading: every class of $(ls "$corpus" | wc -l) libraries from Maven Central"
+  echo "== class loading: every class of the libraries from Maven Central in $corpus"
   "$JAVA" "${utf8[@]}" -cp "$BENCH_JAR" dev.lockguard.benchmarks.harness.ClassLoadingHarness \
       --corpus "$corpus" "${loading[@]}" > "$out/class-loading.md" \
     || fail "class-loading harness failed"
