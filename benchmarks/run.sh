@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Measures lockguard's overhead: JMH benchmarks in three forms (bare JVM, lockguard agent,
-# Guava CycleDetectingLockFactory) in one JMH invocation, then start-up and retained memory.
+# Guava CycleDetectingLockFactory) in one JMH invocation, then start-up and retained memory, then
+# real code side by side (hot loops, class loading of popular libraries, H2 under JDBC threads,
+# the latency of a first-seen edge).
 #
 #   benchmarks/run.sh            full run, the figures of docs/performance.md (~20 min on 2 cores)
 #   benchmarks/run.sh --quick    smoke run for CI (~1 min on 2 idle cores): every benchmark runs once,
@@ -165,6 +167,33 @@ echo "== retained memory ($memory_locks locks)"
     --locks "$memory_locks" --forms "$forms_memory" > "$out/memory.md" 2> "$out/memory.log" \
   || { cat "$out/memory.log" >&2; fail "memory harness failed"; }
 
+if [[ $agent == required ]]; then
+  # Real code (issue 15), side by side in fresh JVMs, forms alternating run by run. Each child
+  # times itself in CPU time where it can, so that a loaded machine distorts it less.
+  corpus="$ROOT/benchmarks/target/corpus"
+  [[ -d $corpus ]] || fail "the corpus $corpus is missing; rebuild with --build"
+  if [[ $mode == quick ]]; then
+    hot=(--runs 1 --ops 200000); loading=(--runs 1 --max-jars 4); db=(--runs 1 --threads 4 --transactions 150)
+    edges=(--runs 1)
+  else
+    hot=(--runs 5); loading=(--runs 3); db=(--runs 3 --threads 8 --transactions 1500)
+    edges=(--runs 4)
+  fi
+  echo "== hot loops (thread CPU time per operation)"
+  "$JAVA" "${utf8[@]}" -cp "$BENCH_JAR" dev.lockguard.benchmarks.harness.HotLoopsHarness \
+      "${hot[@]}" > "$out/hot-loops.md" || fail "hot-loops harness failed"
+  echo "== class loading: every class of the libraries from Maven Central in $corpus"
+  "$JAVA" "${utf8[@]}" -cp "$BENCH_JAR" dev.lockguard.benchmarks.harness.ClassLoadingHarness \
+      --corpus "$corpus" "${loading[@]}" > "$out/class-loading.md" \
+    || fail "class-loading harness failed"
+  echo "== H2 under JDBC threads, invariant checked"
+  "$JAVA" "${utf8[@]}" -cp "$BENCH_JAR" dev.lockguard.benchmarks.harness.DatabaseHarness \
+      --corpus "$corpus" "${db[@]}" > "$out/database.md" || fail "database harness failed"
+  echo "== first-seen edge: latency in the acquiring thread"
+  "$JAVA" "${utf8[@]}" -cp "$BENCH_JAR" dev.lockguard.benchmarks.harness.FirstEdgeHarness \
+      "${edges[@]}" > "$out/first-edge.md" || fail "first-edge harness failed"
+fi
+
 echo "load average at end: $(cut -d' ' -f1-3 /proc/loadavg)" >> "$out/env.txt"
 
 {
@@ -193,12 +222,21 @@ echo "load average at end: $(cut -d' ' -f1-3 /proc/loadavg)" >> "$out/env.txt"
   echo "## Heap retained after locks were used and collected"
   echo
   cat "$out/memory.md"
+  if [[ $agent == required ]]; then
+    for part in "hot-loops:Hot loops" "class-loading:Class loading on real code" \
+        "database:H2 under JDBC threads" "first-edge:First-seen edge, acquiring thread"; do
+      echo
+      echo "## ${part#*:}"
+      echo
+      cat "$out/${part%%:*}.md"
+    done
+  fi
 } > "$out/summary.md"
 
 echo
 cat "$out/summary.md"
 echo
-echo "results: $out (summary.md, jmh.csv, jmh.log, startup.md, memory.md)"
+echo "results: $out (summary.md, jmh.csv, jmh.log, startup.md, memory.md, and the real-code tables)"
 if [[ $mode == quick ]]; then
   echo "note: quick-run figures are a smoke test, not measurements"
 fi

@@ -1,5 +1,7 @@
 package dev.lockguard.agent.core;
 
+import java.util.function.Predicate;
+import org.objectweb.asm.ClassReader;
 import org.objectweb.asm.ClassVisitor;
 
 /**
@@ -10,4 +12,29 @@ import org.objectweb.asm.ClassVisitor;
 @FunctionalInterface
 public interface ClassRewriter {
   ClassVisitor wrap(ClassVisitor next, Target target);
+
+  /**
+   * A cheap look at the class file before it is parsed: false only if this rewriter can be sure
+   * that it would change nothing. When every rewriter says false, the transformer leaves the
+   * class alone without parsing it (most classes of a large application hold no lock, queue or
+   * latch call). The default, true, always parses.
+   */
+  default boolean mayChange(ClassReader reader) {
+    return true;
+  }
+
+  /** {@code rewriter}, with {@code mayChange} as its look before parsing. */
+  static ClassRewriter prescanned(ClassRewriter rewriter, Predicate<ClassReader> mayChange) {
+    return new ClassRewriter() {
+      @Override
+      public ClassVisitor wrap(ClassVisitor next, Target target) {
+        return rewriter.wrap(next, target);
+      }
+
+      @Override
+      public boolean mayChange(ClassReader reader) {
+        return mayChange.test(reader);
+      }
+    };
+  }
 }

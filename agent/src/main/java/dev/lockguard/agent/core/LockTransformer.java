@@ -13,7 +13,8 @@ import org.objectweb.asm.ClassWriter;
  * The agent's one class-file transformer: filters, runs the rewriters, and returns null (class
  * unchanged) unless a rewriter rewrote a site.
  *
- * <p>Frames are read expanded so that the frames a rewriter adds can be written in full; max
+ * <p>A class is parsed only if some rewriter's look at its constant pool ({@link
+ * ClassRewriter#mayChange}) finds something it may rewrite. Frames are read expanded so that the frames a rewriter adds can be written in full; max
  * stack is recomputed because hooks push extra values. Frames are never recomputed: that would
  * load classes from inside a transformer.
  */
@@ -57,6 +58,9 @@ public final class LockTransformer implements ClassFileTransformer {
    */
   public byte[] rewrite(byte[] classfile, ClassLoader loader, boolean loadTime) {
     ClassReader reader = new ClassReader(classfile);
+    if (!anyMayChange(reader)) {
+      return null; // the common case: no rewriter has anything to do, so nothing is parsed
+    }
     ClassWriter writer = new ClassWriter(reader, ClassWriter.COMPUTE_MAXS);
     Target target = new Target(reader, loader, loadTime);
     ClassVisitor chain = writer;
@@ -65,5 +69,14 @@ public final class LockTransformer implements ClassFileTransformer {
     }
     reader.accept(chain, ClassReader.EXPAND_FRAMES);
     return target.isChanged() ? writer.toByteArray() : null;
+  }
+
+  private boolean anyMayChange(ClassReader reader) {
+    for (ClassRewriter rewriter : rewriters) {
+      if (rewriter.mayChange(reader)) {
+        return true;
+      }
+    }
+    return false;
   }
 }

@@ -30,7 +30,8 @@ public final class LatchClassVisitor extends SiteClassVisitor {
 
   /** Plugs this visitor into the agent's transformer, after the lock sites. */
   public static ClassRewriter rewriter(LatchTypes types) {
-    return (next, target) -> new LatchClassVisitor(next, target, types);
+    return ClassRewriter.prescanned(
+        (next, target) -> new LatchClassVisitor(next, target, types), types::mayConcern);
   }
 
   @Override

@@ -1,9 +1,12 @@
 package dev.lockguard.agent.latch;
 
+import dev.lockguard.agent.core.ClassScan;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.objectweb.asm.ClassReader;
 
 /**
  * The types the latch instrumentation watches: the JDK's {@code CountDownLatch},
@@ -22,10 +25,14 @@ public final class LatchTypes {
   private static final Set<String> EVENT_METHODS = Set.of("set", "clear", "await");
 
   private final Map<String, LatchOption.Spec> userLatches = new HashMap<>();
+  /** Every watched type's internal name. */
+  private final List<String> watched =
+      new ArrayList<>(List.of(COUNT_DOWN_LATCH, CYCLIC_BARRIER, PHASER, EVENT));
 
   public LatchTypes(List<LatchOption.Spec> specs) {
     for (LatchOption.Spec spec : specs) {
       userLatches.put(spec.internalName(), spec);
+      watched.add(spec.internalName());
     }
   }
 
@@ -48,6 +55,17 @@ public final class LatchTypes {
     }
     LatchOption.Spec spec = userLatches.get(owner);
     return spec != null && spec.roleOf(name) != null;
+  }
+
+  /**
+   * Whether the latch instrumentation may have anything to do in the class {@code reader} reads:
+   * it is named by {@code latches=}, or it refers to a latch type (a call, a field, a new one).
+   */
+  boolean mayConcern(ClassReader reader) {
+    if (userLatches.containsKey(reader.getClassName())) {
+      return true;
+    }
+    return ClassScan.mentionsType(reader, watched);
   }
 
   /** The {@code latches=} entry for a class, or null. */

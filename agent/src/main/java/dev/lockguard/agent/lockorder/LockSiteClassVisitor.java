@@ -1,6 +1,8 @@
 package dev.lockguard.agent.lockorder;
 
 import dev.lockguard.agent.core.ClassRewriter;
+import dev.lockguard.agent.core.ClassScan;
+import java.util.Set;
 import dev.lockguard.agent.core.MethodSites;
 import dev.lockguard.agent.core.SiteClassVisitor;
 import dev.lockguard.agent.core.Target;
@@ -17,8 +19,18 @@ import org.objectweb.asm.Opcodes;
  * {@link MethodSites}, which names each lock after where the code got it.
  */
 public final class LockSiteClassVisitor extends SiteClassVisitor {
-  /** Plugs this visitor into the agent's transformer. */
-  public static final ClassRewriter REWRITER = LockSiteClassVisitor::new;
+  /** The names of every method whose calls (or method references) this rewriter rewrites. */
+  private static final Set<String> CALLS = Set.of("lock", "lockInterruptibly", "tryLock",
+      "unlock", "newCondition", "await", "awaitNanos", "awaitUninterruptibly", "awaitUntil",
+      "wait");
+
+  /**
+   * Plugs this visitor into the agent's transformer. A class with no {@code synchronized} method,
+   * no {@code monitorenter} and no reference to a lock, condition or wait method by name has
+   * nothing to rewrite here, and is not parsed for it.
+   */
+  public static final ClassRewriter REWRITER = ClassRewriter.prescanned(LockSiteClassVisitor::new,
+      reader -> ClassScan.mayUseMonitors(reader) || ClassScan.refersToName(reader, CALLS));
 
   private final LockTypes types;
   /** The bridges method references to lock methods need; null where methods cannot be added. */

@@ -20,10 +20,10 @@ public final class QueueCheckClassVisitor extends SiteClassVisitor {
    * hierarchy reaches {@link Queue}. A class whose constant pool names no check and no act on a
    * possible queue type passes through untouched.
    */
-  public static final ClassRewriter REWRITER = (next, target) ->
+  public static final ClassRewriter REWRITER = ClassRewriter.prescanned((next, target) ->
       QueueConstantPool.mayHavePairs(target.reader)
           ? new QueueCheckClassVisitor(next, target)
-          : next;
+          : next, QueueConstantPool::mayHavePairs);
 
   private static final int STACK_HEADROOM = 8;
 

@@ -47,7 +47,10 @@ public final class Findings {
     for (String site : new TreeSet<>(sites)) {
       hash = fnv(hash, site);
     }
-    return String.format("%016x", hash);
+    // Not String.format: its first call loads the Formatter and the locale data, tens of
+    // milliseconds in the thread that found the first violation, while it holds its locks.
+    String hex = Long.toHexString(hash);
+    return "0".repeat(16 - hex.length()) + hex;
   }
 
   private static long fnv(long hash, String text) {

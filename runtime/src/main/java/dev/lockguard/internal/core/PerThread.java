@@ -52,6 +52,11 @@ public final class PerThread {
   public final long threadId;
   /** Set while a hook runs in this thread; nested hooks then only pass through. */
   public boolean busy;
+  /**
+   * Set when this thread reported a finding while it held locks: the lock-order hooks let the
+   * {@link Reporter} settle it (print, write) when the thread lets go of its last lock.
+   */
+  public boolean reportPending;
   /** The locks this thread holds, as the lock-order detector keeps them; empty until it runs. */
   public Lockset lockset = Lockset.NONE;
 

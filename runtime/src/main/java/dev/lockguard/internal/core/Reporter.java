@@ -11,8 +11,11 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Queue;
 import java.util.Set;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 
@@ -29,10 +32,20 @@ import java.util.function.Consumer;
  * stronger finding also when only its evidence grew (an observed race over a possible one).
  *
  * <p>The report is replaced atomically whenever a finding is new or grows worse, so a JVM killed
- * right after one still leaves a complete, valid file; a repeat that only adds to the counts is
+ * soon after one still leaves a complete, valid file; a repeat that only adds to the counts is
  * written at most once a second, and a shutdown hook writes the report once more with final
  * counts. If the report cannot be written, lockguard says so once and keeps printing violations
  * on stderr: nothing is lost.
+ *
+ * <p>Record first, render later: the thread that found a violation usually holds the
+ * application's locks, and others (a transaction reaper, a pool's housekeeper) may be waiting
+ * for them, timing how long. So {@link #report} only records the finding and tells the
+ * listeners; the text on stderr and the file (rendered, written and forced to disk) come from
+ * the daemon {@code lockguard-reporter}, in the order found, and the shutdown hook prints what
+ * it has not printed yet before the last write. The reporting thread itself makes sure of both
+ * once it holds no lock ({@link #settle}), so that a JVM killed right after still leaves the
+ * finding in the file. A thread that holds no lock when it reports, and every thread before
+ * {@link #start} (unit tests, a library without the agent), prints and writes in place.
  */
 public final class Reporter {
   /**
@@ -47,8 +60,21 @@ public final class Reporter {
   private static final Ledger<String, Recorded> RECORDED = new Ledger<>();
   private static final List<Consumer<Violation>> LISTENERS = new CopyOnWriteArrayList<>();
   private static volatile Report.JvmInfo jvm;
-  private static boolean writeFailed;
+  /** Orders the report file's writes. Taken before LOCK (for the snapshot), never under it. */
+  private static final ReentrantLock FILE = new ReentrantLock();
+  private static volatile boolean writeFailed;
+  /** When the report was last due for a rewrite. Guarded by LOCK. */
   private static long lastWriteNanos;
+  /** Findings to print on stderr, in the order found; printed by whoever holds OUTPUT. */
+  private static final Queue<Violation> TO_PRINT = new ConcurrentLinkedQueue<>();
+  /** Orders the prints of the daemon and of the shutdown hook. */
+  private static final ReentrantLock OUTPUT = new ReentrantLock();
+  /** Counts the report file's rewrites that came due (guarded by LOCK for writes). */
+  private static volatile long dueWrites;
+  /** The {@link #dueWrites} the last finished rewrite covered. */
+  private static volatile long doneWrites;
+  /** The daemon that prints and writes, once {@link #start} started it; else null. */
+  private static volatile Thread writer;
 
   private Reporter() {}
 
@@ -82,7 +108,12 @@ public final class Reporter {
     /** The finding shown, with the counts of every report of it (itself if seen once). */
     Violation violation() {
       Violation.Counts counts = new Violation.Counts(occurrences, instanceCycles, threads.size());
-      return counts.equals(shown.counts()) ? shown : shown.withCounts(counts);
+      Violation.Counts had = shown.counts();
+      // Compared field by field: a record's equals is bootstrapped through method handles on its
+      // first call, tens of milliseconds in the thread that reports the first finding.
+      boolean same = had.occurrences() == counts.occurrences()
+          && had.instanceCycles() == counts.instanceCycles() && had.threadsSeen() == counts.threadsSeen();
+      return same ? shown : shown.withCounts(counts);
     }
   }
 
@@ -90,8 +121,83 @@ public final class Reporter {
   public static void start() {
     jvm = jvmInfo();
     writeReport();
-    Thread hook = new Thread(Reporter::writeReport, "lockguard-report-at-exit");
+    Thread daemon = new Thread(Reporter::writeLater, "lockguard-reporter");
+    daemon.setDaemon(true);
+    daemon.start();
+    writer = daemon;
+    Thread hook = new Thread(Reporter::finish, "lockguard-report-at-exit");
     Runtime.getRuntime().addShutdownHook(hook);
+  }
+
+  /** The daemon's loop: waits to be woken by a report, then prints and writes what is due. */
+  private static void writeLater() {
+    PerThread.current().busy = true; // lockguard's own work: no hook may watch it
+    while (true) {
+      LockSupport.park();
+      try {
+        flush();
+      } catch (RuntimeException | Error e) {
+        Faults.hookFailed(e);
+      }
+    }
+  }
+
+  /** At exit: what the daemon has not printed yet, then the report with its final counts. */
+  private static void finish() {
+    PerThread.current().busy = true;
+    printPending();
+    writeReport();
+  }
+
+  /**
+   * Prints the findings not yet printed, then rewrites the report if a rewrite came due that no
+   * finished rewrite covers; waits for a rewrite in progress rather than skip it, so that the
+   * file covers every finding recorded before the call when it returns.
+   */
+  private static void flush() {
+    printPending();
+    if (doneWrites < dueWrites) {
+      FILE.lock();
+      try {
+        if (doneWrites < dueWrites) {
+          writeReport();
+        }
+      } finally {
+        FILE.unlock();
+      }
+    }
+  }
+
+  /**
+   * Called by a thread that reported a finding while it held locks, once it holds none: the
+   * finding is printed and in the report file before the thread goes on, as it was when reports
+   * were written in place, but no other thread waited for it.
+   */
+  public static void settle(PerThread thread) {
+    thread.reportPending = false;
+    boolean busy = thread.busy;
+    thread.busy = true;
+    try {
+      flush();
+    } catch (RuntimeException | Error e) {
+      Faults.hookFailed(e);
+    } finally {
+      thread.busy = busy;
+    }
+  }
+
+  private static void printPending() {
+    OUTPUT.lock();
+    try {
+      for (Violation violation; (violation = TO_PRINT.poll()) != null; ) {
+        if (!Config.current().quiet()) {
+          System.err.print(TextReport.render(violation));
+          System.err.flush();
+        }
+      }
+    } finally {
+      OUTPUT.unlock();
+    }
   }
 
   /**
@@ -114,15 +220,23 @@ public final class Reporter {
           || replaced && confirmed(violation)) {
         printed = recorded.violation(); // a confirmation is news even at the same severity
       }
+      if (printed != null) {
+        TO_PRINT.add(printed);
+      }
       if (isNew || replaced || System.nanoTime() - lastWriteNanos > COUNT_WRITE_INTERVAL_NANOS) {
-        writeReport();
+        lastWriteNanos = System.nanoTime(); // due now: repeats within a second only add counts
+        dueWrites++;
       }
     } finally {
       LOCK.unlock();
     }
-    if (printed != null && !Config.current().quiet()) {
-      System.err.print(TextReport.render(printed));
-      System.err.flush();
+    Thread daemon = writer;
+    PerThread self = PerThread.current();
+    if (daemon == null || self.lockset.size() == 0) {
+      flush(); // no lock of the application's is held: nobody waits for this thread
+    } else {
+      self.reportPending = true; // settled when the thread lets go of its last lock
+      LockSupport.unpark(daemon);
     }
     for (Consumer<Violation> listener : LISTENERS) {
       try {
@@ -199,11 +313,14 @@ public final class Reporter {
   private static void writeReport() {
     Path path = Config.current().reportPath();
     if (path == null) {
+      doneWrites = dueWrites; // nothing to write
       return;
     }
-    LOCK.lock();
+    // Not under LOCK: rendering and forcing the file to disk can take long, and a thread that
+    // reports meanwhile must not wait for them (it may hold the application's locks).
+    FILE.lock();
+    long covered = dueWrites; // read before the snapshot: the snapshot has what it counted
     try {
-      lastWriteNanos = System.nanoTime();
       ReportFiles.writeAtomically(path, JsonReportWriter.toJson(snapshot()));
       writeFailed = false;
     } catch (IOException | RuntimeException e) {
@@ -214,7 +331,8 @@ public final class Reporter {
             + " Fix: point report= at a writable file.");
       }
     } finally {
-      LOCK.unlock();
+      doneWrites = Math.max(doneWrites, covered); // a failed write is not retried until the next
+      FILE.unlock();
     }
   }
 

@@ -1,6 +1,7 @@
 package dev.lockguard.internal.lockorder;
 
 import dev.lockguard.internal.core.PerThread;
+import dev.lockguard.internal.core.Reporter;
 
 
 import java.util.Date;
@@ -343,10 +344,16 @@ public final class Hooks {
   }
 
   private static void release(ThreadState ts, Object key) {
-    if (ts.context.busy || ts.releaseOutermost(key)) {
+    PerThread context = ts.context;
+    if (context.busy) {
       return;
     }
-    ts.context.run(RELEASE, ts, key, null, 0, 0);
+    if (!ts.releaseOutermost(key)) {
+      context.run(RELEASE, ts, key, null, 0, 0);
+    }
+    if (context.reportPending && ts.depth == 0) {
+      Reporter.settle(context); // a finding made while locks were held, written now they are not
+    }
   }
 
   private static final PerThread.Step<ThreadState> RELEASE =

@@ -50,6 +50,12 @@ final class LockGraph {
   private static final Map<String, Cycle> SUBSUMED_CYCLES = new HashMap<>();
   private static final int MAX_SUBSUMED = 1024;
 
+  /**
+   * Bumped by {@link #reset}: threads' validated chains ({@code ThreadState.knownChain}) hold
+   * nodes of the graph they were validated in, and a chain of another generation is forgotten.
+   */
+  static volatile int generation;
+
   private static int nextNodeId = 1;
   private static int searchEpoch;
   private static int diedSinceSweep;
@@ -83,6 +89,7 @@ final class LockGraph {
   static void reset() {
     LOCK.lock();
     try {
+      generation++;
       NODES.clear();
       REPORTED_CYCLES.clear();
       OPEN_CYCLES.clear();
@@ -158,15 +165,15 @@ final class LockGraph {
       if (candidate.from.dead || candidate.to.dead) {
         return null;
       }
-      candidate.from.addEdge(candidate);
-      EDGES.incrementAndGet();
-      if (!searchCycles) {
-        return null;
-      }
-      Cycle cycle = findNewCycle(candidate);
+      // The search never crosses the candidate (it stops at candidate.from), so it can run
+      // first: closesCycle is then set before another thread can see the edge, and that thread
+      // never takes a cycle's closing edge for a harmless one (ThreadState.knownChain).
+      Cycle cycle = searchCycles ? findNewCycle(candidate) : null;
       if (cycle != null) {
         candidate.closesCycle = true;
       }
+      candidate.from.addEdge(candidate);
+      EDGES.incrementAndGet();
       return cycle;
     } finally {
       LOCK.unlock();

@@ -20,7 +20,8 @@ import java.util.List;
  *
  * <p>Callers ({@link Hooks}) have set the thread's re-entry guard. The fast path (re-entry, or
  * only known edges) allocates nothing: a scan of the held locks and one lock-free probe per held
- * lock. A new edge captures one stack and takes the graph lock.
+ * lock, or, when the thread repeats the chain of locks it last validated, no probe at all
+ * ({@link ThreadState#knownChain}). A new edge captures one stack and takes the graph lock.
  */
 public final class LockOrderDetector {
   /**
@@ -99,15 +100,26 @@ public final class LockOrderDetector {
     if (ts.indexOf(key) >= 0) {
       return; // re-entry cannot block and adds no edge
     }
-    int hash = System.identityHashCode(key); // before the thread locks it: see LockGraph.node
     ts.pendingKey = key;
-    ts.pendingHash = hash;
     ts.pendingNode = null;
     boolean ascending = LockOrderDetector.ascending;
     if (ts.depth == 0 && !ascending) {
-      return; // no edge: the node is made only if a lock is later taken under this one
+      // no edge: the node is made only if a lock is later taken under this one
+      ts.pendingHash = System.identityHashCode(key); // before the thread locks it
+      return;
     }
+    int generation = LockGraph.generation;
     Site site = Sites.get(siteId);
+    if (blocking && !ascending && ts.knownChain(key, shared, generation)) {
+      Node known = ts.chainNodes[ts.depth];
+      if (!known.anonymous || site.lockName == null || site.jdk) {
+        ts.pendingNode = known; // the validated chain: no probe, no graph lookup
+        ts.pendingHash = known.hash;
+        return;
+      } // else LockGraph.node names the lock after this site's field
+    }
+    int hash = System.identityHashCode(key); // before the thread locks it: see LockGraph.node
+    ts.pendingHash = hash;
     Node node = LockGraph.node(key, hash, lock, site);
     ts.pendingNode = node;
     if (!blocking) {
@@ -117,6 +129,7 @@ public final class LockOrderDetector {
       Steering.arrive(ts, key, node, siteId, heldNodes(ts)); // armed only while confirming
     }
     StackTraceElement[] stack = null;
+    boolean clean = !ascending;
     for (int i = 0; i < ts.depth; i++) {
       Node held = heldNode(ts, i);
       Edge edge = held.findEdge(node, ts.shared[i], shared);
@@ -134,6 +147,10 @@ public final class LockOrderDetector {
         }
       }
       checkKnownEdge(ts, i, node, edge, ascending);
+      clean &= !edge.closesCycle && (edge.threadId == ts.threadId || edge.multiThread);
+    }
+    if (clean) {
+      ts.recordChain(node, shared, generation);
     }
   }
 

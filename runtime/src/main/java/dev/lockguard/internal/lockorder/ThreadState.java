@@ -63,6 +63,23 @@ final class ThreadState implements Lockset {
    */
   Object calling;
 
+  /**
+   * The validated chain (graph mode): the locks, outermost first, of the last acquisition whose
+   * check changed nothing, as Linux lockdep caches validated chains. {@code chainValid[i]} says
+   * that taking {@code chainNodes[i]} (in mode {@code chainShared[i]}) while holding exactly
+   * {@code chainNodes[0..i)} found every edge known, taken by this thread or already by several,
+   * within its gate locks and closing no cycle: the same acquisition again would change nothing,
+   * so {@link #knownChain} lets it skip one probe per held lock. Nodes are held strongly, their
+   * locks weakly, so the cache keeps no lock alive.
+   */
+  Node[] chainNodes = new Node[8];
+  boolean[] chainShared = new boolean[8];
+  boolean[] chainValid = new boolean[8];
+  /** How many outermost held locks are known to equal the chain's; only ever too low. */
+  int matched;
+  /** The graph generation the chain was validated in: a reset graph invalidates it. */
+  int chainGeneration;
+
   /** What {@code suspend} took off the stack, for the matching {@code resume}. */
   int suspendedSite;
   boolean suspendedShared;
@@ -134,9 +151,81 @@ final class ThreadState implements Lockset {
     }
     if (--counts[0] == 0) {
       depth = 0;
+      matched = 0;
       keys[0] = null;
     }
     return true;
+  }
+
+  /**
+   * Whether taking {@code key} now, on top of the held locks, is the validated chain: then the
+   * acquisition's check would change nothing. Constant time for a known chain, whatever the depth:
+   * the held locks are compared with the chain once each, as they are pushed.
+   */
+  boolean knownChain(Object key, boolean isShared, int generation) {
+    int d = depth;
+    if (chainGeneration != generation) {
+      forgetChain(generation);
+      return false;
+    }
+    if (d >= chainValid.length || !chainValid[d] || !extendMatch(d)) {
+      return false;
+    }
+    return chainShared[d] == isShared && chainNodes[d].refersTo(key);
+  }
+
+  /** Compares held locks with the chain up to {@code d}; true if all of them are the chain's. */
+  private boolean extendMatch(int d) {
+    while (matched < d) {
+      int i = matched;
+      Node chained = chainNodes[i];
+      Node node = nodes[i];
+      if (chained == null || chainShared[i] != shared[i]
+          || (node != null ? node != chained : !chained.refersTo(keys[i]))) {
+        return false;
+      }
+      nodes[i] = chained; // the held lock's node, known now without a graph lookup
+      matched = i + 1;
+    }
+    return true;
+  }
+
+  /**
+   * Records that taking {@code node} on top of the held locks, whose nodes are all made, was
+   * checked and changed nothing (see {@link #chainNodes}).
+   */
+  void recordChain(Node node, boolean isShared, int generation) {
+    int d = depth;
+    if (d >= chainNodes.length) {
+      return; // deeper than ever before: the arrays grow at the push
+    }
+    if (chainGeneration != generation) {
+      forgetChain(generation);
+    }
+    extendMatch(d);
+    for (int i = matched; i < d; i++) {
+      setChain(i, nodes[i], shared[i]);
+    }
+    matched = d;
+    setChain(d, node, isShared);
+    chainValid[d] = true;
+  }
+
+  private void setChain(int i, Node node, boolean isShared) {
+    if (chainNodes[i] != node || chainShared[i] != isShared) {
+      chainNodes[i] = node;
+      chainShared[i] = isShared;
+      for (int k = i; k < chainValid.length; k++) {
+        chainValid[k] = false; // their prefix, or their own lock, is another now
+      }
+    }
+  }
+
+  private void forgetChain(int generation) {
+    Arrays.fill(chainNodes, null);
+    Arrays.fill(chainValid, false);
+    matched = 0;
+    chainGeneration = generation;
   }
 
   int indexOf(Object key) {
@@ -201,7 +290,9 @@ final class ThreadState implements Lockset {
     }
     depth--;
     keys[depth] = null; // a released lock must not be kept alive; its node may stay
-
+    if (matched > index) {
+      matched = index; // the locks above index moved down: compared again when next needed
+    }
   }
 
   private void grow() {
@@ -212,5 +303,8 @@ final class ThreadState implements Lockset {
     hashes = Arrays.copyOf(hashes, length);
     shared = Arrays.copyOf(shared, length);
     counts = Arrays.copyOf(counts, length);
+    chainNodes = Arrays.copyOf(chainNodes, length);
+    chainShared = Arrays.copyOf(chainShared, length);
+    chainValid = Arrays.copyOf(chainValid, length);
   }
 }

@@ -153,6 +153,92 @@ class LockGraphTests {
   }
 
   @Test
+  void aValidatedChainStillReportsTheCycleANewEdgeClosesAtAnyDepthAndAcrossThreads()
+      throws Exception {
+    for (int depth = 2; depth <= 6; depth++) {
+      ReentrantLock[] chain = new ReentrantLock[depth];
+      for (int i = 0; i < depth; i++) {
+        chain[i] = new ReentrantLock();
+      }
+      for (int round = 0; round < 3; round++) {
+        takeInOrder(chain); // validates the chain, then takes it from the cache
+      }
+      assertThat(found).as("a consistent order, depth %d", depth).isEmpty();
+
+      // Another thread closes the cycle with the innermost lock taken first: a new edge.
+      ReentrantLock innermost = chain[depth - 1];
+      ReentrantLock outermost = chain[0];
+      String closer = "closer-" + depth;
+      Thread other = new Thread(() -> nest(innermost, outermost), closer);
+      other.start();
+      other.join();
+      assertThat(found).as("depth %d", depth).singleElement().satisfies(v -> {
+        assertThat(v.kind()).isEqualTo(Kind.POTENTIAL_DEADLOCK);
+        assertThat(v.severity()).isEqualTo(Severity.ERROR);
+        assertThat(v.threads()).containsExactlyInAnyOrder(
+            Thread.currentThread().getName(), closer);
+      });
+      found.clear();
+
+      // The cached chain still sees a new lock under it, and the cycle that lock closes in
+      // this very thread, at the deepest position.
+      ReentrantLock extra = new ReentrantLock();
+      takeInOrder(chain);
+      ReentrantLock[] longer = java.util.Arrays.copyOf(chain, depth + 1);
+      longer[depth] = extra;
+      takeInOrder(longer);
+      takeInOrder(longer);
+      nest(extra, chain[depth / 2]);
+      assertThat(found).as("depth %d, one thread", depth).singleElement()
+          .extracting(Violation::severity).isEqualTo(Severity.WARNING);
+      found.clear();
+    }
+  }
+
+  @Test
+  void aValidatedChainNeverHidesTheThrowOnACycleClosingEdge() {
+    runtime.use(Config.Policy.THROW);
+    ReentrantLock a = new ReentrantLock();
+    ReentrantLock b = new ReentrantLock();
+    ReentrantLock c = new ReentrantLock();
+    takeInOrder(new ReentrantLock[] {a, b, c});
+    for (int attempt = 0; attempt < 3; attempt++) {
+      Hooks.lock(a, Sites.UNKNOWN);
+      Hooks.lock(c, Sites.UNKNOWN); // a known chain, validated on the first attempt
+      assertThatThrownBy(() -> Hooks.lock(b, Sites.UNKNOWN)) // c -> b closes b -> c -> b
+          .as("attempt %d", attempt)
+          .isInstanceOf(LockOrderViolationException.class);
+      assertThat(b.isHeldByCurrentThread()).isFalse();
+      Hooks.unlock(c, Sites.UNKNOWN);
+      Hooks.unlock(a, Sites.UNKNOWN);
+    }
+    assertThat(ThreadState.current().depth).isZero();
+  }
+
+  @Test
+  void aResetGraphForgetsEveryThreadsValidatedChain() {
+    ReentrantLock a = new ReentrantLock();
+    ReentrantLock b = new ReentrantLock();
+    takeInOrder(new ReentrantLock[] {a, b});
+    takeInOrder(new ReentrantLock[] {a, b});
+    long before = LockGraph.edgeCount();
+    LockGraph.reset();
+    takeInOrder(new ReentrantLock[] {a, b});
+    assertThat(LockGraph.edgeCount()).as("the edge is made again in the new graph").isEqualTo(1);
+    assertThat(before).isEqualTo(1);
+  }
+
+  /** Takes every lock nested, outermost first, then releases them innermost first. */
+  private static void takeInOrder(ReentrantLock[] locks) {
+    for (ReentrantLock lock : locks) {
+      Hooks.lock(lock, Sites.UNKNOWN);
+    }
+    for (int i = locks.length - 1; i >= 0; i--) {
+      Hooks.unlock(locks[i], Sites.UNKNOWN);
+    }
+  }
+
+  @Test
   void collectedLocksLeaveTheGraph() {
     Object keep = new Object();
     for (int i = 0; i < 50_000; i++) {
