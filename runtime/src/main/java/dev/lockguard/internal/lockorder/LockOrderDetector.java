@@ -110,7 +110,8 @@ public final class LockOrderDetector {
     }
     int generation = LockGraph.generation;
     Site site = Sites.get(siteId);
-    if (blocking && !ascending && ts.knownChain(key, shared, generation)) {
+    // Steering (armed only while confirming a finding) must see every blocking acquisition.
+    if (blocking && !ascending && !Steering.active && ts.knownChain(key, shared, generation)) {
       Node known = ts.chainNodes[ts.depth];
       if (!known.anonymous || site.lockName == null || site.jdk) {
         ts.pendingNode = known; // the validated chain: no probe, no graph lookup
