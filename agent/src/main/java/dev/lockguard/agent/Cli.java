@@ -12,7 +12,7 @@ import java.util.Arrays;
  */
 public final class Cli {
   static final String USAGE =
-      "usage: java -jar lockguard-agent.jar report [--format text|json|dot] [--merge] FILE...";
+      "usage: java -jar lockguard-agent.jar " + ReportCli.USAGE.substring("usage: ".length());
 
   private Cli() {}
 

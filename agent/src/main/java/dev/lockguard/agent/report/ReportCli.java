@@ -2,7 +2,9 @@ package dev.lockguard.agent.report;
 
 import dev.lockguard.report.JsonReportWriter;
 import dev.lockguard.report.Report;
+import dev.lockguard.report.ReportFiles;
 import dev.lockguard.report.TextReport;
+import dev.lockguard.report.Violation;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.AccessDeniedException;
@@ -12,28 +14,41 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 import java.util.function.Function;
 
 /**
  * The {@code report} command: prints lockguard JSON reports as text, JSON or DOT.
  *
- * <p>{@code java -jar lockguard-agent.jar report [--format text|json|dot] [--merge] FILE...}.
- * Each file is printed on its own, or with {@code --merge} all of them as one report ({@link
- * ReportMerge}: one finding per id, counts added). A file that cannot be read or is not a report
- * gets one line on the error stream and exit code 2; the other files are still printed. The
- * command does not judge violations: it exits 0 whenever every file was printed.
+ * <p>{@code java -jar lockguard-agent.jar report [--format text|json|dot] [--merge] [--output
+ * FILE] [--fail-on SEVERITY [--fail-kinds KIND,...]] FILE|DIR...}. A directory stands for every
+ * {@code .json} file below it (a build's per-JVM and per-test reports). Each file is printed on
+ * its own, or with {@code --merge} all of them as one report ({@link ReportMerge}: one finding per
+ * id, counts added). {@code --output} writes the rendering to a file instead of the output
+ * stream. A file that cannot be read or is not a report gets one line on the error stream and
+ * exit code 2; the other files are still printed.
+ *
+ * <p>The command judges findings only when asked: with {@code --fail-on} it lists on the error
+ * stream every finding at or above that severity (and of {@code --fail-kinds}, if given) and
+ * exits 1 if there is one ({@link Verdict}); without it, it exits 0 whenever every file was
+ * printed.
  */
 public final class ReportCli {
 
   /** Every file was printed. */
   public static final int EXIT_OK = 0;
 
+  /** {@code --fail-on} was given and a finding is at or above it. */
+  public static final int EXIT_FINDINGS = 1;
+
   /** A file could not be printed, or the command line was wrong. */
   public static final int EXIT_ERROR = 2;
 
-  static final String USAGE = "usage: report [--format text|json|dot] [--merge] FILE...";
+  public static final String USAGE = "usage: report [--format text|json|dot] [--merge] [--output FILE]"
+      + " [--fail-on ERROR|WARNING|INFO [--fail-kinds KIND,...]] FILE|DIR...";
 
   private static final String PREFIX = "lockguard report: ";
 
@@ -69,62 +84,98 @@ public final class ReportCli {
       out.println(USAGE);
       return EXIT_OK;
     }
-    return options.merge ? printMerged(options, out, err) : printAll(options, out, err);
+    List<String> files;
+    try {
+      files = ReportInputs.expand(options.files);
+    } catch (IOException e) {
+      err.println(PREFIX + TextReport.printable(e.getMessage()));
+      return EXIT_ERROR;
+    }
+    StringBuilder rendered = new StringBuilder(4096);
+    List<Report> judged = new ArrayList<>();
+    boolean allRead = options.merge
+        ? renderMerged(files, options, rendered, judged, err)
+        : renderAll(files, options, rendered, judged, err);
+    if (!write(rendered.toString(), options, out, err)) {
+      return EXIT_ERROR;
+    }
+    if (!allRead) {
+      return EXIT_ERROR;
+    }
+    if (options.failOn != null && !judged.isEmpty()) {
+      Verdict verdict = new Verdict(options.failOn, options.failKinds);
+      return verdict.print(ReportMerge.merge(judged), err) ? EXIT_FINDINGS : EXIT_OK;
+    }
+    return EXIT_OK;
   }
 
-  /** Prints the readable files as one report, headed in text by the files it merges. */
-  private static int printMerged(Options options, PrintStream out, PrintStream err) {
-    List<Report> reports = new ArrayList<>();
+  /** Writes the rendering to {@code --output}, or to {@code out}; false if the file failed. */
+  private static boolean write(String rendered, Options options, PrintStream out, PrintStream err) {
+    if (options.output == null) {
+      out.print(rendered);
+      out.flush();
+      return true;
+    }
+    try {
+      Path output = Paths.get(options.output).toAbsolutePath();
+      Files.createDirectories(output.getParent());
+      ReportFiles.writeAtomically(output, rendered);
+      return true;
+    } catch (IOException | InvalidPathException e) {
+      err.println(PREFIX + "cannot write " + TextReport.printable(options.output) + ": "
+          + (e instanceof IOException io ? describe(io) : "not a valid path"));
+      return false;
+    }
+  }
+
+  /** Renders the readable files as one report, headed in text by the files it merges. */
+  private static boolean renderMerged(List<String> files, Options options, StringBuilder out,
+      List<Report> read, PrintStream err) {
     List<String> merged = new ArrayList<>();
-    for (String file : options.files) {
+    for (String file : files) {
       Report report = readOrReport(file, err);
       if (report != null) {
-        reports.add(report);
+        read.add(report);
         merged.add(TextReport.printable(file));
       }
     }
-    if (!reports.isEmpty()) {
+    if (!read.isEmpty()) {
       if (options.format == Format.TEXT) {
-        out.println("==> merged: " + String.join(", ", merged) + " <==");
+        out.append("==> merged: ").append(String.join(", ", merged)).append(" <==\n");
       }
-      out.print(options.format.renderer.apply(ReportMerge.merge(reports)));
+      out.append(options.format.renderer.apply(ReportMerge.merge(read)));
     }
-    out.flush();
-    return reports.size() == options.files.size() ? EXIT_OK : EXIT_ERROR;
+    return read.size() == files.size();
   }
 
-  private static int printAll(Options options, PrintStream out, PrintStream err) {
+  private static boolean renderAll(List<String> files, Options options, StringBuilder out,
+      List<Report> read, PrintStream err) {
     boolean allPrinted = true;
     boolean separate = false;
-    for (String file : options.files) {
-      String rendered = renderOrReport(file, options.format, err);
-      if (rendered == null) {
+    for (String file : files) {
+      Report report = readOrReport(file, err);
+      if (report == null) {
         allPrinted = false;
         continue;
       }
-      printOne(out, file, rendered, options, separate);
+      read.add(report);
+      appendOne(out, file, options.format.renderer.apply(report), options, files.size(),
+          separate);
       separate = true;
     }
-    out.flush();
-    return allPrinted ? EXIT_OK : EXIT_ERROR;
+    return allPrinted;
   }
 
-  /** Prints a rendered report; several text reports each get a header naming the file. */
-  private static void printOne(
-      PrintStream out, String file, String rendered, Options options, boolean separate) {
+  /** Appends a rendered report; several text reports each get a header naming the file. */
+  private static void appendOne(StringBuilder out, String file, String rendered, Options options,
+      int fileCount, boolean separate) {
     if (separate) {
-      out.println();
+      out.append('\n');
     }
-    if (options.format == Format.TEXT && options.files.size() > 1) {
-      out.println("==> " + TextReport.printable(file) + " <==");
+    if (options.format == Format.TEXT && fileCount > 1) {
+      out.append("==> ").append(TextReport.printable(file)).append(" <==\n");
     }
-    out.print(rendered);
-  }
-
-  /** Returns the file's rendering, or prints one line to {@code err} and returns null. */
-  private static String renderOrReport(String file, Format format, PrintStream err) {
-    Report report = readOrReport(file, err);
-    return report == null ? null : format.renderer.apply(report);
+    out.append(rendered);
   }
 
   /** Returns the file's report, or prints one line to {@code err} and returns null. */
@@ -142,11 +193,7 @@ public final class ReportCli {
   }
 
   private static Report readReport(String file) throws IOException {
-    Path path = Paths.get(file);
-    if (Files.isDirectory(path)) {
-      throw new IOException("is a directory, not a report file");
-    }
-    return JsonReportReader.read(path);
+    return JsonReportReader.read(Paths.get(file));
   }
 
   /** Says in a few words why a file could not be read, without the JDK's exception names. */
@@ -166,6 +213,9 @@ public final class ReportCli {
     Format format = Format.TEXT;
     boolean help;
     boolean merge;
+    String output;
+    Violation.Severity failOn;
+    final Set<Violation.Kind> failKinds = EnumSet.noneOf(Violation.Kind.class);
     final List<String> files = new ArrayList<>();
 
     /** Parses the arguments; throws IllegalArgumentException with a one-line reason. */
@@ -182,13 +232,16 @@ public final class ReportCli {
           options.help = true;
         } else if (arg.equals("--merge")) {
           options.merge = true;
-        } else if (arg.equals("--format")) {
-          if (++i == args.length) {
-            throw new IllegalArgumentException("--format needs a value");
+        } else if (VALUED.contains(flagOf(arg))) {
+          String value;
+          if (arg.contains("=")) {
+            value = arg.substring(arg.indexOf('=') + 1);
+          } else if (++i == args.length) {
+            throw new IllegalArgumentException(arg + " needs a value");
+          } else {
+            value = args[i];
           }
-          options.format = parseFormat(args[i]);
-        } else if (arg.startsWith("--format=")) {
-          options.format = parseFormat(arg.substring("--format=".length()));
+          options.set(flagOf(arg), value);
         } else {
           throw new IllegalArgumentException("unknown option " + quote(arg));
         }
@@ -196,7 +249,28 @@ public final class ReportCli {
       if (options.files.isEmpty() && !options.help) {
         throw new IllegalArgumentException("no report files given");
       }
+      if (!options.failKinds.isEmpty() && options.failOn == null) {
+        throw new IllegalArgumentException("--fail-kinds needs --fail-on SEVERITY");
+      }
       return options;
+    }
+
+    private static final List<String> VALUED =
+        List.of("--format", "--output", "--fail-on", "--fail-kinds");
+
+    private static String flagOf(String arg) {
+      int equals = arg.indexOf('=');
+      return equals < 0 ? arg : arg.substring(0, equals);
+    }
+
+    private void set(String flag, String value) {
+      switch (flag) {
+        case "--format" -> format = parseFormat(value);
+        case "--output" -> output = value;
+        case "--fail-on" -> failOn = Verdict.severity(value);
+        case "--fail-kinds" -> failKinds.addAll(Verdict.kinds(value));
+        default -> throw new IllegalStateException("no parser for " + flag);
+      }
     }
 
     private static Format parseFormat(String value) {
@@ -205,8 +279,12 @@ public final class ReportCli {
           return format;
         }
       }
+      List<String> valid = new ArrayList<>();
+      for (Format format : Format.values()) {
+        valid.add(format.name().toLowerCase(Locale.ROOT));
+      }
       throw new IllegalArgumentException(
-          "unknown format " + quote(value) + " (valid: text, json, dot)");
+          "unknown format " + quote(value) + " (valid: " + String.join(", ", valid) + ")");
     }
 
     private static String quote(String value) {
