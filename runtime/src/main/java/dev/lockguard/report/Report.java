@@ -3,7 +3,10 @@ package dev.lockguard.report;
 import java.util.List;
 import java.util.Objects;
 
-/** A whole {@code lockguard-report/1} document: the JVM it came from, its findings and counters. */
+/**
+ * A whole {@code lockguard-report/1} document: the JVM it came from, its findings and counters,
+ * and (optionally) its lock-order graph.
+ */
 public final class Report {
 
   /** The schema name written into every report. */
@@ -32,11 +35,19 @@ public final class Report {
   private final JvmInfo jvm;
   private final List<Violation> violations;
   private final Stats stats;
+  private final OrderGraph graph;
 
+  /** A report without a lock-order graph. */
   public Report(JvmInfo jvm, List<Violation> violations, Stats stats) {
+    this(jvm, violations, stats, OrderGraph.EMPTY);
+  }
+
+  /** A report that carries its JVM's lock-order graph for cross-JVM merging. */
+  public Report(JvmInfo jvm, List<Violation> violations, Stats stats, OrderGraph graph) {
     this.jvm = Objects.requireNonNull(jvm, "jvm");
     this.violations = List.copyOf(violations);
     this.stats = Objects.requireNonNull(stats, "stats");
+    this.graph = Objects.requireNonNull(graph, "graph");
   }
 
   public JvmInfo jvm() {
@@ -49,5 +60,10 @@ public final class Report {
 
   public Stats stats() {
     return stats;
+  }
+
+  /** The lock-order graph, empty if the report carries none. */
+  public OrderGraph graph() {
+    return graph;
   }
 }

@@ -23,12 +23,12 @@ import java.util.function.Function;
 /**
  * The {@code report} command: prints lockguard JSON reports as text, JSON or DOT.
  *
- * <p>{@code java -jar lockguard-agent.jar report [--format text|json|dot] [--merge] [--output
+ * <p>{@code java -jar lockguard-agent.jar report [--format text|json|dot] [--separate] [--output
  * FILE] [--fail-on SEVERITY [--fail-kinds KIND,...]] FILE|DIR...}. A directory stands for every
- * {@code .json} file below it (a build's per-JVM and per-test reports). Each file is printed on
- * its own, or with {@code --merge} all of them as one report ({@link ReportMerge}: one finding per
- * id, counts added). {@code --output} writes the rendering to a file instead of the output
- * stream. A file that cannot be read or is not a report gets one line on the error stream and
+ * {@code .json} file below it (a build's per-JVM and per-test reports). The files are printed as
+ * one report ({@link ReportMerge}: one finding per id, counts added, cycles across JVMs found), or
+ * with {@code --separate} each on its own ({@code --merge}, the default, is still accepted).
+ * {@code --output} writes the rendering to a file instead of the output stream. A file that cannot be read or is not a report gets one line on the error stream and
  * exit code 2; the other files are still printed.
  *
  * <p>The command judges findings only when asked: with {@code --fail-on} it lists on the error
@@ -47,7 +47,8 @@ public final class ReportCli {
   /** A file could not be printed, or the command line was wrong. */
   public static final int EXIT_ERROR = 2;
 
-  public static final String USAGE = "usage: report [--format text|json|dot] [--merge] [--output FILE]"
+  public static final String USAGE = "usage: report [--format text|json|dot] [--separate]"
+      + " [--output FILE]"
       + " [--fail-on ERROR|WARNING|INFO [--fail-kinds KIND,...]] FILE|DIR...";
 
   private static final String PREFIX = "lockguard report: ";
@@ -91,20 +92,28 @@ public final class ReportCli {
       err.println(PREFIX + TextReport.printable(e.getMessage()));
       return EXIT_ERROR;
     }
-    StringBuilder rendered = new StringBuilder(4096);
-    List<Report> judged = new ArrayList<>();
-    boolean allRead = options.merge
-        ? renderMerged(files, options, rendered, judged, err)
-        : renderAll(files, options, rendered, judged, err);
-    if (!write(rendered.toString(), options, out, err)) {
+    List<Report> reports = new ArrayList<>();
+    List<String> names = new ArrayList<>();
+    for (String file : files) {
+      Report report = readOrReport(file, err);
+      if (report != null) {
+        reports.add(report);
+        names.add(TextReport.printable(file));
+      }
+    }
+    if (reports.isEmpty()) {
       return EXIT_ERROR;
     }
-    if (!allRead) {
+    Report merged = ReportMerge.merge(reports, names);
+    String rendered = options.separate
+        ? renderEach(reports, names, options.format)
+        : renderMerged(merged, reports, names, options.format);
+    if (!write(rendered, options, out, err) || reports.size() < files.size()) {
       return EXIT_ERROR;
     }
-    if (options.failOn != null && !judged.isEmpty()) {
+    if (options.failOn != null) {
       Verdict verdict = new Verdict(options.failOn, options.failKinds);
-      return verdict.print(ReportMerge.merge(judged), err) ? EXIT_FINDINGS : EXIT_OK;
+      return verdict.print(merged, err) ? EXIT_FINDINGS : EXIT_OK;
     }
     return EXIT_OK;
   }
@@ -128,54 +137,37 @@ public final class ReportCli {
     }
   }
 
-  /** Renders the readable files as one report, headed in text by the files it merges. */
-  private static boolean renderMerged(List<String> files, Options options, StringBuilder out,
-      List<Report> read, PrintStream err) {
-    List<String> merged = new ArrayList<>();
-    for (String file : files) {
-      Report report = readOrReport(file, err);
-      if (report != null) {
-        read.add(report);
-        merged.add(TextReport.printable(file));
-      }
+  /**
+   * The merged report; in text headed, when it merges several files, by the files and a line
+   * naming their JVMs.
+   */
+  private static String renderMerged(
+      Report merged, List<Report> reports, List<String> names, Format format) {
+    StringBuilder out = new StringBuilder(4096);
+    if (format == Format.TEXT && reports.size() > 1) {
+      int shown = names.size() <= 5 ? names.size() : 3;
+      out.append("==> merged ").append(names.size()).append(" reports: ")
+          .append(String.join(", ", names.subList(0, shown)))
+          .append(shown < names.size() ? " and " + (names.size() - shown) + " more" : "")
+          .append(" <==\n")
+          .append("==> ").append(ReportMerge.jvms(reports)).append(" <==\n");
     }
-    if (!read.isEmpty()) {
-      if (options.format == Format.TEXT) {
-        out.append("==> merged: ").append(String.join(", ", merged)).append(" <==\n");
-      }
-      out.append(options.format.renderer.apply(ReportMerge.merge(read)));
-    }
-    return read.size() == files.size();
+    return out.append(format.renderer.apply(merged)).toString();
   }
 
-  private static boolean renderAll(List<String> files, Options options, StringBuilder out,
-      List<Report> read, PrintStream err) {
-    boolean allPrinted = true;
-    boolean separate = false;
-    for (String file : files) {
-      Report report = readOrReport(file, err);
-      if (report == null) {
-        allPrinted = false;
-        continue;
+  /** Each report on its own; several text reports each get a header naming the file. */
+  private static String renderEach(List<Report> reports, List<String> names, Format format) {
+    StringBuilder out = new StringBuilder(4096);
+    for (int i = 0; i < reports.size(); i++) {
+      if (i > 0) {
+        out.append('\n');
       }
-      read.add(report);
-      appendOne(out, file, options.format.renderer.apply(report), options, files.size(),
-          separate);
-      separate = true;
+      if (format == Format.TEXT && reports.size() > 1) {
+        out.append("==> ").append(names.get(i)).append(" <==\n");
+      }
+      out.append(format.renderer.apply(reports.get(i)));
     }
-    return allPrinted;
-  }
-
-  /** Appends a rendered report; several text reports each get a header naming the file. */
-  private static void appendOne(StringBuilder out, String file, String rendered, Options options,
-      int fileCount, boolean separate) {
-    if (separate) {
-      out.append('\n');
-    }
-    if (options.format == Format.TEXT && fileCount > 1) {
-      out.append("==> ").append(TextReport.printable(file)).append(" <==\n");
-    }
-    out.append(rendered);
+    return out.toString();
   }
 
   /** Returns the file's report, or prints one line to {@code err} and returns null. */
@@ -212,7 +204,7 @@ public final class ReportCli {
   private static final class Options {
     Format format = Format.TEXT;
     boolean help;
-    boolean merge;
+    boolean separate;
     String output;
     Violation.Severity failOn;
     final Set<Violation.Kind> failKinds = EnumSet.noneOf(Violation.Kind.class);
@@ -231,7 +223,9 @@ public final class ReportCli {
         } else if (arg.equals("--help") || arg.equals("-h")) {
           options.help = true;
         } else if (arg.equals("--merge")) {
-          options.merge = true;
+          options.separate = false; // the default; kept for scripts that ask for it
+        } else if (arg.equals("--separate")) {
+          options.separate = true;
         } else if (VALUED.contains(flagOf(arg))) {
           String value;
           if (arg.contains("=")) {

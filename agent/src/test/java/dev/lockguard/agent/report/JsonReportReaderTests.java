@@ -40,6 +40,18 @@ class JsonReportReaderTests {
   }
 
   @Test
+  void roundTripsTheLockOrderGraph() {
+    Report original = ReportFixtures.withGraph();
+
+    String json = JsonReportWriter.toJson(original);
+
+    assertThat(json).contains("\"stands\": \"ONE\"", "\"toShared\": true", "\"truncated\": true")
+        .doesNotContain("\"fromShared\"");
+    assertThat(JsonReportReader.read(json)).usingRecursiveComparison().isEqualTo(original);
+    assertThat(JsonReportWriter.toJson(ReportFixtures.fullReport())).doesNotContain("\"graph\"");
+  }
+
+  @Test
   void readsAMinimalReport() {
     Report report = JsonReportReader.read(MINIMAL);
 

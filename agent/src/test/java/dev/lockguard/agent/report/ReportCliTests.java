@@ -64,8 +64,8 @@ class ReportCliTests {
   }
 
   @Test
-  void headsEachTextReportWithItsFileWhenThereAreSeveral() {
-    int exit = run(good.toString(), good.toString());
+  void separateHeadsEachTextReportWithItsFile() {
+    int exit = run("--separate", good.toString(), good.toString());
 
     assertThat(exit).isEqualTo(0);
     assertThat(out().lines().filter(line -> line.startsWith("==> ")))
@@ -74,7 +74,7 @@ class ReportCliTests {
 
   @Test
   void mergesSeveralReportsIntoOneWithTheCountsOfEachFindingAdded() {
-    int exit = run("--merge", "--format", "json", good.toString(), good.toString());
+    int exit = run("--format", "json", good.toString(), good.toString());
 
     assertThat(exit).isEqualTo(0);
     Report merged = JsonReportReader.read(out());
@@ -86,14 +86,16 @@ class ReportCliTests {
   }
 
   @Test
-  void aMergedTextReportIsHeadedByItsFilesAndSkipsOneThatCannotBeRead() {
+  void aMergedTextReportIsHeadedByItsFilesAndJvmsAndSkipsOneThatCannotBeRead() {
     Path missing = dir.resolve("missing.json");
 
     int exit = run("--merge", good.toString(), missing.toString(), good.toString());
 
     assertThat(exit).isEqualTo(2);
     assertThat(err()).isEqualTo("lockguard report: " + missing + ": no such file\n");
-    assertThat(out()).startsWith("==> merged: " + good + ", " + good + " <==\n"
+    assertThat(out()).startsWith("==> merged 2 reports: " + good + ", " + good + " <==\n"
+        + "==> 1 JVM: pid 4242 (" + ReportFixtures.jvm().mainClass() + ", Java "
+        + ReportFixtures.jvm().javaVersion() + ") <==\n"
         + "lockguard report: pid 4242")
         .contains(" Seen 10 times: 6 cycles of lock instances through this code, by 8 threads\n");
     assertThat(out().lines().filter(line -> line.startsWith("=== lockguard: "))).hasSize(3);
@@ -189,8 +191,7 @@ class ReportCliTests {
     assertThat(err())
         .isEqualTo(
             "lockguard report: " + bad + ": line 3, column 3: expected ',' or '}' but found 'x'\n");
-    assertThat(out())
-        .isEqualTo("==> " + good + " <==\n" + SummaryText.render(ReportFixtures.fullReport()));
+    assertThat(out()).isEqualTo(SummaryText.render(ReportFixtures.fullReport()));
   }
 
   @Test

@@ -1,6 +1,7 @@
 package dev.lockguard.internal.core;
 
 import dev.lockguard.report.JsonReportWriter;
+import dev.lockguard.report.OrderGraph;
 import dev.lockguard.report.Report;
 import dev.lockguard.report.ReportFiles;
 import dev.lockguard.report.TextReport;
@@ -15,6 +16,7 @@ import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 /**
  * Keeps the violations found so far, prints each on stderr once (and again only when it turns
@@ -47,6 +49,10 @@ public final class Reporter {
   private static final Ledger<String, Recorded> RECORDED = new Ledger<>();
   private static final List<Consumer<Violation>> LISTENERS = new CopyOnWriteArrayList<>();
   private static volatile Report.JvmInfo jvm;
+  /** Exports the lock-order graph; the lock-order detector registers it at start. */
+  private static volatile Supplier<OrderGraph> graphSource = () -> OrderGraph.EMPTY;
+  /** The graph the report carries: exported at exit, for merging reports across JVMs. */
+  private static volatile OrderGraph graph = OrderGraph.EMPTY;
   private static boolean writeFailed;
   private static long lastWriteNanos;
 
@@ -90,8 +96,29 @@ public final class Reporter {
   public static void start() {
     jvm = jvmInfo();
     writeReport();
-    Thread hook = new Thread(Reporter::writeReport, "lockguard-report-at-exit");
+    Thread hook = new Thread(Reporter::writeFinalReport, "lockguard-report-at-exit");
     Runtime.getRuntime().addShutdownHook(hook);
+  }
+
+  /**
+   * Lets {@code source} export the lock-order graph that the final report carries (the lock-order
+   * detector registers its graph at start, as it does with {@link LockNames#nameByIdentity}).
+   */
+  public static void graphFrom(Supplier<OrderGraph> source) {
+    graphSource = source;
+  }
+
+  /**
+   * The exit hook's write: the report with the lock-order graph. The graph is exported before the
+   * report's lock is taken, so that the graph's lock is never taken inside it.
+   */
+  static void writeFinalReport() {
+    try {
+      graph = graphSource.get();
+    } catch (RuntimeException e) {
+      Faults.hookFailed(e); // the report still goes out, without the graph
+    }
+    writeReport();
   }
 
   /**
@@ -167,6 +194,7 @@ public final class Reporter {
     try {
       RECORDED.clear();
       writeFailed = false;
+      graph = OrderGraph.EMPTY;
     } finally {
       LOCK.unlock();
     }
@@ -187,7 +215,7 @@ public final class Reporter {
       info = jvmInfo();
       jvm = info;
     }
-    return new Report(info, violations(), Statistics.snapshot());
+    return new Report(info, violations(), Statistics.snapshot(), graph);
   }
 
   private static void writeReport() {
