@@ -98,7 +98,7 @@ public final class ReportCli {
       Report report = readOrReport(file, err);
       if (report != null) {
         reports.add(report);
-        names.add(TextReport.printable(file));
+        names.add(TextReport.printable(shortName(file)));
       }
     }
     if (reports.isEmpty()) {
@@ -168,6 +168,17 @@ public final class ReportCli {
       out.append(format.renderer.apply(reports.get(i)));
     }
     return out.toString();
+  }
+
+  /** The file relative to the working directory when it lies below it, else as given. */
+  private static String shortName(String file) {
+    try {
+      Path here = Paths.get("").toAbsolutePath();
+      Path path = Paths.get(file).toAbsolutePath().normalize();
+      return path.startsWith(here) && !path.equals(here) ? here.relativize(path).toString() : file;
+    } catch (InvalidPathException e) {
+      return file;
+    }
   }
 
   /** Returns the file's report, or prints one line to {@code err} and returns null. */
