@@ -18,18 +18,21 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
-import java.util.function.Function;
+import java.util.function.BiFunction;
 
 /**
- * The {@code report} command: prints lockguard JSON reports as text, JSON or DOT.
+ * The {@code report} command: prints lockguard JSON reports as text, JSON, DOT, SARIF or HTML.
  *
- * <p>{@code java -jar lockguard-agent.jar report [--format text|json|dot] [--separate] [--output
- * FILE] [--fail-on SEVERITY [--fail-kinds KIND,...]] FILE|DIR...}. A directory stands for every
- * {@code .json} file below it (a build's per-JVM and per-test reports). The files are printed as
- * one report ({@link ReportMerge}: one finding per id, counts added, cycles across JVMs found), or
- * with {@code --separate} each on its own ({@code --merge}, the default, is still accepted).
- * {@code --output} writes the rendering to a file instead of the output stream. A file that cannot be read or is not a report gets one line on the error stream and
- * exit code 2; the other files are still printed.
+ * <p>{@code java -jar lockguard-agent.jar report [--format text|json|dot|sarif|html] [--separate]
+ * [--output FILE] [--source-root DIR]... [--base DIR] [--fail-on SEVERITY [--fail-kinds
+ * KIND,...]] FILE|DIR...}. A directory stands for every {@code .json} file below it (a build's
+ * per-JVM and per-test reports). The files are printed as one report ({@link ReportMerge}: one
+ * finding per id, counts added, cycles across JVMs found), or with {@code --separate} each on its
+ * own ({@code --merge}, the default, is still accepted). {@code --output} writes the rendering to
+ * a file instead of the output stream. SARIF finds the files of frames under the source roots and
+ * names them relative to the base (default: the working directory). A file that cannot be read
+ * or is not a report gets one line on the error stream and exit code 2; the other files are still
+ * printed.
  *
  * <p>The command judges findings only when asked: with {@code --fail-on} it lists on the error
  * stream every finding at or above that severity (and of {@code --fail-kinds}, if given) and
@@ -47,21 +50,23 @@ public final class ReportCli {
   /** A file could not be printed, or the command line was wrong. */
   public static final int EXIT_ERROR = 2;
 
-  public static final String USAGE = "usage: report [--format text|json|dot] [--separate]"
-      + " [--output FILE]"
+  public static final String USAGE = "usage: report [--format text|json|dot|sarif|html] [--separate]"
+      + " [--output FILE] [--source-root DIR]... [--base DIR]"
       + " [--fail-on ERROR|WARNING|INFO [--fail-kinds KIND,...]] FILE|DIR...";
 
   private static final String PREFIX = "lockguard report: ";
 
   /** The output formats, each a rendering of a whole report. */
   enum Format {
-    TEXT(SummaryText::render),
-    JSON(JsonReportWriter::toJson),
-    DOT(DotGraph::render);
+    TEXT((report, options) -> SummaryText.render(report)),
+    JSON((report, options) -> JsonReportWriter.toJson(report)),
+    DOT((report, options) -> DotGraph.render(report)),
+    SARIF((report, options) -> new SarifReport(options.frames()).render(report)),
+    HTML((report, options) -> HtmlReport.render(report));
 
-    private final Function<Report, String> renderer;
+    private final BiFunction<Report, Options, String> renderer;
 
-    Format(Function<Report, String> renderer) {
+    Format(BiFunction<Report, Options, String> renderer) {
       this.renderer = renderer;
     }
   }
@@ -106,8 +111,8 @@ public final class ReportCli {
     }
     Report merged = ReportMerge.merge(reports, names);
     String rendered = options.separate
-        ? renderEach(reports, names, options.format)
-        : renderMerged(merged, reports, names, options.format);
+        ? renderEach(reports, names, options)
+        : renderMerged(merged, reports, names, options);
     if (!write(rendered, options, out, err) || reports.size() < files.size()) {
       return EXIT_ERROR;
     }
@@ -142,7 +147,8 @@ public final class ReportCli {
    * naming their JVMs.
    */
   private static String renderMerged(
-      Report merged, List<Report> reports, List<String> names, Format format) {
+      Report merged, List<Report> reports, List<String> names, Options options) {
+    Format format = options.format;
     StringBuilder out = new StringBuilder(4096);
     if (format == Format.TEXT && reports.size() > 1) {
       int shown = names.size() <= 5 ? names.size() : 3;
@@ -152,11 +158,12 @@ public final class ReportCli {
           .append(" <==\n")
           .append("==> ").append(ReportMerge.jvms(reports)).append(" <==\n");
     }
-    return out.append(format.renderer.apply(merged)).toString();
+    return out.append(format.renderer.apply(merged, options)).toString();
   }
 
   /** Each report on its own; several text reports each get a header naming the file. */
-  private static String renderEach(List<Report> reports, List<String> names, Format format) {
+  private static String renderEach(List<Report> reports, List<String> names, Options options) {
+    Format format = options.format;
     StringBuilder out = new StringBuilder(4096);
     for (int i = 0; i < reports.size(); i++) {
       if (i > 0) {
@@ -165,7 +172,7 @@ public final class ReportCli {
       if (format == Format.TEXT && reports.size() > 1) {
         out.append("==> ").append(names.get(i)).append(" <==\n");
       }
-      out.append(format.renderer.apply(reports.get(i)));
+      out.append(format.renderer.apply(reports.get(i), options));
     }
     return out.toString();
   }
@@ -217,6 +224,8 @@ public final class ReportCli {
     boolean help;
     boolean separate;
     String output;
+    final List<Path> sourceRoots = new ArrayList<>();
+    Path base = Paths.get("");
     Violation.Severity failOn;
     final Set<Violation.Kind> failKinds = EnumSet.noneOf(Violation.Kind.class);
     final List<String> files = new ArrayList<>();
@@ -261,7 +270,7 @@ public final class ReportCli {
     }
 
     private static final List<String> VALUED =
-        List.of("--format", "--output", "--fail-on", "--fail-kinds");
+        List.of("--format", "--output", "--fail-on", "--fail-kinds", "--source-root", "--base");
 
     private static String flagOf(String arg) {
       int equals = arg.indexOf('=');
@@ -274,7 +283,22 @@ public final class ReportCli {
         case "--output" -> output = value;
         case "--fail-on" -> failOn = Verdict.severity(value);
         case "--fail-kinds" -> failKinds.addAll(Verdict.kinds(value));
+        case "--source-root" -> sourceRoots.add(path(flag, value));
+        case "--base" -> base = path(flag, value);
         default -> throw new IllegalStateException("no parser for " + flag);
+      }
+    }
+
+    /** Where SARIF and HTML find the files of frames, relative to the base. */
+    Frames frames() {
+      return new Frames(sourceRoots, base);
+    }
+
+    private static Path path(String flag, String value) {
+      try {
+        return Paths.get(value);
+      } catch (InvalidPathException e) {
+        throw new IllegalArgumentException(flag + " " + quote(value) + " is not a valid path");
       }
     }
 

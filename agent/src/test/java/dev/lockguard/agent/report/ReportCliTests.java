@@ -245,7 +245,7 @@ class ReportCliTests {
 
     assertThat(err().lines())
         .containsExactly(
-            "lockguard report: unknown format 'xml' (valid: text, json, dot);"
+            "lockguard report: unknown format 'xml' (valid: text, json, dot, sarif, html);"
                 + " " + ReportCli.USAGE,
             "lockguard report: --format needs a value;"
                 + " " + ReportCli.USAGE);
