@@ -6,6 +6,7 @@ import dev.lockguard.agent.report.JsonReportReader;
 import dev.lockguard.report.Report;
 import dev.lockguard.report.Violation;
 import dev.lockguard.report.Violation.LockRef;
+import dev.lockguard.testsupport.SarifSchema;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -47,6 +48,20 @@ class PluginIT {
         .containsPattern("    locks: Locks\\.(FIRST, Locks\\.SECOND|SECOND, Locks\\.FIRST)\n")
         .contains("demo.Locks.firstThenSecond(Locks.java:12)")
         .contains("demo.Locks.secondThenFirst(Locks.java:20)");
+  }
+
+  @Test
+  void reportWritesValidSarifPointingIntoTheSourcesAndAPageWithTheCycle() throws IOException {
+    Path lockguard = IT.resolve("cross-jvm-cycle/target/lockguard");
+    String sarif = Files.readString(lockguard.resolve("lockguard.sarif"));
+    String html = Files.readString(lockguard.resolve("lockguard.html"));
+
+    assertThat(SarifSchema.errors(sarif)).isEmpty();
+    assertThat(sarif).contains("\"ruleId\": \"POTENTIAL_DEADLOCK\"", "\"level\": \"error\"")
+        .contains("\"uri\": \"src/main/java/demo/Locks.java\"", "\"uriBaseId\": \"SRCROOT\"")
+        .contains("\"lockguardId/v1\": \"" + onlyFinding(IT.resolve("cross-jvm-cycle")).id() + "\"");
+    assertThat(html).startsWith("<!DOCTYPE html>").contains("<svg ", "Locks.FIRST", "Locks.SECOND")
+        .contains("POTENTIAL_DEADLOCK (ERROR)").doesNotContain("<script");
   }
 
   @Test
