@@ -48,4 +48,18 @@ class JfrIT {
         frame.getMethod().getType().getName() + "." + frame.getMethod().getName())
         .isEqualTo("fixtures.agent.TwoMonitors.savingsThenChecking"));
   }
+
+  @Test
+  void aRunWithoutFindingsRecordsNoLockguardEvent() throws Exception {
+    Path recording = dir.resolve("clean.jfr");
+    ForkedJvm.Result result = Fixtures.withAgent("").report(dir.resolve("clean.json"))
+        .jvmArg("-XX:StartFlightRecording=filename=" + recording + ",settings=default")
+        .run("fixtures.agent.ConsistentOrder");
+    assertThat(result.exitCode()).as(result.toString()).isZero();
+    assertThat(Fixtures.readReport(dir.resolve("clean.json")).violations()).isEmpty();
+
+    assertThat(RecordingFile.readAllEvents(recording))
+        .as("the recording ran").isNotEmpty()
+        .noneMatch(event -> event.getEventType().getName().startsWith("dev.lockguard"));
+  }
 }
