@@ -130,6 +130,9 @@ public final class JsonReportWriter {
     json.name("javaVersion").value(jvm.javaVersion());
     json.name("mainClass").value(jvm.mainClass());
     json.name("startedAt").value(jvm.startedAt());
+    if (!jvm.workingDirectory().isEmpty()) {
+      json.name("workingDirectory").value(jvm.workingDirectory());
+    }
     json.endObject();
   }
 

@@ -12,12 +12,23 @@ public final class Report {
   /** The schema name written into every report. */
   public static final String SCHEMA = "lockguard-report/1";
 
-  /** Which JVM wrote the report. {@code startedAt} is an ISO-8601 instant. */
-  public record JvmInfo(long pid, String javaVersion, String mainClass, String startedAt) {
+  /**
+   * Which JVM wrote the report. {@code startedAt} is an ISO-8601 instant; {@code
+   * workingDirectory} is the JVM's {@code user.dir} ("" if not known: a report written before the
+   * field existed), which names the module a forked test JVM ran in.
+   */
+  public record JvmInfo(long pid, String javaVersion, String mainClass, String startedAt,
+      String workingDirectory) {
     public JvmInfo {
       Objects.requireNonNull(javaVersion, "javaVersion");
       Objects.requireNonNull(mainClass, "mainClass");
       Objects.requireNonNull(startedAt, "startedAt");
+      Objects.requireNonNull(workingDirectory, "workingDirectory");
+    }
+
+    /** A JVM whose working directory is not known. */
+    public JvmInfo(long pid, String javaVersion, String mainClass, String startedAt) {
+      this(pid, javaVersion, mainClass, startedAt, "");
     }
   }
 

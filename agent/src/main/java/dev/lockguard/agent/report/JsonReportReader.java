@@ -133,7 +133,9 @@ public final class JsonReportReader {
         integer(node, path, "pid"),
         string(node, path, "javaVersion"),
         string(node, path, "mainClass"),
-        string(node, path, "startedAt"));
+        string(node, path, "startedAt"),
+        fields(node, path).containsKey("workingDirectory")
+            ? string(node, path, "workingDirectory") : "");
   }
 
   private Report.Stats stats(JsonNode node) {

@@ -47,15 +47,18 @@ final class ReportMerge {
   }
 
   /**
-   * One line naming the JVMs merged: {@code 2 JVMs: pid 11 (surefire fork, Java 17), ...}. A
-   * surefire fork is named as one, not by its booter jar's temporary path.
+   * One line naming the JVMs merged: {@code 2 JVMs: pid 11 (surefire fork in /repo/module, Java
+   * 17), ...}. A surefire fork is named as one, not by its booter jar's temporary path, with the
+   * directory it ran in, which names the module.
    */
   static String jvms(List<Report> reports) {
     Map<Long, String> byPid = new LinkedHashMap<>();
     for (Report report : reports) {
       Report.JvmInfo jvm = report.jvm();
-      byPid.putIfAbsent(jvm.pid(), "pid " + jvm.pid() + " (" + ran(jvm.mainClass()) + ", Java "
-          + jvm.javaVersion() + ")");
+      String where = jvm.workingDirectory().isEmpty() ? ""
+          : " in " + TextReport.printable(jvm.workingDirectory());
+      byPid.putIfAbsent(jvm.pid(), "pid " + jvm.pid() + " (" + ran(jvm.mainClass()) + where
+          + ", Java " + jvm.javaVersion() + ")");
     }
     return byPid.size() + (byPid.size() == 1 ? " JVM: " : " JVMs: ")
         + String.join(", ", byPid.values());

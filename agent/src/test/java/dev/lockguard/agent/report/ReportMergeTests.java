@@ -102,11 +102,11 @@ class ReportMergeTests {
   @Test
   void theJvmsLineNamesASurefireForkAsOneNotByItsBooterJar() {
     Report fork = new Report(new Report.JvmInfo(7, "17.0.15",
-        "/work/app/target/surefire/surefirebooter-2026_1.jar", "now"), List.of(),
-        ReportFixtures.stats());
+        "/work/app/target/surefire/surefirebooter-2026_1.jar", "now", "/work/app/core"),
+        List.of(), ReportFixtures.stats());
 
     assertThat(ReportMerge.jvms(List.of(fork, ReportFixtures.fullReport(), fork)))
-        .isEqualTo("2 JVMs: pid 7 (surefire fork, Java 17.0.15),"
+        .isEqualTo("2 JVMs: pid 7 (surefire fork in /work/app/core, Java 17.0.15),"
             + " pid 4242 (com.acme.Dining, Java 17.0.15)");
   }
 

@@ -245,7 +245,7 @@ public final class Reporter {
     String started = self.info().startInstant().map(Instant::toString).orElse(Instant.now().toString());
     String command = System.getProperty("sun.java.command", "");
     String mainClass = command.isEmpty() ? "unknown" : command.split(" ", 2)[0];
-    return new Report.JvmInfo(
-        self.pid(), System.getProperty("java.version", "unknown"), mainClass, started);
+    return new Report.JvmInfo(self.pid(), System.getProperty("java.version", "unknown"),
+        mainClass, started, System.getProperty("user.dir", ""));
   }
 }
