@@ -2,6 +2,7 @@ package dev.lockguard.agent;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.PrintStream;
 import java.lang.instrument.Instrumentation;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -32,7 +33,16 @@ public final class AgentMain {
 
   /** {@code java -jar lockguard-agent.jar report FILE...}. */
   public static void main(String[] args) {
-    System.exit(CliLauncher.run(args, System.out, System.err));
+    System.exit(run(args, System.out, System.err));
+  }
+
+  /**
+   * Runs the command line without exiting and returns its exit code: for a host that loads the
+   * agent jar in a class loader of its own, as the Maven plugin does ({@code report} and {@code
+   * check}), instead of starting a JVM for {@code java -jar}.
+   */
+  public static int run(String[] args, PrintStream out, PrintStream err) {
+    return CliLauncher.run(args, out, err);
   }
 
   private static void start(String options, Instrumentation instrumentation, boolean atStartup) {

@@ -229,7 +229,34 @@ record AgentOptions(Config config, List<String> include, List<String> exclude,
   }
 
   private static Path reportPath(String value) {
-    return Path.of(value).toAbsolutePath();
+    return Path.of(expandPercent(value, ProcessHandle.current().pid())).toAbsolutePath();
+  }
+
+  /**
+   * The report path with {@code %p} replaced by the process id and {@code %%} by {@code %}, as in
+   * HotSpot's own file options, so that every forked JVM writes a file of its own. Any other
+   * {@code %} is rejected rather than taken literally.
+   */
+  static String expandPercent(String value, long pid) {
+    StringBuilder path = new StringBuilder(value.length() + 8);
+    for (int i = 0; i < value.length(); i++) {
+      char c = value.charAt(i);
+      char next = i + 1 < value.length() ? value.charAt(i + 1) : 0;
+      if (c != '%') {
+        path.append(c);
+      } else if (next == 'p') {
+        path.append(pid);
+        i++;
+      } else if (next == '%') {
+        path.append('%');
+        i++;
+      } else {
+        throw new IllegalArgumentException("option \"report\" has the bad value \"" + value
+            + "\": '%' must be followed by 'p' (the process id) or '%' (a literal '%'),"
+            + " for example report=target/lockguard/lockguard-%p.json.");
+      }
+    }
+    return path.toString();
   }
 
   /** The lock-order cycles of the report at {@code value}, to confirm by steering. */

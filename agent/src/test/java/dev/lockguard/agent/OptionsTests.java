@@ -215,4 +215,23 @@ class OptionsTests {
     assertThat(filter.instrument("org.junit.platform.launcher.core.Launcher", app)).isFalse();
     assertThat(filter.instrument("com.acme.Service$$Lambda$12", app)).isFalse();
   }
+
+  @Test
+  void reportPathNamesTheProcessForPercentP() throws AgentOptions.BadOption {
+    AgentOptions options = AgentOptions.parse("report=lg-%p.json", new Properties());
+
+    assertThat(options.config().reportPath())
+        .hasFileName("lg-" + ProcessHandle.current().pid() + ".json");
+    assertThat(AgentOptions.expandPercent("a%%b-%p-%p", 42)).isEqualTo("a%b-42-42");
+  }
+
+  @Test
+  void reportPathRejectsAnyOtherPercent() {
+    assertThatThrownBy(() -> AgentOptions.parse("report=lg-%t.json", new Properties()))
+        .hasMessage("option \"report\" has the bad value \"lg-%t.json\": '%' must be followed"
+            + " by 'p' (the process id) or '%' (a literal '%'), for example"
+            + " report=target/lockguard/lockguard-%p.json.");
+    assertThatThrownBy(() -> AgentOptions.parse("report=lg-%", new Properties()))
+        .hasMessageContaining("'%' must be followed by 'p'");
+  }
 }

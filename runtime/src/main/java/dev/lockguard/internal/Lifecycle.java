@@ -3,12 +3,13 @@ package dev.lockguard.internal;
 import dev.lockguard.internal.core.Config;
 import dev.lockguard.internal.core.Reporter;
 import dev.lockguard.internal.deadlock.Watchdog;
+import dev.lockguard.internal.jfr.JfrFindings;
 import dev.lockguard.internal.latch.LatchDetector;
 import dev.lockguard.internal.lockorder.LockOrderDetector;
 
 /**
- * The runtime's one start: installs the configuration, then starts every detector, the reporter
- * and the deadlock watchdog, in that order. Called once by the agent, before any class is
+ * The runtime's one start: installs the configuration, then starts every detector, the reporter,
+ * the JFR events and the deadlock watchdog, in that order. Called once by the agent, before any class is
  * instrumented.
  */
 public final class Lifecycle {
@@ -25,6 +26,7 @@ public final class Lifecycle {
     LockOrderDetector.start(config);
     LatchDetector.start();
     Reporter.start();
+    JfrFindings.start();
     Watchdog.start(config.watchdogMillis());
   }
 }

@@ -80,6 +80,47 @@ public final class JsonReportWriter {
     json.endArray();
     json.name("stats");
     writeStats(json, report.stats());
+    if (!report.graph().isEmpty()) {
+      json.name("graph");
+      writeGraph(json, report.graph());
+    }
+    json.endObject();
+  }
+
+  /** The lock-order graph, written only when there is one, so that other reports read as before. */
+  private static void writeGraph(PrettyJson json, OrderGraph graph) {
+    json.beginObject();
+    json.name("locks").beginArray();
+    for (OrderGraph.Lock lock : graph.locks()) {
+      json.beginObject();
+      json.name("name").value(lock.name());
+      json.name("type").value(lock.type());
+      json.name("stands").value(lock.stands().name());
+      json.endObject();
+    }
+    json.endArray();
+    json.name("edges").beginArray();
+    for (OrderGraph.Edge edge : graph.edges()) {
+      json.beginObject();
+      json.name("from").value(edge.from());
+      json.name("to").value(edge.to());
+      if (edge.fromShared()) {
+        json.name("fromShared").value(true);
+      }
+      if (edge.toShared()) {
+        json.name("toShared").value(true);
+      }
+      json.name("thread").value(edge.thread());
+      json.name("heldAt");
+      writeStrings(json, edge.heldAt());
+      json.name("acquiredAt");
+      writeStrings(json, edge.acquiredAt());
+      json.endObject();
+    }
+    json.endArray();
+    if (graph.truncated()) {
+      json.name("truncated").value(true);
+    }
     json.endObject();
   }
 
@@ -89,6 +130,9 @@ public final class JsonReportWriter {
     json.name("javaVersion").value(jvm.javaVersion());
     json.name("mainClass").value(jvm.mainClass());
     json.name("startedAt").value(jvm.startedAt());
+    if (!jvm.workingDirectory().isEmpty()) {
+      json.name("workingDirectory").value(jvm.workingDirectory());
+    }
     json.endObject();
   }
 

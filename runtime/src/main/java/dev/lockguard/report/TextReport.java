@@ -98,22 +98,28 @@ public final class TextReport {
     if (confirmation == null) {
       return;
     }
+    out.append(' ').append(confirmationSummary(confirmation)).append('\n');
+    for (Violation.Confirmation.Witness witness : confirmation.witness()) {
+      out.append("   thread \"").append(printable(witness.thread())).append("\" held ")
+          .append(printable(witness.held())).append(" and was taking ")
+          .append(printable(witness.wanted())).append(" at:\n");
+      appendFrames(out, "     ", witness.stack());
+    }
+  }
+
+  /**
+   * What steering showed, in one sentence that starts with the status: the text report's line
+   * under the message, and the first words of the HTML and SARIF renderings.
+   */
+  public static String confirmationSummary(Violation.Confirmation confirmation) {
     String attempts = counted(confirmation.attempts(), "steered run");
     if (confirmation.status() == Violation.Confirmation.Status.CONFIRMED) {
-      out.append(" CONFIRMED on ").append(attempts).append(": every thread held its lock and was")
-          .append(" about to take the next one; lockguard stopped one of them before it blocked.\n");
-      for (Violation.Confirmation.Witness witness : confirmation.witness()) {
-        out.append("   thread \"").append(printable(witness.thread())).append("\" held ")
-            .append(printable(witness.held())).append(" and was taking ")
-            .append(printable(witness.wanted())).append(" at:\n");
-        appendFrames(out, "     ", witness.stack());
-      }
-    } else {
-      out.append(" NOT_REPRODUCED in ").append(attempts).append(": at best ")
-          .append(confirmation.edgesReached()).append(" of ").append(confirmation.edgesInCycle())
-          .append(" edges of the cycle were taken at once. Not seen in this test; not proof that")
-          .append(" production cannot deadlock.\n");
+      return "CONFIRMED on " + attempts + ": every thread held its lock and was about to take"
+          + " the next one; lockguard stopped one of them before it blocked.";
     }
+    return "NOT_REPRODUCED in " + attempts + ": at best " + confirmation.edgesReached() + " of "
+        + confirmation.edgesInCycle() + " edges of the cycle were taken at once. Not seen in"
+        + " this test; not proof that production cannot deadlock.";
   }
 
   /**

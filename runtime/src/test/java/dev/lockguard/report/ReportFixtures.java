@@ -95,6 +95,22 @@ public final class ReportFixtures {
         stats());
   }
 
+  /**
+   * A report carrying a lock-order graph (a static lock, an instance lock, a read lock) and the
+   * JVM's working directory.
+   */
+  public static Report withGraph() {
+    OrderGraph graph = new OrderGraph(
+        List.of(new OrderGraph.Lock("Locks.A", "java.lang.Object", OrderGraph.Stands.ONE),
+            new OrderGraph.Lock("Pair.left", REENTRANT_LOCK, OrderGraph.Stands.MANY)),
+        List.of(new OrderGraph.Edge("Locks.A", "Pair.left", false, true, "main",
+            List.of("com.acme.Run.a(Run.java:9)"), List.of("com.acme.Run.a(Run.java:10)"))),
+        true);
+    Report.JvmInfo jvm = new Report.JvmInfo(4242, "17.0.15", "com.acme.Dining",
+        "2026-11-25T14:00:00Z", "/home/me/bank");
+    return new Report(jvm, List.of(), stats(), graph);
+  }
+
   /** A latch replaced while a thread still waited on the old instance. */
   public static Violation lostWakeUp() {
     return new Violation(

@@ -1,5 +1,6 @@
 package dev.lockguard.agent.core;
 
+import dev.lockguard.internal.core.LockNames;
 import java.util.Arrays;
 import org.objectweb.asm.Handle;
 import org.objectweb.asm.Label;
@@ -272,6 +273,9 @@ public class ReceiverNames extends MethodVisitor {
     boolean load = opcode == Opcodes.GETFIELD || opcode == Opcodes.GETSTATIC;
     if (load && rules.names(descriptor) && !isArgument(descriptor)) {
       name(field(owner, field));
+      if (opcode == Opcodes.GETSTATIC) {
+        LockNames.declareStaticField(field(owner, field)); // one object in every JVM
+      }
     } else if (!load || !isArgument(descriptor)) {
       forget();
     } else if (opcode == Opcodes.GETFIELD && referencesAbove == 0) {

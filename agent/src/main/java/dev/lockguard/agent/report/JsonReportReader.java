@@ -1,5 +1,6 @@
 package dev.lockguard.agent.report;
 
+import dev.lockguard.report.OrderGraph;
 import dev.lockguard.report.Report;
 import dev.lockguard.report.Violation;
 import java.io.IOException;
@@ -74,7 +75,38 @@ public final class JsonReportReader {
     return new Report(
         jvm(required(root, "", "jvm")),
         list(root, "", "violations", this::violation),
-        stats(required(root, "", "stats")));
+        stats(required(root, "", "stats")),
+        fields(root, "").containsKey("graph")
+            ? graph(required(root, "", "graph")) : OrderGraph.EMPTY);
+  }
+
+  private OrderGraph graph(JsonNode node) {
+    String path = "graph";
+    return new OrderGraph(
+        list(node, path, "locks", this::graphLock),
+        list(node, path, "edges", this::graphEdge),
+        flag(node, path, "truncated"));
+  }
+
+  private OrderGraph.Lock graphLock(JsonNode node, String path) {
+    return new OrderGraph.Lock(string(node, path, "name"), string(node, path, "type"),
+        enumValue(node, path, "stands", OrderGraph.Stands.class));
+  }
+
+  private OrderGraph.Edge graphEdge(JsonNode node, String path) {
+    return new OrderGraph.Edge(
+        string(node, path, "from"),
+        string(node, path, "to"),
+        flag(node, path, "fromShared"),
+        flag(node, path, "toShared"),
+        string(node, path, "thread"),
+        strings(node, path, "heldAt"),
+        strings(node, path, "acquiredAt"));
+  }
+
+  /** An optional boolean field, false when absent. */
+  private boolean flag(JsonNode node, String path, String field) {
+    return fields(node, path).containsKey(field) && bool(node, path, field);
   }
 
   private void checkSchema(Map<String, JsonNode> root) {
@@ -101,7 +133,9 @@ public final class JsonReportReader {
         integer(node, path, "pid"),
         string(node, path, "javaVersion"),
         string(node, path, "mainClass"),
-        string(node, path, "startedAt"));
+        string(node, path, "startedAt"),
+        fields(node, path).containsKey("workingDirectory")
+            ? string(node, path, "workingDirectory") : "");
   }
 
   private Report.Stats stats(JsonNode node) {
@@ -126,8 +160,7 @@ public final class JsonReportReader {
         fields(node, path).containsKey("waiters")
             ? list(node, path, "waiters", this::waiter) : List.of());
     return violation
-        .withObserved(fields(node, path).containsKey("observed")
-            && bool(node, path, "observed"))
+        .withObserved(flag(node, path, "observed"))
         .withConfirms(fields(node, path).containsKey("confirms")
             ? string(node, path, "confirms") : null)
         .withCounts(counts(node, path, violation.counts()))

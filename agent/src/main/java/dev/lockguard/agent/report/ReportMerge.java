@@ -1,6 +1,7 @@
 package dev.lockguard.agent.report;
 
 import dev.lockguard.report.Report;
+import dev.lockguard.report.TextReport;
 import dev.lockguard.report.Violation;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -12,14 +13,23 @@ import java.util.Map;
  * several reports is one bug, shown once as the worst of its reports ({@link
  * Violation#isWorseThan}) with their counts added; counters are summed.
  *
- * <p>The merged report names the first report's JVM. It merges findings only: a lock-order cycle
- * whose halves were seen in different JVMs is not found here.
+ * <p>The lock-order graphs the reports carry are unioned, and a cycle whose halves were seen in
+ * different JVMs becomes a finding of its own ({@link GraphMerge}). The merged report names the
+ * first report's JVM and carries the union graph, so that it can be merged again.
  */
 final class ReportMerge {
   private ReportMerge() {}
 
   /** The reports folded into one, findings in the order they first appear. */
   static Report merge(List<Report> reports) {
+    return merge(reports, List.of());
+  }
+
+  /**
+   * The reports folded into one, findings in the order they first appear, then the cycles found
+   * only across reports; {@code sources} names each report (its file) in those cycles' messages.
+   */
+  static Report merge(List<Report> reports, List<String> sources) {
     if (reports.isEmpty()) {
       throw new IllegalArgumentException("no reports to merge");
     }
@@ -29,7 +39,38 @@ final class ReportMerge {
         byId.merge(violation.id(), violation, Violation::mergedWith);
       }
     }
-    return new Report(reports.get(0).jvm(), new ArrayList<>(byId.values()), sum(reports));
+    for (Violation cycle : GraphMerge.crossJvmCycles(reports, sources)) {
+      byId.putIfAbsent(cycle.id(), cycle); // one JVM saw it whole: its finding stands
+    }
+    return new Report(reports.get(0).jvm(), new ArrayList<>(byId.values()), sum(reports),
+        GraphMerge.union(reports));
+  }
+
+  /**
+   * One line naming the JVMs merged: {@code 2 JVMs: pid 11 (surefire fork in /repo/module, Java
+   * 17), ...}. A surefire fork is named as one, not by its booter jar's temporary path, with the
+   * directory it ran in, which names the module.
+   */
+  static String jvms(List<Report> reports) {
+    Map<Long, String> byPid = new LinkedHashMap<>();
+    for (Report report : reports) {
+      Report.JvmInfo jvm = report.jvm();
+      String where = jvm.workingDirectory().isEmpty() ? ""
+          : " in " + TextReport.printable(jvm.workingDirectory());
+      byPid.putIfAbsent(jvm.pid(), "pid " + jvm.pid() + " (" + ran(jvm.mainClass()) + where
+          + ", Java " + jvm.javaVersion() + ")");
+    }
+    return byPid.size() + (byPid.size() == 1 ? " JVM: " : " JVMs: ")
+        + String.join(", ", byPid.values());
+  }
+
+  /** What a JVM ran, from its main class or jar. */
+  private static String ran(String mainClass) {
+    String name = mainClass.substring(mainClass.lastIndexOf('/') + 1);
+    if (name.startsWith("surefirebooter")) {
+      return "surefire fork";
+    }
+    return name.isEmpty() ? "unknown" : TextReport.printable(name);
   }
 
   private static Report.Stats sum(List<Report> reports) {

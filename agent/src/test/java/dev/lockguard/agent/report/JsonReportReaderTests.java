@@ -67,6 +67,19 @@ class JsonReportReaderTests {
   }
 
   @Test
+  void roundTripsTheLockOrderGraphAndTheWorkingDirectory() {
+    Report original = ReportFixtures.withGraph();
+
+    String json = JsonReportWriter.toJson(original);
+
+    assertThat(json).contains("\"stands\": \"ONE\"", "\"toShared\": true", "\"truncated\": true",
+            "\"workingDirectory\": \"/home/me/bank\"")
+        .doesNotContain("\"fromShared\"");
+    assertThat(JsonReportReader.read(json)).usingRecursiveComparison().isEqualTo(original);
+    assertThat(JsonReportWriter.toJson(ReportFixtures.fullReport())).doesNotContain("\"graph\"");
+  }
+
+  @Test
   void readsAMinimalReport() {
     Report report = JsonReportReader.read(MINIMAL);
 

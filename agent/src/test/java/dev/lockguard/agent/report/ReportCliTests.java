@@ -64,8 +64,8 @@ class ReportCliTests {
   }
 
   @Test
-  void headsEachTextReportWithItsFileWhenThereAreSeveral() {
-    int exit = run(good.toString(), good.toString());
+  void separateHeadsEachTextReportWithItsFile() {
+    int exit = run("--separate", good.toString(), good.toString());
 
     assertThat(exit).isEqualTo(0);
     assertThat(out().lines().filter(line -> line.startsWith("==> ")))
@@ -74,7 +74,7 @@ class ReportCliTests {
 
   @Test
   void mergesSeveralReportsIntoOneWithTheCountsOfEachFindingAdded() {
-    int exit = run("--merge", "--format", "json", good.toString(), good.toString());
+    int exit = run("--format", "json", good.toString(), good.toString());
 
     assertThat(exit).isEqualTo(0);
     Report merged = JsonReportReader.read(out());
@@ -86,14 +86,16 @@ class ReportCliTests {
   }
 
   @Test
-  void aMergedTextReportIsHeadedByItsFilesAndSkipsOneThatCannotBeRead() {
+  void aMergedTextReportIsHeadedByItsFilesAndJvmsAndSkipsOneThatCannotBeRead() {
     Path missing = dir.resolve("missing.json");
 
     int exit = run("--merge", good.toString(), missing.toString(), good.toString());
 
     assertThat(exit).isEqualTo(2);
     assertThat(err()).isEqualTo("lockguard report: " + missing + ": no such file\n");
-    assertThat(out()).startsWith("==> merged: " + good + ", " + good + " <==\n"
+    assertThat(out()).startsWith("==> merged 2 reports: " + good + ", " + good + " <==\n"
+        + "==> 1 JVM: pid 4242 (" + ReportFixtures.jvm().mainClass() + ", Java "
+        + ReportFixtures.jvm().javaVersion() + ") <==\n"
         + "lockguard report: pid 4242")
         .contains(" Seen 10 times: 6 cycles of lock instances through this code, by 8 threads\n");
     assertThat(out().lines().filter(line -> line.startsWith("=== lockguard: "))).hasSize(3);
@@ -111,13 +113,74 @@ class ReportCliTests {
   }
 
   @Test
-  void aDirectoryIsOneLineAndExit2() {
-    int exit = run(dir.toString());
+  void aDirectoryWithoutReportsIsOneLineAndExit2() throws IOException {
+    Path empty = Files.createDirectory(dir.resolve("empty"));
+
+    int exit = run(empty.toString());
 
     assertThat(exit).isEqualTo(2);
-    assertThat(err())
-        .isEqualTo("lockguard report: " + dir + ": is a directory, not a report file\n");
+    assertThat(err()).isEqualTo(
+        "lockguard report: " + empty + ": no lockguard reports (*.json) in this directory\n");
     assertThat(out()).isEmpty();
+  }
+
+  @Test
+  void aDirectoryStandsForEveryReportBelowIt() throws IOException {
+    Path build = Files.createDirectories(dir.resolve("build/Test"));
+    Files.copy(good, build.resolve("method().json"));
+    Files.copy(good, build.getParent().resolve("lockguard-1.json"));
+    Files.writeString(build.getParent().resolve("notes.txt"), "not a report");
+
+    int exit = run("--merge", "--format", "json", build.getParent().toString());
+
+    assertThat(exit).isZero();
+    assertThat(JsonReportReader.read(out()).violations().get(0).counts().occurrences())
+        .isEqualTo(2 * ReportFixtures.fullReport().violations().get(0).counts().occurrences());
+  }
+
+  @Test
+  void outputWritesTheRenderingToAFileInNewDirectories() throws IOException {
+    Path output = dir.resolve("out/site/report.txt");
+
+    int exit = run("--output", output.toString(), good.toString());
+
+    assertThat(exit).isZero();
+    assertThat(out()).isEmpty();
+    assertThat(Files.readString(output)).isEqualTo(SummaryText.render(ReportFixtures.fullReport()));
+  }
+
+  @Test
+  void failOnListsEachFindingAtOrAboveItWithLocksAndSitesAndExits1() {
+    int exit = run("--fail-on", "error", "--output", dir.resolve("r.txt").toString(),
+        good.toString());
+
+    assertThat(exit).isEqualTo(1);
+    assertThat(err()).startsWith("lockguard: 1 finding at or above ERROR:\n"
+        + "  POTENTIAL_DEADLOCK ERROR: ")
+        .contains("    locks: Philosopher.left, Philosopher.right\n")
+        .contains("    sites: ");
+  }
+
+  @Test
+  void failOnPassesWhenNoFindingIsOfTheKindsAsked() {
+    assertThat(run("--fail-on=INFO", "--fail-kinds", "deadlock,lock_order_violation", good.toString()))
+        .isZero();
+    assertThat(err()).isEmpty();
+  }
+
+  @Test
+  void aBadSeverityOrKindIsAUsageErrorNamingTheValidOnes() {
+    assertThat(run("--fail-on", "FATAL", good.toString())).isEqualTo(2);
+    assertThat(run("--fail-on", "ERROR", "--fail-kinds", "RACE", good.toString())).isEqualTo(2);
+    assertThat(run("--fail-kinds", "DEADLOCK", good.toString())).isEqualTo(2);
+
+    assertThat(err().lines()).containsExactly(
+        "lockguard report: unknown severity 'FATAL' (valid: ERROR, WARNING, INFO); "
+            + ReportCli.USAGE,
+        "lockguard report: unknown finding kind 'RACE' (valid: POTENTIAL_DEADLOCK,"
+            + " LOCK_ORDER_VIOLATION, DEADLOCK, UNSAFE_QUEUE_CHECK, REUSED_LATCH); "
+            + ReportCli.USAGE,
+        "lockguard report: --fail-kinds needs --fail-on SEVERITY; " + ReportCli.USAGE);
   }
 
   @Test
@@ -128,8 +191,7 @@ class ReportCliTests {
     assertThat(err())
         .isEqualTo(
             "lockguard report: " + bad + ": line 3, column 3: expected ',' or '}' but found 'x'\n");
-    assertThat(out())
-        .isEqualTo("==> " + good + " <==\n" + SummaryText.render(ReportFixtures.fullReport()));
+    assertThat(out()).isEqualTo(SummaryText.render(ReportFixtures.fullReport()));
   }
 
   @Test
@@ -160,7 +222,7 @@ class ReportCliTests {
     assertThat(err())
         .isEqualTo(
             "lockguard report: no report files given;"
-                + " usage: report [--format text|json|dot] [--merge] FILE...\n");
+                + " " + ReportCli.USAGE + "\n");
     assertThat(out()).isEmpty();
   }
 
@@ -172,7 +234,7 @@ class ReportCliTests {
     assertThat(err())
         .isEqualTo(
             "lockguard report: unknown option '--verbose';"
-                + " usage: report [--format text|json|dot] [--merge] FILE...\n");
+                + " " + ReportCli.USAGE + "\n");
     assertThat(out()).isEmpty();
   }
 
@@ -183,10 +245,10 @@ class ReportCliTests {
 
     assertThat(err().lines())
         .containsExactly(
-            "lockguard report: unknown format 'xml' (valid: text, json, dot);"
-                + " usage: report [--format text|json|dot] [--merge] FILE...",
+            "lockguard report: unknown format 'xml' (valid: text, json, dot, sarif, html);"
+                + " " + ReportCli.USAGE,
             "lockguard report: --format needs a value;"
-                + " usage: report [--format text|json|dot] [--merge] FILE...");
+                + " " + ReportCli.USAGE);
     assertThat(out()).isEmpty();
   }
 
@@ -201,7 +263,7 @@ class ReportCliTests {
   @Test
   void helpPrintsUsageAndExits0() {
     assertThat(run("--help")).isEqualTo(0);
-    assertThat(out()).isEqualTo("usage: report [--format text|json|dot] [--merge] FILE...\n");
+    assertThat(out()).isEqualTo(ReportCli.USAGE + "\n");
   }
 
   private int run(String... args) {

@@ -1,14 +1,20 @@
 package dev.lockguard.agent.report;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
+import dev.lockguard.report.OrderGraph;
 import dev.lockguard.report.Report;
 import dev.lockguard.report.ReportFixtures;
 import dev.lockguard.report.Violation;
 import dev.lockguard.report.Violation.Counts;
+import dev.lockguard.report.Violation.EdgeRef;
 import dev.lockguard.report.Violation.Kind;
+import dev.lockguard.report.Violation.LockRef;
 import dev.lockguard.report.Violation.Severity;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /** Several JVMs' reports folded into one: one finding per id, counts added. */
@@ -38,6 +44,88 @@ class ReportMergeTests {
     Report only = ReportFixtures.fullReport();
 
     assertThat(ReportMerge.merge(List.of(only))).usingRecursiveComparison().isEqualTo(only);
+  }
+
+  @Test
+  void aCycleWhoseHalvesRanInTwoJvmsOverStaticLocksIsAnErrorNamingBothJvms() {
+    Report first = graphReport(11, OrderGraph.Stands.ONE, edge("Locks.A", "Locks.B", "t1", 10));
+    Report second = graphReport(12, OrderGraph.Stands.ONE, edge("Locks.B", "Locks.A", "t2", 20));
+
+    Report merged = ReportMerge.merge(List.of(first, second), List.of("a.json", "b.json"));
+
+    Violation cycle = merged.violations().get(0);
+    assertThat(merged.violations()).hasSize(1);
+    assertThat(cycle.kind()).isEqualTo(Kind.POTENTIAL_DEADLOCK);
+    assertThat(cycle.severity()).isEqualTo(Severity.ERROR);
+    assertThat(cycle.message()).isEqualTo("Lock-order cycle Locks.A -> Locks.B -> Locks.A across"
+        + " JVMs (Locks.A -> Locks.B in pid 11, a.json; Locks.B -> Locks.A in pid 12, b.json):"
+        + " each lock is one object in every JVM (a static field or a class), so two threads"
+        + " running these paths at the same moment deadlock.");
+    assertThat(cycle.locks()).containsExactly(new LockRef("Locks.A", "java.lang.Object"),
+        new LockRef("Locks.B", "java.lang.Object"));
+    assertThat(cycle.threads()).containsExactly("t1 (pid 11, a.json)", "t2 (pid 12, b.json)");
+    assertThat(cycle.sites()).containsExactly("app.Run.main(Run.java:10)", "app.Run.main(Run.java:20)");
+    assertThat(cycle.edges()).extracting(EdgeRef::from, EdgeRef::to, EdgeRef::acquiredAt)
+        .containsExactly(tuple("Locks.A", "Locks.B", List.of("app.Run.main(Run.java:10)")),
+            tuple("Locks.B", "Locks.A", List.of("app.Run.main(Run.java:20)")));
+    assertThat(merged.graph().edges()).hasSize(2);
+  }
+
+  @Test
+  void aCycleThroughInstanceFieldsIsAWarningThatSaysWhatIsKnown() {
+    Report first = graphReport(11, OrderGraph.Stands.MANY, edge("Pair.left", "Pair.right", "t1", 10));
+    Report second = graphReport(12, OrderGraph.Stands.MANY, edge("Pair.right", "Pair.left", "t2", 20));
+
+    Violation cycle = ReportMerge.merge(List.of(first, second)).violations().get(0);
+
+    assertThat(cycle.severity()).isEqualTo(Severity.WARNING);
+    assertThat(cycle.message()).endsWith("): Pair.left, Pair.right name many objects (an instance"
+        + " field or this): these paths deadlock only if they meet on the same instances in one"
+        + " JVM.");
+  }
+
+  @Test
+  void aCycleOneJvmHeldWholeOrAReadOnlyCycleIsNotFoundAgain() {
+    Report whole = graphReport(11, OrderGraph.Stands.ONE, edge("Locks.A", "Locks.B", "t1", 10),
+        edge("Locks.B", "Locks.A", "t2", 20));
+    Report other = graphReport(12, OrderGraph.Stands.ONE, edge("Locks.A", "Locks.B", "t3", 30));
+    OrderGraph.Edge readAb = new OrderGraph.Edge("Rw.a", "Rw.b", true, true, "t1", List.of(),
+        List.of("x"));
+    OrderGraph.Edge readBa = new OrderGraph.Edge("Rw.b", "Rw.a", true, true, "t2", List.of(),
+        List.of("y"));
+
+    assertThat(ReportMerge.merge(List.of(whole, other)).violations()).isEmpty();
+    assertThat(ReportMerge.merge(List.of(graphReport(1, OrderGraph.Stands.ONE, readAb),
+        graphReport(2, OrderGraph.Stands.ONE, readBa))).violations()).isEmpty();
+  }
+
+  @Test
+  void theJvmsLineNamesASurefireForkAsOneNotByItsBooterJar() {
+    Report fork = new Report(new Report.JvmInfo(7, "17.0.15",
+        "/work/app/target/surefire/surefirebooter-2026_1.jar", "now", "/work/app/core"),
+        List.of(), ReportFixtures.stats());
+
+    assertThat(ReportMerge.jvms(List.of(fork, ReportFixtures.fullReport(), fork)))
+        .isEqualTo("2 JVMs: pid 7 (surefire fork in /work/app/core, Java 17.0.15),"
+            + " pid 4242 (com.acme.Dining, Java 17.0.15)");
+  }
+
+  private static OrderGraph.Edge edge(String from, String to, String thread, int line) {
+    return new OrderGraph.Edge(from, to, false, false, thread,
+        List.of("app.Run.main(Run.java:" + (line - 1) + ")"),
+        List.of("app.Run.main(Run.java:" + line + ")"));
+  }
+
+  private static Report graphReport(long pid, OrderGraph.Stands stands, OrderGraph.Edge... edges) {
+    Set<String> names = new LinkedHashSet<>();
+    for (OrderGraph.Edge edge : edges) {
+      names.add(edge.from());
+      names.add(edge.to());
+    }
+    List<OrderGraph.Lock> locks = names.stream()
+        .map(name -> new OrderGraph.Lock(name, "java.lang.Object", stands)).toList();
+    return new Report(new Report.JvmInfo(pid, "17", "app.Run", "now"), List.of(),
+        ReportFixtures.stats(), new OrderGraph(locks, List.of(edges), false));
   }
 
   private static Report report(Violation... violations) {

@@ -1,5 +1,7 @@
 package dev.lockguard.internal.core;
 
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 
 /**
@@ -28,6 +30,8 @@ public final class LockNames {
 
   private static final ByIdentity NONE = (identityHash, className) -> null;
   private static volatile ByIdentity byIdentity = NONE;
+  /** Names of static fields that hold locks: each stands for one object in every JVM. */
+  private static final Set<String> STATIC_FIELDS = ConcurrentHashMap.newKeySet();
 
   private LockNames() {}
 
@@ -43,6 +47,21 @@ public final class LockNames {
   /** Forgets the registered names (unit tests only). */
   public static void reset() {
     byIdentity = NONE;
+    STATIC_FIELDS.clear();
+  }
+
+  /**
+   * Records that {@code name} ({@code Owner.field}) is a static field: the agent calls this when
+   * it names a lock after a {@code getstatic}, so that a report can say the name stands for one
+   * object, the same in every JVM. Transformation time only.
+   */
+  public static void declareStaticField(String name) {
+    STATIC_FIELDS.add(name);
+  }
+
+  /** Whether {@code name} was declared a static field ({@link #declareStaticField}). */
+  public static boolean isStaticField(String name) {
+    return STATIC_FIELDS.contains(name);
   }
 
   /** The name a detector gave the lock with this identity hash and class, or null. Slow path. */

@@ -1,6 +1,7 @@
 package dev.lockguard.internal.core;
 
 import dev.lockguard.report.JsonReportWriter;
+import dev.lockguard.report.OrderGraph;
 import dev.lockguard.report.Report;
 import dev.lockguard.report.ReportFiles;
 import dev.lockguard.report.TextReport;
@@ -18,6 +19,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 /**
  * Keeps the violations found so far, prints each on stderr once (and again only when it turns
@@ -63,6 +65,10 @@ public final class Reporter {
   /** Orders the report file's writes. Taken before LOCK (for the snapshot), never under it. */
   private static final ReentrantLock FILE = new ReentrantLock();
   private static volatile boolean writeFailed;
+  /** Exports the lock-order graph; the lock-order detector registers it at start. */
+  private static volatile Supplier<OrderGraph> graphSource = () -> OrderGraph.EMPTY;
+  /** The graph the report carries: exported at exit, for merging reports across JVMs. */
+  private static volatile OrderGraph graph = OrderGraph.EMPTY;
   /** When the report was last due for a rewrite. Guarded by LOCK. */
   private static long lastWriteNanos;
   /** Findings to print on stderr, in the order found; printed by whoever holds OUTPUT. */
@@ -142,11 +148,14 @@ public final class Reporter {
     }
   }
 
-  /** At exit: what the daemon has not printed yet, then the report with its final counts. */
+  /**
+   * At exit: what the daemon has not printed yet, then the report with its final counts and the
+   * lock-order graph.
+   */
   private static void finish() {
     PerThread.current().busy = true;
     printPending();
-    writeReport();
+    writeFinalReport();
   }
 
   /**
@@ -198,6 +207,27 @@ public final class Reporter {
     } finally {
       OUTPUT.unlock();
     }
+  }
+
+  /**
+   * Lets {@code source} export the lock-order graph that the final report carries (the lock-order
+   * detector registers its graph at start, as it does with {@link LockNames#nameByIdentity}).
+   */
+  public static void graphFrom(Supplier<OrderGraph> source) {
+    graphSource = source;
+  }
+
+  /**
+   * The exit hook's write: the report with the lock-order graph. The graph is exported before the
+   * report's lock is taken, so that the graph's lock is never taken inside it.
+   */
+  static void writeFinalReport() {
+    try {
+      graph = graphSource.get();
+    } catch (RuntimeException e) {
+      Faults.hookFailed(e); // the report still goes out, without the graph
+    }
+    writeReport();
   }
 
   /**
@@ -287,6 +317,7 @@ public final class Reporter {
     try {
       RECORDED.clear();
       writeFailed = false;
+      graph = OrderGraph.EMPTY;
     } finally {
       LOCK.unlock();
     }
@@ -307,7 +338,7 @@ public final class Reporter {
       info = jvmInfo();
       jvm = info;
     }
-    return new Report(info, violations(), Statistics.snapshot());
+    return new Report(info, violations(), Statistics.snapshot(), graph);
   }
 
   private static void writeReport() {
@@ -341,7 +372,7 @@ public final class Reporter {
     String started = self.info().startInstant().map(Instant::toString).orElse(Instant.now().toString());
     String command = System.getProperty("sun.java.command", "");
     String mainClass = command.isEmpty() ? "unknown" : command.split(" ", 2)[0];
-    return new Report.JvmInfo(
-        self.pid(), System.getProperty("java.version", "unknown"), mainClass, started);
+    return new Report.JvmInfo(self.pid(), System.getProperty("java.version", "unknown"),
+        mainClass, started, System.getProperty("user.dir", ""));
   }
 }

@@ -7,13 +7,17 @@ import dev.lockguard.internal.core.LockNames;
 import dev.lockguard.internal.core.Lockset;
 import dev.lockguard.internal.core.Site;
 
+import dev.lockguard.report.OrderGraph;
 import dev.lockguard.report.Violation;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -378,6 +382,71 @@ final class LockGraph {
     } finally {
       LOCK.unlock();
     }
+  }
+
+  /** Edges a report carries at most, so that a huge graph cannot make a huge report. */
+  static final int MAX_EXPORTED_EDGES = 2000;
+  /** Frames of each stack an exported edge carries: where, and a few callers. */
+  static final int MAX_EXPORTED_FRAMES = 12;
+
+  /**
+   * The graph's edges between locks whose names mean the same in every JVM (not {@code Type@hash}),
+   * for a report to carry ({@link OrderGraph}). Locks that were collected are gone from the graph
+   * and so from the export. Slow path: called when a report is written at exit.
+   */
+  static OrderGraph export() {
+    Map<String, OrderGraph.Lock> locks = new LinkedHashMap<>();
+    List<OrderGraph.Edge> edges = new ArrayList<>();
+    Set<String> seen = new HashSet<>();
+    boolean[] truncated = new boolean[1];
+    LOCK.lock();
+    try {
+      NODES.forEach(node -> {
+        Object lock = node.get();
+        if (lock == null || !stableName(node, lock)) {
+          return;
+        }
+        for (Edge edge : node.edges()) {
+          Object to = edge == null ? null : edge.to.get();
+          if (to == null || edge.to.dead || !stableName(edge.to, to)) {
+            continue;
+          }
+          if (!seen.add(edge.from.name + '\0' + edge.to.name + edge.fromShared + edge.toShared)) {
+            continue;
+          }
+          if (edges.size() == MAX_EXPORTED_EDGES) {
+            truncated[0] = true;
+            return;
+          }
+          locks.computeIfAbsent(node.name, name -> exportedLock(node, lock));
+          locks.computeIfAbsent(edge.to.name, name -> exportedLock(edge.to, to));
+          edges.add(new OrderGraph.Edge(node.name, edge.to.name, edge.fromShared, edge.toShared,
+              edge.threadName, topFrames(edge.heldAt), topFrames(edge.acquiredAt)));
+        }
+      });
+    } finally {
+      LOCK.unlock();
+    }
+    return new OrderGraph(new ArrayList<>(locks.values()), edges, truncated[0]);
+  }
+
+  /** Whether a node's name means the same lock in every JVM: not a generated {@code Type@hash}. */
+  private static boolean stableName(Node node, Object lock) {
+    return !node.anonymous || lock instanceof Class;
+  }
+
+  private static OrderGraph.Lock exportedLock(Node node, Object lock) {
+    boolean one = lock instanceof Class || LockNames.isStaticField(node.name);
+    return new OrderGraph.Lock(node.name, node.type,
+        one ? OrderGraph.Stands.ONE : OrderGraph.Stands.MANY);
+  }
+
+  private static List<String> topFrames(StackTraceElement[] stack) {
+    List<String> frames = new ArrayList<>(Math.min(stack.length, MAX_EXPORTED_FRAMES));
+    for (int i = 0; i < stack.length && i < MAX_EXPORTED_FRAMES; i++) {
+      frames.add(stack[i].toString());
+    }
+    return frames;
   }
 
   static long locksSeen() {

@@ -5,6 +5,7 @@ import dev.lockguard.internal.core.Faults;
 import dev.lockguard.internal.core.Config;
 import dev.lockguard.internal.core.Statistics;
 import dev.lockguard.internal.core.Findings;
+import dev.lockguard.internal.core.Reporter;
 import dev.lockguard.internal.core.LockNames;
 import dev.lockguard.internal.core.PerThread;
 import dev.lockguard.internal.core.Site;
@@ -45,6 +46,7 @@ public final class LockOrderDetector {
     LockKeys.initReadWriteAccess();
     LockGraph.startCleaner();
     LockNames.nameByIdentity(new HeldLocks());
+    Reporter.graphFrom(LockGraph::export);
     Statistics.contribute(Statistics.Stat.LOCKS_SEEN, LockGraph::locksSeen);
     Statistics.contribute(Statistics.Stat.EDGES, LockGraph::edgeCount);
   }

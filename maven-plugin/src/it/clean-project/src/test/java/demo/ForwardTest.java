@@ -1,0 +1,10 @@
+package demo;
+
+import org.junit.jupiter.api.Test;
+
+class ForwardTest {
+  @Test
+  void firstThenSecond() {
+    Locks.firstThenSecond();
+  }
+}
