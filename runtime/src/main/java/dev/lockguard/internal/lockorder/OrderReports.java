@@ -40,7 +40,8 @@ final class OrderReports {
       edgeRefs.add(new EdgeRef(edge.from.name, edge.to.name, edge.threadName,
           Findings.frames(edge.heldAt), Findings.frames(edge.acquiredAt), edge.heldNames));
       threads.add(edge.threadName);
-      sites.add(edge.acquiredAt.length > 0 ? edge.acquiredAt[0].toString() : edge.acquireSite.toString());
+      sites.add(edge.acquiredAt.length > 0 ? Stacks.callSite(edge.acquiredAt).toString()
+          : edge.acquireSite.toString());
       chain.append(edge.from.name).append(" -> ");
     }
     chain.append(edges.get(0).from.name);
@@ -108,7 +109,7 @@ final class OrderReports {
     Site heldSite = Sites.get(ts.sites[heldIndex]);
     EdgeRef edge = new EdgeRef(held[heldIndex].name, node.name, thread,
         Findings.frames(heldStack(heldSite, stack)), Findings.frames(stack), names(held));
-    String acquired = stack.length > 0 ? stack[0].toString() : "unknown";
+    String acquired = stack.length > 0 ? Stacks.callSite(stack).toString() : "unknown";
     List<String> sites = List.of(acquired, heldSite.toString());
     String message = "Lock Order Violation: thread \"" + thread + "\" takes " + node.name
         + " (rank " + node.rank + ") while holding " + holding
