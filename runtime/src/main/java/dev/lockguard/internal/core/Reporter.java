@@ -13,6 +13,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 
@@ -48,6 +49,12 @@ public final class Reporter {
   private static final List<Consumer<Violation>> LISTENERS = new CopyOnWriteArrayList<>();
   private static volatile Report.JvmInfo jvm;
   private static boolean writeFailed;
+  /**
+   * The warning that the report cannot be written, printed once {@code LOCK} is released: a thread
+   * printing under it could wait for {@code System.err}'s lock, held by an application thread
+   * whose hook waits for {@code LOCK} (a {@code printf} argument taking a lock).
+   */
+  private static final AtomicReference<String> UNSAID = new AtomicReference<>();
   private static long lastWriteNanos;
 
   private Reporter() {}
@@ -119,6 +126,7 @@ public final class Reporter {
     } finally {
       LOCK.unlock();
     }
+    sayWriteFailure();
     if (printed != null && !Config.current().quiet()) {
       System.err.print(TextReport.render(printed));
       System.err.flush();
@@ -203,12 +211,23 @@ public final class Reporter {
     } catch (IOException | RuntimeException e) {
       if (!writeFailed) {
         writeFailed = true;
-        System.err.println("lockguard: cannot write the report to " + path + " (" + e
+        UNSAID.set("lockguard: cannot write the report to " + path + " (" + e
             + "); violations are printed on stderr only until it can be written."
             + " Fix: point report= at a writable file.");
       }
     } finally {
       LOCK.unlock();
+    }
+    if (!LOCK.isHeldByCurrentThread()) {
+      sayWriteFailure();
+    }
+  }
+
+  /** Prints the warning {@link #writeReport} left, outside {@code LOCK}. */
+  private static void sayWriteFailure() {
+    String warning = UNSAID.getAndSet(null);
+    if (warning != null) {
+      System.err.println(warning);
     }
   }
 
