@@ -85,6 +85,15 @@ class JdkConcurrencyIT {
   }
 
   @Test
+  void theJdksOwnNestingIsNoRankViolationUnderAscendingOrder() throws Exception {
+    Fixtures.Outcome run =
+        Fixtures.runFixture(dir, "order=ascending,policy=throw", "JdkConsistentUse", "50");
+
+    assertThat(run.result().stdout()).contains("rounds=50 left=0");
+    assertThat(run.report().violations()).as(run.result().toString()).isEmpty();
+  }
+
+  @Test
   void everyClassOfTheNewGroupsIsInstrumentedByDefault() throws Exception {
     Map<String, Long> counted = probe("");
 
