@@ -40,6 +40,38 @@ public final class JdkClasses {
     groups.put("StringBuffer", List.of("java.lang.StringBuffer"));
     // Observable notifies observers outside its lock, but add/delete/setChanged hold it.
     groups.put("Observable", List.of("java.util.Observable"));
+    // Blocking queues run foreign code under their own ReentrantLock: drainTo calls c.add() (two
+    // queues draining into each other, or into a synchronized collection, deadlock), and the
+    // priority queues call compareTo/getDelay of the elements. Iterators take the same lock.
+    groups.put("BlockingQueues", List.of(
+        "java.util.concurrent.ArrayBlockingQueue",
+        "java.util.concurrent.ArrayBlockingQueue$Itr",
+        "java.util.concurrent.LinkedBlockingQueue",
+        "java.util.concurrent.LinkedBlockingQueue$Itr",
+        "java.util.concurrent.LinkedBlockingQueue$LBQSpliterator",
+        "java.util.concurrent.LinkedBlockingDeque",
+        "java.util.concurrent.LinkedBlockingDeque$AbstractItr",
+        "java.util.concurrent.LinkedBlockingDeque$LBDSpliterator",
+        "java.util.concurrent.PriorityBlockingQueue",
+        "java.util.concurrent.DelayQueue",
+        "java.util.concurrent.DelayQueue$Itr"));
+    // Writes synchronize on "lock" and run the elements' equals and the caller's predicates,
+    // operators and comparators (removeIf, replaceAll, sort, addIfAbsent) under it.
+    groups.put("CopyOnWrite", List.of(
+        "java.util.concurrent.CopyOnWriteArrayList",
+        "java.util.concurrent.CopyOnWriteArrayList$COWSubList",
+        "java.util.concurrent.CopyOnWriteArraySet"));
+    // Handlers' publish is synchronized; before JDK 24 (JDK-8349206) it formats the record, so
+    // the parameters' toString(), under the handler's monitor.
+    groups.put("Logging", List.of(
+        "java.util.logging.Handler",
+        "java.util.logging.StreamHandler",
+        "java.util.logging.ConsoleHandler",
+        "java.util.logging.FileHandler",
+        "java.util.logging.SocketHandler",
+        "java.util.logging.MemoryHandler"));
+    // format/printf run the arguments' toString() and formatTo() under the stream's lock.
+    groups.put("PrintStream", List.of("java.io.PrintStream", "java.io.PrintWriter"));
     return groups;
   }
 

@@ -18,10 +18,12 @@ public final class QueueCheckClassVisitor extends SiteClassVisitor {
   /**
    * Plugs the queue check into the agent's transformer: an application type is a queue when its
    * hierarchy reaches {@link Queue}. A class whose constant pool names no check and no act on a
-   * possible queue type passes through untouched.
+   * possible queue type passes through untouched, and so does a curated JDK class (a blocking
+   * queue watched for its locks): its checks and acts on itself run under its own lock.
    */
   public static final ClassRewriter REWRITER = ClassRewriter.prescanned((next, target) ->
-      QueueConstantPool.mayHavePairs(target.reader)
+      !target.reader.getClassName().startsWith("java/")
+          && QueueConstantPool.mayHavePairs(target.reader)
           ? new QueueCheckClassVisitor(next, target)
           : next, QueueConstantPool::mayHavePairs);
 

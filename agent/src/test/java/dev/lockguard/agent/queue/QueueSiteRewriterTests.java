@@ -2,12 +2,23 @@ package dev.lockguard.agent.queue;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.lockguard.agent.core.ClassFilter;
+import dev.lockguard.agent.core.LockTransformer;
 import dev.lockguard.agent.core.Rewritten;
+import java.io.InputStream;
 import java.util.ArrayDeque;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.DelayQueue;
+import java.util.concurrent.LinkedBlockingDeque;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.PriorityBlockingQueue;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The queue check's rewriter on {@link QueueShapes}, in-process: the rewritten class passes ASM's
@@ -84,6 +95,20 @@ class QueueSiteRewriterTests {
   void callsOutsideAnyPairStayAsTheyWere() {
     assertThat(shapes.trace("sizeForLoggingOnly")).containsExactly(
         "BlockingQueue.size", "PrintStream.println", "BlockingQueue.take", "return");
+  }
+
+  @ParameterizedTest
+  @ValueSource(classes = {ArrayBlockingQueue.class, LinkedBlockingQueue.class,
+      LinkedBlockingDeque.class, PriorityBlockingQueue.class, DelayQueue.class})
+  void theJdksOwnBlockingQueuesAreLeftAlone(Class<?> queue) throws Exception {
+    byte[] classfile;
+    try (InputStream in = queue.getResourceAsStream(queue.getSimpleName() + ".class")) {
+      classfile = in.readAllBytes();
+    }
+    LockTransformer queueCheckOnly = new LockTransformer(
+        new ClassFilter(List.of(), List.of(), Set.of()), List.of(QueueCheckClassVisitor.REWRITER));
+
+    assertThat(queueCheckOnly.rewrite(classfile, null, true)).as(queue.getName()).isNull();
   }
 
   @SuppressWarnings("unchecked")

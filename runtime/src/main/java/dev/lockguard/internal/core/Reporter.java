@@ -16,6 +16,7 @@ import java.util.Queue;
 import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
@@ -65,6 +66,12 @@ public final class Reporter {
   /** Orders the report file's writes. Taken before LOCK (for the snapshot), never under it. */
   private static final ReentrantLock FILE = new ReentrantLock();
   private static volatile boolean writeFailed;
+  /**
+   * The warning that the report cannot be written, printed once the file's lock is released: a
+   * thread printing under it could wait for {@code System.err}'s lock, held by an application
+   * thread that waits for the report (a {@code printf} argument taking a lock).
+   */
+  private static final AtomicReference<String> UNSAID = new AtomicReference<>();
   /** Exports the lock-order graph; the lock-order detector registers it at start. */
   private static volatile Supplier<OrderGraph> graphSource = () -> OrderGraph.EMPTY;
   /** The graph the report carries: exported at exit, for merging reports across JVMs. */
@@ -357,13 +364,22 @@ public final class Reporter {
     } catch (IOException | RuntimeException e) {
       if (!writeFailed) {
         writeFailed = true;
-        System.err.println("lockguard: cannot write the report to " + path + " (" + e
+        UNSAID.set("lockguard: cannot write the report to " + path + " (" + e
             + "); violations are printed on stderr only until it can be written."
             + " Fix: point report= at a writable file.");
       }
     } finally {
       doneWrites = Math.max(doneWrites, covered); // a failed write is not retried until the next
       FILE.unlock();
+    }
+    sayWriteFailure();
+  }
+
+  /** Prints the warning {@link #writeReport} left, outside the report's locks. */
+  private static void sayWriteFailure() {
+    String warning = UNSAID.getAndSet(null);
+    if (warning != null) {
+      System.err.println(warning);
     }
   }
 

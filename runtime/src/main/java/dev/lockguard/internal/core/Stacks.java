@@ -64,6 +64,21 @@ public final class Stacks {
         || className.startsWith("sun.");
   }
 
+  /**
+   * The frame a finding names as the site of {@code stack}: its top frame, or, when the top frames
+   * are the JDK's (a method of a JDK class the agent watches took the lock), the application
+   * frame that called into the JDK; the top frame when no frame is the application's. The JDK
+   * frames stay in the stack itself.
+   */
+  public static StackTraceElement callSite(StackTraceElement[] stack) {
+    for (StackTraceElement frame : stack) {
+      if (!isJdk(frame.getClassName())) {
+        return frame;
+      }
+    }
+    return stack[0];
+  }
+
   /** The calling thread's stack, trimmed. */
   public static StackTraceElement[] current(Trim trim) {
     return trim(new Throwable().getStackTrace(), trim);

@@ -149,7 +149,7 @@ public final class LockOrderDetector {
           Findings.report(violation);
         }
       }
-      checkKnownEdge(ts, i, node, edge, ascending);
+      checkKnownEdge(ts, i, node, edge, ascending, site);
       clean &= !edge.closesCycle && (edge.threadId == ts.threadId || edge.multiThread);
     }
     if (clean) {
@@ -159,7 +159,7 @@ public final class LockOrderDetector {
 
   /** The per-edge checks of every acquisition: second thread, gates, rank, throw policy. */
   private static void checkKnownEdge(
-      ThreadState ts, int heldIndex, Node node, Edge edge, boolean ascending) {
+      ThreadState ts, int heldIndex, Node node, Edge edge, boolean ascending, Site site) {
     if (edge.threadId != ts.threadId && !edge.multiThread) {
       reportRisen(LockGraph.secondThread(edge, ts.thread.getName()));
     }
@@ -173,7 +173,7 @@ public final class LockOrderDetector {
     }
     if (ascending) {
       Node held = ts.nodes[heldIndex];
-      if (held.rank >= node.rank) {
+      if (held.rank >= node.rank && !insideTheJdk(ts.sites[heldIndex], site)) {
         if (!edge.orderReported) {
           edge.orderReported = true;
           Violation violation = OrderReports.order(
@@ -186,6 +186,16 @@ public final class LockOrderDetector {
     } else if (edge.closesCycle) {
       throwIfPolicy(edge);
     }
+  }
+
+  /**
+   * Whether both locks were taken by a curated JDK class (a {@code LinkedBlockingQueue} takes its
+   * put lock, then its take lock): the JDK nests its own locks in an order of its own, which
+   * ranks by first sight know nothing of, so ascending order does not judge it. The lock-order
+   * graph still does in graph mode.
+   */
+  private static boolean insideTheJdk(int heldSite, Site site) {
+    return site != null && site.jdk && Sites.get(heldSite).jdk;
   }
 
   private static void throwIfPolicy(Edge edge) {

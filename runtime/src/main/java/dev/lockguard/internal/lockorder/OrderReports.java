@@ -47,7 +47,8 @@ final class OrderReports {
           Findings.frames(heldAt), Findings.frames(acquiredAt),
           narrowed ? heldEveryTime(edge) : edge.heldNames));
       threads.add(thread);
-      sites.add(acquiredAt.length > 0 ? acquiredAt[0].toString() : edge.acquireSite.toString());
+      sites.add(acquiredAt.length > 0 ? Stacks.callSite(acquiredAt).toString()
+          : edge.acquireSite.toString());
       chain.append(edge.from.name).append(" -> ");
     }
     chain.append(edges.get(0).from.name);
@@ -130,7 +131,7 @@ final class OrderReports {
     Site heldSite = Sites.get(ts.sites[heldIndex]);
     EdgeRef edge = new EdgeRef(held[heldIndex].name, node.name, thread,
         Findings.frames(Stacks.heldAt(heldSite, stack)), Findings.frames(stack), names(held));
-    String acquired = stack.length > 0 ? stack[0].toString() : "unknown";
+    String acquired = stack.length > 0 ? Stacks.callSite(stack).toString() : "unknown";
     List<String> sites = List.of(acquired, heldSite.toString());
     String message = "Lock Order Violation: thread \"" + thread + "\" takes " + node.name
         + " (rank " + node.rank + ") while holding " + holding

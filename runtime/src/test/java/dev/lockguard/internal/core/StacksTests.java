@@ -72,6 +72,15 @@ class StacksTests {
   }
 
   @Test
+  void theSiteOfALockTakenInsideTheJdkIsTheApplicationFrameThatCalledIn() {
+    StackTraceElement[] stack = {SYNCHRONIZED_LIST, APP, THREAD_RUN};
+
+    assertThat(Stacks.callSite(stack)).isSameAs(APP);
+    assertThat(Stacks.callSite(new StackTraceElement[] {APP, THREAD_RUN})).isSameAs(APP);
+    assertThat(Stacks.callSite(new StackTraceElement[] {PARK, THREAD_RUN})).isSameAs(PARK);
+  }
+
+  @Test
   void theCurrentStackStartsAtItsCaller() {
     StackTraceElement[] stack = Stacks.current(Trim.HOOK);
 
