@@ -1,6 +1,7 @@
 package dev.lockguard.agent.classinit;
 
 import dev.lockguard.agent.core.ClassRewriter;
+import dev.lockguard.agent.core.ClassScan;
 import dev.lockguard.agent.core.Target;
 import dev.lockguard.internal.classinit.ClassInits;
 import java.util.ArrayList;
@@ -25,7 +26,31 @@ import org.objectweb.asm.Opcodes;
  * are left alone: their initializers ran before the agent could watch them.
  */
 public final class ClassInitClassVisitor extends ClassVisitor {
-  public static final ClassRewriter REWRITER = ClassInitClassVisitor::new;
+  /**
+   * Rewrites a class that has an initializer. A class without one changes nothing, so it does not
+   * make the transformer parse it; if no other rewriter does either, it is described from its
+   * headers alone ({@link ClassReader#SKIP_CODE}): the runtime still needs the parents of a
+   * subclass whose superclass's initializer makes one of it.
+   */
+  public static final ClassRewriter REWRITER = new ClassRewriter() {
+    @Override
+    public ClassVisitor wrap(ClassVisitor next, Target target) {
+      return new ClassInitClassVisitor(next, target);
+    }
+
+    @Override
+    public boolean mayChange(ClassReader reader) {
+      return ClassScan.declaresMethod(reader, "<clinit>");
+    }
+
+    @Override
+    public void notParsed(ClassReader reader, boolean loadTime) {
+      if (loadTime && mayExtendApplicationCode(reader)) {
+        reader.accept(new ClassInitClassVisitor(null, Target.headersOnly(reader, loadTime)),
+            ClassReader.SKIP_CODE | ClassReader.SKIP_FRAMES);
+      }
+    }
+  };
   /** How many times the class's own methods called from its initializer are followed. */
   private static final int OWN_CALL_ROUNDS = 4;
 
@@ -130,6 +155,24 @@ public final class ClassInitClassVisitor extends ClassVisitor {
   /** Application classes being loaded; the JDK's and those retransformed are not watched. */
   private boolean watched() {
     return target.loadTime && !internalName.startsWith("java/");
+  }
+
+  /**
+   * Whether the class has a parent outside the JDK or is an interface (which may declare default
+   * methods): the classes the runtime is told about even without an initializer.
+   */
+  private static boolean mayExtendApplicationCode(ClassReader reader) {
+    String parent = reader.getSuperName();
+    if ((reader.getAccess() & Opcodes.ACC_INTERFACE) != 0
+        || parent != null && !parent.startsWith("java/")) {
+      return true;
+    }
+    for (String type : reader.getInterfaces()) {
+      if (!type.startsWith("java/")) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private boolean extendsApplicationCode() {

@@ -23,6 +23,16 @@ public interface ClassRewriter {
     return true;
   }
 
+  /**
+   * Called instead of {@link #wrap} when the transformer parses nothing of the class because no
+   * rewriter may change it: a rewriter that must still learn something of every class (the
+   * class-initialization detector: the class's parents) reads it here, cheaply. The default does
+   * nothing.
+   *
+   * @param loadTime true for a class being loaded, false for one retransformed
+   */
+  default void notParsed(ClassReader reader, boolean loadTime) {}
+
   /** {@code rewriter}, with {@code mayChange} as its look before parsing. */
   static ClassRewriter prescanned(ClassRewriter rewriter, Predicate<ClassReader> mayChange) {
     return new ClassRewriter() {

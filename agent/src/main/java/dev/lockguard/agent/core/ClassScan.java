@@ -98,6 +98,27 @@ public final class ClassScan {
     return false;
   }
 
+  /** Whether the class declares a method of this name (its method headers, no code read). */
+  public static boolean declaresMethod(ClassReader reader, String methodName) {
+    char[] buffer = new char[reader.getMaxStringLength()];
+    int offset = reader.header + 6;
+    offset += 2 + 2 * reader.readUnsignedShort(offset); // interfaces
+    int fields = reader.readUnsignedShort(offset);
+    offset += 2;
+    for (int i = 0; i < fields; i++) {
+      offset = skipMember(reader, offset);
+    }
+    int methods = reader.readUnsignedShort(offset);
+    offset += 2;
+    for (int i = 0; i < methods; i++) {
+      if (methodName.equals(reader.readUTF8(offset + 2, buffer))) {
+        return true;
+      }
+      offset = skipMember(reader, offset);
+    }
+    return false;
+  }
+
   private static int skipMember(ClassReader reader, int offset) {
     int attributes = reader.readUnsignedShort(offset + 6);
     offset += 8;

@@ -59,6 +59,9 @@ public final class LockTransformer implements ClassFileTransformer {
   public byte[] rewrite(byte[] classfile, ClassLoader loader, boolean loadTime) {
     ClassReader reader = new ClassReader(classfile);
     if (!anyMayChange(reader)) {
+      for (ClassRewriter rewriter : rewriters) {
+        rewriter.notParsed(reader, loadTime);
+      }
       return null; // the common case: no rewriter has anything to do, so nothing is parsed
     }
     ClassWriter writer = new ClassWriter(reader, ClassWriter.COMPUTE_MAXS);

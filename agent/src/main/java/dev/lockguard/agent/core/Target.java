@@ -24,6 +24,14 @@ public final class Target {
     this.getters = new Getters(loader, reader);
   }
 
+  /**
+   * A class read for what its headers say, outside the transformer's pass ({@link
+   * ClassRewriter#notParsed}): nothing is written back, and no type is resolved.
+   */
+  public static Target headersOnly(ClassReader reader, boolean loadTime) {
+    return new Target(reader, null, loadTime);
+  }
+
   /** A rewriter rewrote a site: the class must be written back. */
   public void changed() {
     changed = true;
