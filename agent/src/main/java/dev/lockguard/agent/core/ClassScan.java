@@ -65,13 +65,7 @@ public final class ClassScan {
    */
   public static boolean mayUseMonitors(ClassReader reader) {
     char[] buffer = new char[reader.getMaxStringLength()];
-    int offset = reader.header + 6;
-    offset += 2 + 2 * reader.readUnsignedShort(offset); // interfaces
-    int fields = reader.readUnsignedShort(offset);
-    offset += 2;
-    for (int i = 0; i < fields; i++) {
-      offset = skipMember(reader, offset);
-    }
+    int offset = methods(reader);
     int methods = reader.readUnsignedShort(offset);
     offset += 2;
     for (int i = 0; i < methods; i++) {
@@ -101,13 +95,7 @@ public final class ClassScan {
   /** Whether the class declares a method of this name (its method headers, no code read). */
   public static boolean declaresMethod(ClassReader reader, String methodName) {
     char[] buffer = new char[reader.getMaxStringLength()];
-    int offset = reader.header + 6;
-    offset += 2 + 2 * reader.readUnsignedShort(offset); // interfaces
-    int fields = reader.readUnsignedShort(offset);
-    offset += 2;
-    for (int i = 0; i < fields; i++) {
-      offset = skipMember(reader, offset);
-    }
+    int offset = methods(reader);
     int methods = reader.readUnsignedShort(offset);
     offset += 2;
     for (int i = 0; i < methods; i++) {
@@ -117,6 +105,18 @@ public final class ClassScan {
       offset = skipMember(reader, offset);
     }
     return false;
+  }
+
+  /** Where the class file's method count is: past its interfaces and fields. */
+  private static int methods(ClassReader reader) {
+    int offset = reader.header + 6;
+    offset += 2 + 2 * reader.readUnsignedShort(offset); // interfaces
+    int fields = reader.readUnsignedShort(offset);
+    offset += 2;
+    for (int i = 0; i < fields; i++) {
+      offset = skipMember(reader, offset);
+    }
+    return offset;
   }
 
   private static int skipMember(ClassReader reader, int offset) {

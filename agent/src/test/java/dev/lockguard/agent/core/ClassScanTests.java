@@ -109,4 +109,21 @@ class ClassScanTests {
       return in.readAllBytes();
     }
   }
+
+  static final class WithInitializer {
+    static final List<String> NAMES = List.of("a", "b"); // a <clinit>
+  }
+
+  @Test
+  void theClassInitRewriterParsesOnlyClassesWithAnInitializer() throws IOException {
+    ClassRewriter classInit = dev.lockguard.agent.classinit.ClassInitClassVisitor.REWRITER;
+
+    assertThat(classInit.mayChange(reader(WithInitializer.class))).isTrue();
+    assertThat(classInit.mayChange(reader(Plain.class))).isFalse();
+    assertThat(classInit.mayChange(reader(Block.class))).isFalse();
+    assertThat(ClassScan.declaresMethod(reader(Block.class), "add")).isTrue();
+    assertThat(ClassScan.declaresMethod(reader(Block.class), "remove")).isFalse();
+    assertThat(ClassScan.mayUseMonitors(reader(Block.class))).isTrue();
+    assertThat(ClassScan.mayUseMonitors(reader(Plain.class))).isFalse();
+  }
 }
