@@ -2,6 +2,7 @@ package dev.lockguard.agent.classinit;
 
 import dev.lockguard.agent.core.ClassRewriter;
 import dev.lockguard.agent.core.ClassScan;
+import dev.lockguard.agent.core.SiteClassVisitor;
 import dev.lockguard.agent.core.Target;
 import dev.lockguard.internal.classinit.ClassInits;
 import java.util.ArrayList;
@@ -25,7 +26,7 @@ import org.objectweb.asm.Opcodes;
  * $values()}), and then only those methods' code. Classes retransformed after they were loaded
  * are left alone: their initializers ran before the agent could watch them.
  */
-public final class ClassInitClassVisitor extends ClassVisitor {
+public final class ClassInitClassVisitor extends SiteClassVisitor {
   /**
    * Rewrites a class that has an initializer. A class without one changes nothing, so it does not
    * make the transformer parse it; if no other rewriter does either, it is described from its
@@ -54,38 +55,25 @@ public final class ClassInitClassVisitor extends ClassVisitor {
   /** How many times the class's own methods called from its initializer are followed. */
   private static final int OWN_CALL_ROUNDS = 4;
 
-  private final Target target;
-  private String internalName;
   private String superName;
   private String[] interfaces;
-  private String sourceFile;
-  private int version;
   private boolean isInterface;
   private boolean notAnEntry;
   private boolean defaultMethods;
   private InitTouches touches;
 
   private ClassInitClassVisitor(ClassVisitor next, Target target) {
-    super(Opcodes.ASM9, next);
-    this.target = target;
+    super(next, target);
   }
 
   @Override
   public void visit(int version, int access, String name, String signature, String superName,
       String[] interfaces) {
-    this.version = version;
-    this.internalName = name;
     this.superName = superName;
     this.interfaces = interfaces == null ? new String[0] : interfaces;
     this.isInterface = (access & Opcodes.ACC_INTERFACE) != 0;
     this.notAnEntry = (access & Opcodes.ACC_SYNTHETIC) != 0;
     super.visit(version, access, name, signature, superName, interfaces);
-  }
-
-  @Override
-  public void visitSource(String source, String debug) {
-    this.sourceFile = source;
-    super.visitSource(source, debug);
   }
 
   @Override
@@ -111,7 +99,7 @@ public final class ClassInitClassVisitor extends ClassVisitor {
     }
     target.changed();
     touches = new InitTouches(internalName);
-    int id = ClassInits.reserve(internalName.replace('/', '.'));
+    int id = ClassInits.reserve(className);
     return touches.reader(new ClinitHooks(next, id, version), name);
   }
 
@@ -148,7 +136,7 @@ public final class ClassInitClassVisitor extends ClassVisitor {
     int flags = (touches != null ? ClassInits.HAS_CLINIT : 0)
         | (defaultMethods ? ClassInits.DEFAULT_METHODS : 0)
         | (notAnEntry ? ClassInits.NOT_AN_ENTRY : 0);
-    ClassInits.describe(internalName.replace('/', '.'), sourceFile, parentClass,
+    ClassInits.describe(className, sourceFile, parentClass,
         parents.toArray(new String[0]), flags, targets, members, methods, lines, hows);
   }
 
