@@ -1,6 +1,7 @@
 package dev.lockguard.agent;
 
 import dev.lockguard.agent.classinit.ClassInitClassVisitor;
+import dev.lockguard.agent.classinit.PackageStarters;
 import dev.lockguard.agent.core.ClassFilter;
 import dev.lockguard.agent.core.ClassRewriter;
 import dev.lockguard.agent.core.LockTransformer;
@@ -12,6 +13,7 @@ import dev.lockguard.agent.loader.ReachableLoaders;
 import dev.lockguard.agent.lockorder.LockSiteClassVisitor;
 import dev.lockguard.agent.queue.QueueCheckClassVisitor;
 import dev.lockguard.internal.Lifecycle;
+import dev.lockguard.internal.classinit.Entries;
 import dev.lockguard.internal.lockorder.Steering;
 import dev.lockguard.internal.core.Config;
 import java.lang.instrument.Instrumentation;
@@ -60,6 +62,9 @@ final class Installer {
         new LockTransformer(filter, rewriters(new LatchTypes(options.latches()),
             options.classInit()));
     instrumentation.addTransformer(loaders.gate(locks, filter::instrument), true);
+    if (options.classInit()) {
+      Entries.readPackagesWith(new PackageStarters(instrumentation));
+    }
     retransformLoaded(instrumentation, filter, loaders);
   }
 

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Set;
 import org.objectweb.asm.ClassReader;
 import org.objectweb.asm.ClassVisitor;
+import org.objectweb.asm.FieldVisitor;
 import org.objectweb.asm.MethodVisitor;
 import org.objectweb.asm.Opcodes;
 
@@ -19,7 +20,8 @@ import org.objectweb.asm.Opcodes;
  * ClinitHooks}) and tells the runtime ({@link ClassInits#describe}) what the class's
  * initialization needs: its superclass, its interfaces, whether it declares default methods (an
  * interface), whether code outside its outer class can start its initialization, and what its
- * initializer touches ({@link InitTouches}).
+ * initializer touches ({@link InitTouches}), and whether only its package can start it ({@link
+ * EntryAccess}).
  *
  * <p>The reading is cheap: it rides on the pass every rewriter makes over the class, and reads
  * the class a second time only when its initializer calls a method of its own (an enum's {@code
@@ -61,6 +63,7 @@ public final class ClassInitClassVisitor extends SiteClassVisitor {
   private boolean notAnEntry;
   private boolean defaultMethods;
   private InitTouches touches;
+  private final EntryAccess entryAccess = new EntryAccess();
 
   private ClassInitClassVisitor(ClassVisitor next, Target target) {
     super(next, target);
@@ -73,6 +76,7 @@ public final class ClassInitClassVisitor extends SiteClassVisitor {
     this.interfaces = interfaces == null ? new String[0] : interfaces;
     this.isInterface = (access & Opcodes.ACC_INTERFACE) != 0;
     this.notAnEntry = (access & Opcodes.ACC_SYNTHETIC) != 0;
+    entryAccess.visit(access);
     super.visit(version, access, name, signature, superName, interfaces);
   }
 
@@ -86,8 +90,16 @@ public final class ClassInitClassVisitor extends SiteClassVisitor {
   }
 
   @Override
+  public FieldVisitor visitField(int access, String name, String descriptor, String signature,
+      Object value) {
+    entryAccess.field(access, value);
+    return super.visitField(access, name, descriptor, signature, value);
+  }
+
+  @Override
   public MethodVisitor visitMethod(int access, String name, String descriptor, String signature,
       String[] exceptions) {
+    entryAccess.method(access, name);
     MethodVisitor next = super.visitMethod(access, name, descriptor, signature, exceptions);
     boolean initializer = name.equals("<clinit>");
     if (isInterface && !initializer
@@ -135,7 +147,8 @@ public final class ClassInitClassVisitor extends SiteClassVisitor {
         : superName.replace('/', '.');
     int flags = (touches != null ? ClassInits.HAS_CLINIT : 0)
         | (defaultMethods ? ClassInits.DEFAULT_METHODS : 0)
-        | (notAnEntry ? ClassInits.NOT_AN_ENTRY : 0);
+        | (notAnEntry ? ClassInits.NOT_AN_ENTRY
+            : entryAccess.packageOnly() ? ClassInits.PACKAGE_ENTRY : 0);
     ClassInits.describe(className, sourceFile, parentClass,
         parents.toArray(new String[0]), flags, targets, members, methods, lines, hows);
   }

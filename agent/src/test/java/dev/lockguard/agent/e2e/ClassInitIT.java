@@ -10,8 +10,10 @@ import dev.lockguard.report.Violation.Kind;
 import dev.lockguard.report.Violation.LockRef;
 import dev.lockguard.report.Violation.Severity;
 import dev.lockguard.testsupport.RunningJvm;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -177,6 +179,40 @@ class ClassInitIT {
   }
 
   @Test
+  void aSubclassOnlyItsPackageCanStartIsAnEntryOnlyWhereOtherCodeOfThePackageStartsIt()
+      throws Exception {
+    Fixtures.Outcome outcome =
+        Fixtures.runFixture(dir.resolve("entries"), "", "classinit.entries.PackageEntries");
+    String entries = "fixtures.agent.classinit.entries.PackageEntries$";
+
+    assertThat(outcome.report().violations()).as(outcome.result().toString()).hasSize(2)
+        .allSatisfy(violation -> {
+          assertThat(violation.kind()).isEqualTo(Kind.POTENTIAL_DEADLOCK);
+          assertThat(violation.severity()).isEqualTo(Severity.ERROR);
+        });
+    Violation shade = outcome.report().violations().stream()
+        .filter(v -> v.locks().get(0).name().equals(entries + "Shade")).findFirst().orElseThrow();
+    assertThat(shade.locks()).containsExactly(new LockRef(entries + "Shade", TYPE),
+        new LockRef(entries + "ShadeOfGrey", TYPE));
+    assertThat(shade.message()).contains("thread A initializes PackageEntries$Shade and needs"
+        + " PackageEntries$ShadeOfGrey (" + entryLine("@shade-black") + " makes a"
+        + " PackageEntries$ShadeOfGrey); thread B initializes PackageEntries$ShadeOfGrey (started"
+        + " by PackageEntries$Palette, in its package), whose superclass PackageEntries$Shade it"
+        + " must initialize first;", "Fix: keep PackageEntries$Shade's initializer from making");
+    assertThat(shade.sites())
+        .containsExactly(entries + "Shade.<clinit>(" + entryLine("@shade-black") + ")");
+    Violation clock = outcome.report().violations().stream()
+        .filter(v -> v.locks().get(0).name().equals(entries + "Clock")).findFirst().orElseThrow();
+    assertThat(clock.message()).contains("thread A initializes PackageEntries$Clock and needs"
+        + " PackageEntries$Clock$UserTimeClock (" + entryLine("@clock-default") + " makes a"
+        + " PackageEntries$Clock$UserTimeClock); thread B initializes"
+        + " PackageEntries$Clock$UserTimeClock, whose superclass PackageEntries$Clock it must"
+        + " initialize first;");
+    assertThat(Pattern.compile("Class initialization deadlock: ")
+        .matcher(outcome.result().stderr()).results().count()).isEqualTo(2);
+  }
+
+  @Test
   void classinitOffWatchesNoInitializer() throws Exception {
     Report report = Fixtures.runFixture(dir.resolve("off"), "classinit=off", "classinit.Shapes")
         .report();
@@ -189,15 +225,16 @@ class ClassInitIT {
     Path reportFile = dir.resolve("init-deadlock.json");
     String outcome;
     String stderr;
+    Violation deadlock;
     try (RunningJvm jvm = Fixtures.withAgent("report=" + reportFile) // the default watchdog period
         .start("fixtures.agent.classinit.InitDeadlock")) {
       outcome = jvm.readLine(); // the fixture then waits to be killed
+      deadlock = deadlockWrittenTo(reportFile); // by the reporter's thread, a moment later
       stderr = jvm.stderr();
     }
 
     assertThat(outcome).as(stderr).isEqualTo("DEADLOCK-REPORTED");
-    Violation deadlock = Fixtures.readReport(reportFile).violations().stream()
-        .filter(v -> v.kind() == Kind.DEADLOCK).findFirst().orElseThrow();
+    assertThat(deadlock).as(stderr).isNotNull();
     String base = "fixtures.agent.classinit.InitDeadlock$Base";
     String sub = "fixtures.agent.classinit.InitDeadlock$Sub";
     assertThat(deadlock.severity()).isEqualTo(Severity.ERROR);
@@ -225,6 +262,31 @@ class ClassInitIT {
         .filter(v -> v.locks().get(0).name().equals(SHAPES + first)).toList();
     assertThat(found).as(shapes.report().violations().toString()).hasSize(1);
     return found.get(0);
+  }
+
+  /**
+   * The first {@code DEADLOCK} in the report file once the running JVM's reporter thread has
+   * written it, waiting at most ten seconds; null if it never does.
+   */
+  private static Violation deadlockWrittenTo(Path reportFile) throws InterruptedException {
+    long deadline = System.nanoTime() + 10_000_000_000L;
+    while (System.nanoTime() < deadline) {
+      try {
+        Optional<Violation> deadlock = Fixtures.readReport(reportFile).violations().stream()
+            .filter(v -> v.kind() == Kind.DEADLOCK).findFirst();
+        if (deadlock.isPresent()) {
+          return deadlock.get();
+        }
+      } catch (IOException | RuntimeException | AssertionError notYetWritten) {
+        // the file is written whole by a move, but may not exist yet
+      }
+      Thread.sleep(50);
+    }
+    return null;
+  }
+
+  private static String entryLine(String marker) {
+    return Fixtures.lineOf("classinit/entries/PackageEntries", marker);
   }
 
   private static String line(String marker) {

@@ -10,6 +10,7 @@ import dev.lockguard.internal.core.Stacks;
 import dev.lockguard.report.Violation;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Finds cycles of class initializations as the initializers finish.
@@ -79,11 +80,11 @@ final class ClassInitDetector {
     }
     Info first = ClassInits.get(stack.at(start));
     Info last = ClassInits.get(stack.top());
-    boolean entry = false;
+    List<Info> classes = new ArrayList<>();
     for (int i = start; i < stack.depth(); i++) {
-      entry |= !ClassInits.get(stack.at(i)).has(ClassInits.NOT_AN_ENTRY);
+      classes.add(ClassInits.get(stack.at(i)));
     }
-    if (!entry) {
+    if (Entries.of(classes).isEmpty()) {
       return; // no other thread can start these initializations
     }
     Violation violation = ClassInitReports.throughLock(lock, field, first,
@@ -196,8 +197,19 @@ final class ClassInitDetector {
     List<Info> done = closed != null ? closed : new ArrayList<>();
     done.add(start);
     int first = stack.indexOf(start.id);
-    if (entries(stack, first, back) < 2) {
+    List<Info> classes = new ArrayList<>();
+    for (int i = first; i < stack.depth() - 1; i++) {
+      classes.add(ClassInits.get(stack.at(i)));
+    }
+    for (InitLink link : back) {
+      classes.add(link.from());
+    }
+    if (mayStart(classes) < 2) {
       return done; // only one class of the cycle can start initializing: no second thread can
+    }
+    Map<Info, String> entries = Entries.of(classes); // may read a package: only now
+    if (entries.size() < 2) {
+      return done;
     }
     StackTraceElement[] frames = Stacks.current(Stacks.Trim.HOOK);
     List<InitLink> cycle = new ArrayList<>();
@@ -208,28 +220,22 @@ final class ClassInitDetector {
           callerOfInitializer(frames, to.name)));
     }
     cycle.addAll(back);
-    while (cycle.get(0).from().has(ClassInits.NOT_AN_ENTRY)) {
+    while (!entries.containsKey(cycle.get(0).from())) {
       cycle.add(cycle.remove(0)); // the story starts at a class a thread can start at
     }
     Violation violation =
-        ClassInitReports.toViolation(cycle, Thread.currentThread().getName(), frames);
+        ClassInitReports.toViolation(cycle, entries, Thread.currentThread().getName(), frames);
     Findings.publishOnce(REPORTED, violation.id(), violation.severity(), () -> violation);
     return done;
   }
 
-  /**
-   * How many classes of the cycle other code can start initializing: those on the stack from
-   * {@code first} but the innermost, and those {@code back} steps from.
-   */
-  private static int entries(InitStack stack, int first, List<InitLink> back) {
-    int entries = 0;
-    for (int i = first; i < stack.depth() - 1; i++) {
-      entries += ClassInits.get(stack.at(i)).has(ClassInits.NOT_AN_ENTRY) ? 0 : 1;
+  /** How many of {@code classes} code outside them may start initializing, by their headers. */
+  private static int mayStart(List<Info> classes) {
+    int count = 0;
+    for (Info info : classes) {
+      count += info.has(ClassInits.NOT_AN_ENTRY) ? 0 : 1;
     }
-    for (InitLink link : back) {
-      entries += link.from().has(ClassInits.NOT_AN_ENTRY) ? 0 : 1;
-    }
-    return entries;
+    return count;
   }
 
   /**

@@ -13,6 +13,7 @@ import dev.lockguard.report.Violation.Severity;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Words a cycle of class initializations as a {@code POTENTIAL_DEADLOCK}: one lock per class
@@ -34,9 +35,11 @@ final class ClassInitReports {
   /**
    * The report of {@code cycle}, which starts at a class other code can initialize first, as
    * thread {@code threadName} saw it; {@code frames} is that thread's stack when the cycle closed.
+   * {@code entries} are the classes a thread can start at ({@link Entries#of}): each begins a
+   * thread of the story, and one only its package starts names the class that does.
    */
-  static Violation toViolation(List<InitLink> cycle, String threadName,
-      StackTraceElement[] frames) {
+  static Violation toViolation(List<InitLink> cycle, Map<Info, String> entries,
+      String threadName, StackTraceElement[] frames) {
     List<LockRef> locks = new ArrayList<>();
     List<EdgeRef> edges = new ArrayList<>();
     List<String> sites = new ArrayList<>();
@@ -58,13 +61,18 @@ final class ClassInitReports {
       }
       hierarchy |= link.why() == Why.SUPERCLASS || link.why() == Why.INTERFACE;
       // A class no other code can start initializing goes on in the thread of the class before.
-      if (thread == 0 || !link.from().has(ClassInits.NOT_AN_ENTRY)) {
+      String starter = entries.get(link.from());
+      if (thread == 0 || starter != null) {
         story.append(thread == 0 ? "" : "; ").append("thread ")
             .append(THREADS.charAt(thread++ % THREADS.length())).append(" initializes ");
       } else {
         story.append(", then ");
       }
-      story.append(simple(link.from().name)).append(step(link));
+      story.append(simple(link.from().name));
+      if (starter != null && !starter.isEmpty()) {
+        story.append(" (started by ").append(simple(starter)).append(", in its package)");
+      }
+      story.append(step(link));
     }
     String message = "Class initialization deadlock: " + story + "; each thread holds the"
         + " initialization of its class and waits for the next one's for ever, and neither"

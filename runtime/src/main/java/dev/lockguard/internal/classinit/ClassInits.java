@@ -23,6 +23,13 @@ public final class ClassInits {
    * class (an enum constant's body), or a private nested class (a lazy holder).
    */
   public static final int NOT_AN_ENTRY = 4;
+  /**
+   * Every way to start the class's initialization that its declarations offer (its class, or its
+   * constructors, static methods and static fields that are not compile-time constants) is
+   * package-private or private: only code of its own package can start it, and the agent's
+   * package reader is asked whether any does (only when a cycle through it is to be reported).
+   */
+  public static final int PACKAGE_ENTRY = 8;
 
   /** A touch made in {@code <clinit>}, or in a method of the class that it calls. */
   public static final byte MAKES = 0;

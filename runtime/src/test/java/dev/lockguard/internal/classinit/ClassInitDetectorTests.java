@@ -52,6 +52,44 @@ class ClassInitDetectorTests {
   }
 
   @Test
+  void aSubclassOnlyItsPackageStartsIsAnEntryOnlyIfThePackageReaderNamesAStarter() {
+    int base = described("t6.Base", null, ClassInits.HAS_CLINIT, "t6.Sub", ClassInits.MAKES);
+    described("t6.Sub", "t6.Base", ClassInits.PACKAGE_ENTRY, null, (byte) 0);
+    int other = described("t6.Other", null, ClassInits.HAS_CLINIT, "t6.Kid", ClassInits.MAKES);
+    described("t6.Kid", "t6.Other", ClassInits.PACKAGE_ENTRY, null, (byte) 0);
+    java.util.List<String> asked = new java.util.ArrayList<>();
+    Entries.readPackagesWith((className, notCounted) -> {
+      asked.add(className + " " + notCounted);
+      return className.equals("t6.Kid") ? "t6.Maker" : "";
+    });
+    try {
+      ClassInitHooks.enter(base);
+      ClassInitHooks.exit(base);
+      assertThat(runtime.findings()).as("no code of t6 but Base's starts Sub").isEmpty();
+
+      ClassInitHooks.enter(other);
+      ClassInitHooks.exit(other);
+    } finally {
+      Entries.readPackagesWith(null);
+    }
+
+    assertThat(asked).containsExactly("t6.Sub [t6.Base, t6.Sub]", "t6.Kid [t6.Kid, t6.Other]");
+    assertThat(only().message()).contains("thread B initializes Kid (started by Maker, in its"
+        + " package), whose superclass Other it must initialize first;");
+  }
+
+  @Test
+  void withoutAPackageReaderAPackageOnlyClassCountsAsAnEntry() {
+    int base = described("t7.Base", null, ClassInits.HAS_CLINIT, "t7.Sub", ClassInits.MAKES);
+    described("t7.Sub", "t7.Base", ClassInits.PACKAGE_ENTRY, null, (byte) 0);
+
+    ClassInitHooks.enter(base);
+    ClassInitHooks.exit(base);
+
+    assertThat(only().message()).contains("thread B initializes Sub, whose superclass Base");
+  }
+
+  @Test
   void nestedInitializersReadingEachOthersFieldsAreOneCycleReportedOnce() {
     int first = described("t3.A", null, ClassInits.HAS_CLINIT, "t3.B", ClassInits.READS);
     int second = described("t3.B", null, ClassInits.HAS_CLINIT, "t3.A", ClassInits.READS);
