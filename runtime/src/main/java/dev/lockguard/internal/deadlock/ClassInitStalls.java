@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import javax.management.JMException;
@@ -52,9 +53,19 @@ final class ClassInitStalls {
   /** The CPU time of each {@code RUNNABLE} thread at the last look. */
   private Map<Long, Long> cpuAtLastLook = Map.of();
   private Set<Long> stuckAtLastDump = Set.of();
+  /** Every deadlock found so far: such a deadlock never ends. */
+  private final List<DeadlockCycles.Cycle> found = new CopyOnWriteArrayList<>();
 
-  /** One look: the class-initialization deadlocks present now, each with its report. */
-  List<Violation> findNow() {
+  /** The class-initialization deadlocks found so far, each with its threads and report. */
+  List<DeadlockCycles.Cycle> found() {
+    return found;
+  }
+
+  /**
+   * One look: the class-initialization deadlocks present now, each with its threads and report;
+   * the new ones are also added to {@link #found()}.
+   */
+  List<DeadlockCycles.Cycle> findNow() {
     Set<Long> stuck = stuckThreads();
     if (stuck.size() < 2 || stuck.equals(stuckAtLastDump)) {
       return List.of();
@@ -73,7 +84,13 @@ final class ClassInitStalls {
       }
     }
     waits.keySet().retainAll(infos.keySet());
-    return cycles(waits, infos);
+    List<DeadlockCycles.Cycle> now = cycles(waits, infos);
+    for (DeadlockCycles.Cycle cycle : now) {
+      if (found.stream().noneMatch(known -> known.threadIds().equals(cycle.threadIds()))) {
+        found.add(cycle);
+      }
+    }
+    return now;
   }
 
   /**
@@ -137,7 +154,8 @@ final class ClassInitStalls {
     return waits;
   }
 
-  private static List<Violation> cycles(Map<Long, String> waits, Map<Long, ThreadInfo> infos) {
+  private static List<DeadlockCycles.Cycle> cycles(Map<Long, String> waits,
+      Map<Long, ThreadInfo> infos) {
     Map<Long, Long> next = new HashMap<>();
     for (Map.Entry<Long, String> wait : waits.entrySet()) {
       Long owner = owner(wait.getValue(), waits, infos);
@@ -145,15 +163,19 @@ final class ClassInitStalls {
         next.put(wait.getKey(), owner);
       }
     }
-    List<Violation> found = new ArrayList<>();
+    List<DeadlockCycles.Cycle> cycles = new ArrayList<>();
     Set<Long> reported = new TreeSet<>();
     for (Long start : waits.keySet()) {
       List<Long> cycle = cycleFrom(start, next);
       if (!cycle.isEmpty() && reported.add(cycle.stream().min(Long::compare).orElseThrow())) {
-        found.add(report(cycle, waits, infos));
+        List<ThreadInfo> threads = new ArrayList<>();
+        for (Long id : cycle) {
+          threads.add(infos.get(id));
+        }
+        cycles.add(new DeadlockCycles.Cycle(threads, report(cycle, waits, infos)));
       }
     }
-    return found;
+    return cycles;
   }
 
   /** Follows "waits for a class owned by" from {@code start}; the cycle it ends in, or empty. */
