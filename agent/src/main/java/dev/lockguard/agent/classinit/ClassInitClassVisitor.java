@@ -64,6 +64,8 @@ public final class ClassInitClassVisitor extends SiteClassVisitor {
   private boolean defaultMethods;
   private InitTouches touches;
   private final EntryAccess entryAccess = new EntryAccess();
+  /** The methods the initializer calls that may take a lock ({@link InitCallees}); lazy. */
+  private Set<String> callees;
 
   private ClassInitClassVisitor(ClassVisitor next, Target target) {
     super(next, target);
@@ -105,6 +107,10 @@ public final class ClassInitClassVisitor extends SiteClassVisitor {
     if (isInterface && !initializer
         && (access & (Opcodes.ACC_ABSTRACT | Opcodes.ACC_STATIC)) == 0) {
       defaultMethods = true;
+    }
+    if (!initializer && watched() && callees().contains(name + descriptor)) {
+      target.changed();
+      return ClinitHooks.locksOnly(next, ClassInits.reserve(className));
     }
     if (!initializer || !watched()) {
       return next;
@@ -151,6 +157,14 @@ public final class ClassInitClassVisitor extends SiteClassVisitor {
             : entryAccess.packageOnly() ? ClassInits.PACKAGE_ENTRY : 0);
     ClassInits.describe(className, sourceFile, parentClass,
         parents.toArray(new String[0]), flags, targets, members, methods, lines, hows);
+  }
+
+  private Set<String> callees() {
+    if (callees == null) {
+      callees = ClassScan.declaresMethod(target.reader, "<clinit>")
+          ? InitCallees.of(target.reader, internalName, OWN_CALL_ROUNDS) : Set.of();
+    }
+    return callees;
   }
 
   /** Application classes being loaded; the JDK's and those retransformed are not watched. */

@@ -8,8 +8,8 @@ import org.objectweb.asm.Opcodes;
 /**
  * Puts the class-initialization hooks around a {@code <clinit>}: {@code enter(id)} first, {@code
  * exit(id)} before each return, {@code lockInInitializer(lock, id)} before each {@code
- * monitorenter}, and a catch-all handler, the method's last, that calls {@code exit(id)} and
- * rethrows. The Java it stands for:
+ * monitorenter} and each {@code Lock.lock()} or {@code lockInterruptibly()}, and a catch-all
+ * handler, the method's last, that calls {@code exit(id)} and rethrows. The Java it stands for:
  *
  * <pre>{@code
  * static {
@@ -21,9 +21,15 @@ import org.objectweb.asm.Opcodes;
  */
 final class ClinitHooks extends MethodVisitor {
   private static final String HOOKS = "dev/lockguard/internal/classinit/ClassInitHooks";
+  /** The lock-order rewriter's hooks, which replace {@code Lock.lock()} calls. */
+  private static final String LOCK_ORDER_HOOKS = "dev/lockguard/internal/lockorder/Hooks";
+  /** The start of a descriptor whose first parameter is a lock of {@code java.util.concurrent}. */
+  private static final String LOCKS = "(Ljava/util/concurrent/locks/";
 
   private final int id;
   private final int version;
+  /** False in a method the initializer calls: only its locks get the hook. */
+  private final boolean initializer;
   private final Label bodyStart = new Label();
   /**
    * {@code Owner.field} while the value on the stack is that field's, loaded just before (javac's
@@ -34,33 +40,42 @@ final class ClinitHooks extends MethodVisitor {
   private String lockField;
 
   ClinitHooks(MethodVisitor next, int id, int version) {
+    this(next, id, version, true);
+  }
+
+  private ClinitHooks(MethodVisitor next, int id, int version, boolean initializer) {
     super(Opcodes.ASM9, next);
     this.id = id;
     this.version = version;
+    this.initializer = initializer;
+  }
+
+  /**
+   * The hooks of a method of class {@code id} that its initializer calls: only {@code
+   * lockInInitializer} before each lock it takes, which does nothing once the class is
+   * initialized.
+   */
+  static ClinitHooks locksOnly(MethodVisitor next, int id) {
+    return new ClinitHooks(next, id, 0, false);
   }
 
   @Override
   public void visitCode() {
     super.visitCode();
-    hook("enter"); // ClassInitHooks.enter(id);
-    mv.visitLabel(bodyStart);
+    if (initializer) {
+      hook("enter"); // ClassInitHooks.enter(id);
+      mv.visitLabel(bodyStart);
+    }
   }
 
   @Override
   public void visitInsn(int opcode) {
-    if (opcode == Opcodes.RETURN) {
+    if (opcode == Opcodes.RETURN && initializer) {
       hook("exit"); // ClassInitHooks.exit(id); return;
     } else if (opcode == Opcodes.MONITORENTER) {
       // Stack[1]: lock -> ClassInitHooks.lockInInitializer(lock, id, "Owner.field"); monitorenter
       mv.visitInsn(Opcodes.DUP);               // Stack[2]: lock, lock
-      Bytecode.pushInt(mv, id);                // Stack[3]: lock, lock, I
-      if (lockField != null) {
-        mv.visitLdcInsn(lockField);            // Stack[4]: lock, lock, I, String
-      } else {
-        mv.visitInsn(Opcodes.ACONST_NULL);     // Stack[4]: lock, lock, I, null
-      }
-      mv.visitMethodInsn(Opcodes.INVOKESTATIC, HOOKS, "lockInInitializer",
-          "(Ljava/lang/Object;ILjava/lang/String;)V", false); // Stack[1]: lock
+      lockHook();                              // Stack[1]: lock
     }
     if (opcode != Opcodes.DUP && (opcode < Opcodes.ICONST_M1 || opcode > Opcodes.ICONST_5)) {
       lockField = null;
@@ -86,6 +101,19 @@ final class ClinitHooks extends MethodVisitor {
   @Override
   public void visitMethodInsn(int opcode, String owner, String name, String descriptor,
       boolean isInterface) {
+    boolean lockCall = name.equals("lock") || name.equals("lockInterruptibly");
+    if (lockCall && owner.equals(LOCK_ORDER_HOOKS) && descriptor.startsWith(LOCKS)
+        && descriptor.endsWith("I)V")) {
+      // The lock-order rewriter's Hooks.lock(lock, site): Stack[2]: lock, I
+      mv.visitInsn(Opcodes.SWAP);              // Stack[2]: I, lock
+      mv.visitInsn(Opcodes.DUP_X1);            // Stack[3]: lock, I, lock
+      lockHook();                              // Stack[2]: lock, I
+    } else if (lockCall && descriptor.equals("()V") && owner.startsWith(LOCKS.substring(2))
+        && opcode != Opcodes.INVOKESTATIC) {
+      // lock.lock() itself, if no other rewriter replaced it: Stack[1]: lock
+      mv.visitInsn(Opcodes.DUP);               // Stack[2]: lock, lock
+      lockHook();                              // Stack[1]: lock
+    }
     if (!owner.startsWith("dev/lockguard/internal/")) {
       lockField = null; // another rewriter's hook leaves the lock where it was
     }
@@ -116,10 +144,27 @@ final class ClinitHooks extends MethodVisitor {
 
   @Override
   public void visitMaxs(int maxStack, int maxLocals) {
-    Bytecode.catchAll(mv, bodyStart, version); // Stack[1]: Throwable
-    hook("exit");                              // Stack[1]: Throwable
-    mv.visitInsn(Opcodes.ATHROW);              // throw t;
+    if (initializer) {
+      Bytecode.catchAll(mv, bodyStart, version); // Stack[1]: Throwable
+      hook("exit");                              // Stack[1]: Throwable
+      mv.visitInsn(Opcodes.ATHROW);              // throw t;
+    }
     super.visitMaxs(maxStack, maxLocals);
+  }
+
+  /**
+   * {@code ClassInitHooks.lockInInitializer(lock, id, "Owner.field")} on the lock on top of the
+   * stack: Stack[-1].
+   */
+  private void lockHook() {
+    Bytecode.pushInt(mv, id);                  // Stack[+1]: I
+    if (lockField != null) {
+      mv.visitLdcInsn(lockField);              // Stack[+2]: I, String
+    } else {
+      mv.visitInsn(Opcodes.ACONST_NULL);       // Stack[+2]: I, null
+    }
+    mv.visitMethodInsn(Opcodes.INVOKESTATIC, HOOKS, "lockInInitializer",
+        "(Ljava/lang/Object;ILjava/lang/String;)V", false); // Stack[-1]
   }
 
   /** {@code ClassInitHooks.name(id)}: Stack[+0]. */

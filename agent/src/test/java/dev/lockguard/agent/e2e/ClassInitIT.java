@@ -164,6 +164,46 @@ class ClassInitIT {
   }
 
   @Test
+  void lockTakenInAMethodTheInitializerCallsOrThroughLockLock() throws Exception {
+    Fixtures.Outcome outcome = Fixtures.runFixture(dir.resolve("locks"), "", "classinit.LockShapes");
+    String shapes = "fixtures.agent.classinit.LockShapes";
+
+    assertThat(outcome.report().violations()).as(outcome.result().toString()).hasSize(2)
+        .allSatisfy(violation -> {
+          assertThat(violation.kind()).isEqualTo(Kind.POTENTIAL_DEADLOCK);
+          assertThat(violation.severity()).isEqualTo(Severity.ERROR);
+          assertThat(violation.threads()).containsExactly("main");
+        });
+    Violation driver = outcome.report().violations().stream()
+        .filter(v -> v.locks().get(0).name().equals("LockShapes.REGISTRY")).findFirst()
+        .orElseThrow();
+    String touches = shapes + ".main(" + lockLine("@main-driver") + ")";
+    assertThat(driver.locks()).containsExactly(new LockRef("LockShapes.REGISTRY",
+        "java.lang.Object"), new LockRef(shapes + "$Driver", TYPE));
+    assertThat(driver.message()).isEqualTo("Class initialization deadlock through a lock: thread A"
+        + " holds LockShapes.REGISTRY and needs LockShapes$Driver (at " + touches + "); thread B"
+        + " initializes LockShapes$Driver, whose initializer takes LockShapes.REGISTRY ("
+        + lockLine("@driver-takes") + "); each waits for the other for ever, and neither"
+        + " ThreadMXBean nor jstack reports the hang. Seen without a hang in thread \"main\","
+        + " which took LockShapes.REGISTRY again inside the initializer. Fix: initialize"
+        + " LockShapes$Driver before taking LockShapes.REGISTRY, or keep the initializer from"
+        + " taking it.");
+    assertThat(driver.sites()).containsExactly(touches,
+        shapes + "$Driver.add(" + lockLine("@driver-takes") + ")");
+    Violation codec = outcome.report().violations().stream()
+        .filter(v -> v.locks().get(0).name().equals("LockShapes.CATALOG")).findFirst()
+        .orElseThrow();
+    assertThat(codec.locks()).containsExactly(new LockRef("LockShapes.CATALOG",
+        "java.util.concurrent.locks.ReentrantLock"), new LockRef(shapes + "$Codec", TYPE));
+    assertThat(codec.message()).startsWith("Class initialization deadlock through a lock: thread A"
+        + " holds LockShapes.CATALOG and needs LockShapes$Codec (at " + shapes + ".main("
+        + lockLine("@main-codec") + ")); thread B initializes LockShapes$Codec, whose initializer"
+        + " takes LockShapes.CATALOG (" + lockLine("@codec-takes") + ");");
+    assertThat(Pattern.compile("Class initialization deadlock through a lock: ")
+        .matcher(outcome.result().stderr()).results().count()).isEqualTo(2);
+  }
+
+  @Test
   void cyclesNoSecondThreadCanEnterAreSilent() throws Exception {
     Report report = Fixtures.runFixture(dir, "", "classinit.SilentShapes").report();
 
@@ -283,6 +323,10 @@ class ClassInitIT {
       Thread.sleep(50);
     }
     return null;
+  }
+
+  private static String lockLine(String marker) {
+    return Fixtures.lineOf("classinit/LockShapes", marker);
   }
 
   private static String entryLine(String marker) {

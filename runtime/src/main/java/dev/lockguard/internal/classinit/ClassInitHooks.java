@@ -5,10 +5,10 @@ import dev.lockguard.internal.core.PerThread;
 /**
  * The hooks the agent puts around each application class's static initializer: {@code
  * ClassInitHooks.enter(id)} first, {@code ClassInitHooks.exit(id)} before each return and when
- * it throws, and {@code ClassInitHooks.lockInInitializer(lock, id, field)} before each of its
- * {@code synchronized} blocks. An initializer runs once per class, so these are not on a hot
- * path: they may allocate (a finding's stack), but they never throw into the initializer and run
- * under the thread's re-entry guard.
+ * it throws, and {@code ClassInitHooks.lockInInitializer(lock, id, field)} before each lock it,
+ * or a method of its class it calls, takes. An initializer runs once per class, so these are not
+ * on a hot path: they may allocate (a finding's stack), but they never throw into the initializer
+ * and run under the thread's re-entry guard.
  */
 public final class ClassInitHooks {
   private static final PerThread.Step<InitStack> ENTER =
@@ -35,11 +35,17 @@ public final class ClassInitHooks {
   }
 
   /**
-   * The static initializer of class {@code id} is about to take {@code lock} in a {@code
-   * synchronized} block; {@code field} is {@code Owner.field} when the bytecode loaded the lock
-   * from that field, else null.
+   * The static initializer of class {@code id}, or a method of the class it calls, is about to
+   * take {@code lock} (a {@code synchronized} block, {@code Lock.lock()} or {@code
+   * lockInterruptibly()}); {@code field} is {@code Owner.field} when the bytecode loaded the lock
+   * from that field, else null. Once the class is initialized it returns at once, allocating
+   * nothing.
    */
   public static void lockInInitializer(Object lock, int id, String field) {
+    ClassInits.Info info = ClassInits.get(id);
+    if (info == null || info.state != ClassInits.Info.RUNNING) {
+      return; // a method the initializer calls, called again after it: nothing to check
+    }
     PerThread thread = PerThread.current();
     thread.run(LOCK, thread.get(InitStack.SLOT), lock, field, id, 0);
   }
