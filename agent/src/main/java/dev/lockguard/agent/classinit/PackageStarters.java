@@ -49,25 +49,30 @@ public final class PackageStarters implements PackageReader {
   public String starterOf(String className, Set<String> notCounted) {
     boolean loaded = false;
     for (Class<?> type : instrumentation.getAllLoadedClasses()) {
-      if (!type.getName().equals(className)) {
-        continue;
-      }
-      loaded = true;
-      Map<String, byte[]> classes = packageOf(type);
-      if (classes == null) {
-        return null;
-      }
-      Set<String> skipped = new HashSet<>();
-      for (String name : notCounted) {
-        skipped.add(name.replace('.', '/'));
-      }
-      String starter = new Search(classes, skipped)
-          .starterOf(className.replace('.', '/'), new HashSet<>());
-      if (starter != null) {
-        return starter.replace('/', '.');
+      if (type.getName().equals(className)) {
+        loaded = true;
+        String starter = starterOf(type, notCounted);
+        if (starter == null || !starter.isEmpty()) {
+          return starter;
+        }
       }
     }
     return loaded ? "" : null;
+  }
+
+  /** {@link #starterOf(String, Set)} for one loaded class of that name. */
+  static String starterOf(Class<?> type, Set<String> notCounted) {
+    Map<String, byte[]> classes = packageOf(type);
+    if (classes == null) {
+      return null;
+    }
+    Set<String> skipped = new HashSet<>();
+    for (String name : notCounted) {
+      skipped.add(name.replace('.', '/'));
+    }
+    String starter = new Search(classes, skipped)
+        .starterOf(type.getName().replace('.', '/'), new HashSet<>());
+    return starter == null ? "" : starter.replace('/', '.');
   }
 
   /**

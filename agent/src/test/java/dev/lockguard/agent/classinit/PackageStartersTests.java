@@ -1,0 +1,87 @@
+package dev.lockguard.agent.classinit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import fixtures.agent.classinit.entries.PackageEntries;
+import java.io.OutputStream;
+import java.net.URL;
+import java.net.URLClassLoader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
+import java.util.jar.JarEntry;
+import java.util.jar.JarOutputStream;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The package reader on {@code fixtures.agent.classinit.entries}, from the test classes' directory
+ * and from a jar: who in the package starts a class only its package can start.
+ */
+class PackageStartersTests {
+  private static final String ENTRIES = "fixtures.agent.classinit.entries.PackageEntries$";
+
+  @TempDir Path dir;
+
+  @Test
+  void aSubclassMadeOnlyByItsSuperclassHasNoStarter() throws Exception {
+    Class<?> sub = Class.forName(ENTRIES + "DefaultSubstitutor", false, loader());
+
+    assertThat(PackageStarters.starterOf(sub,
+        Set.of(ENTRIES + "Substitutor", ENTRIES + "DefaultSubstitutor"))).isEmpty();
+  }
+
+  @Test
+  void anotherClassOfThePackageThatMakesItIsItsStarter() throws Exception {
+    Class<?> grey = Class.forName(ENTRIES + "ShadeOfGrey", false, loader());
+
+    assertThat(PackageStarters.starterOf(grey, Set.of(ENTRIES + "Shade", ENTRIES + "ShadeOfGrey")))
+        .isEqualTo(ENTRIES + "Palette");
+  }
+
+  @Test
+  void aSubclassAnyCodeCanStartStartsItsSuperclass() throws Exception {
+    Class<?> leaf = Class.forName(ENTRIES + "Leaf", false, loader());
+
+    assertThat(PackageStarters.starterOf(leaf, Set.of(ENTRIES + "Leaf")))
+        .isEqualTo(ENTRIES + "OpenLeaf");
+  }
+
+  @Test
+  void theSameFromAJar() throws Exception {
+    Path jar = dir.resolve("entries.jar");
+    Path classes = Path.of(PackageEntries.class.getResource("PackageEntries.class").toURI())
+        .getParent();
+    try (OutputStream out = Files.newOutputStream(jar);
+        JarOutputStream writer = new JarOutputStream(out);
+        Stream<Path> files = Files.list(classes)) {
+      for (Path file : files.toList()) {
+        writer.putNextEntry(new JarEntry("fixtures/agent/classinit/entries/" + file.getFileName()));
+        writer.write(Files.readAllBytes(file));
+        writer.closeEntry();
+      }
+    }
+    try (URLClassLoader fromJar = new URLClassLoader(new URL[] {jar.toUri().toURL()},
+        ClassLoader.getPlatformClassLoader())) {
+      Class<?> grey = Class.forName(ENTRIES + "ShadeOfGrey", false, fromJar);
+      Class<?> primitive = Class.forName(ENTRIES + "CtPrimitive", false, fromJar);
+
+      assertThat(grey.getClassLoader()).isSameAs(fromJar);
+      assertThat(PackageStarters.starterOf(grey, Set.of(ENTRIES + "Shade",
+          ENTRIES + "ShadeOfGrey"))).isEqualTo(ENTRIES + "Palette");
+      assertThat(PackageStarters.starterOf(primitive, Set.of(ENTRIES + "CtKind",
+          ENTRIES + "CtPrimitive"))).isEmpty();
+    }
+  }
+
+  @Test
+  void aClassOutsideAnyReadablePlaceIsNotAnswered() {
+    assertThat(PackageStarters.starterOf(List.class, Set.of())).isNull();
+  }
+
+  private static ClassLoader loader() {
+    return PackageStartersTests.class.getClassLoader();
+  }
+}
