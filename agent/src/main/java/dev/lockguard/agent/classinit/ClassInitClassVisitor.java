@@ -19,14 +19,16 @@ import org.objectweb.asm.Opcodes;
  * The class-initialization rewriter: puts the hooks around a class's {@code <clinit>} ({@link
  * ClinitHooks}) and tells the runtime ({@link ClassInits#describe}) what the class's
  * initialization needs: its superclass, its interfaces, whether it declares default methods (an
- * interface), whether code outside its outer class can start its initialization, and what its
- * initializer touches ({@link InitTouches}), and whether only its package can start it ({@link
- * EntryAccess}).
+ * interface), whether code outside its outer class, or outside its package ({@link
+ * EntryAccess}), can start its initialization, and what its initializer touches ({@link
+ * InitTouches}).
  *
  * <p>The reading is cheap: it rides on the pass every rewriter makes over the class, and reads
  * the class a second time only when its initializer calls a method of its own (an enum's {@code
- * $values()}), and then only those methods' code. Classes retransformed after they were loaded
- * are left alone: their initializers ran before the agent could watch them.
+ * $values()}), and then only those methods' code; and before the pass, when the class has an
+ * initializer and may take a lock, the initializer's calls ({@link InitCallees}), so that the
+ * locks of the methods it calls get the hook. Classes retransformed after they were loaded are
+ * left alone: their initializers ran before the agent could watch them.
  */
 public final class ClassInitClassVisitor extends SiteClassVisitor {
   /**
