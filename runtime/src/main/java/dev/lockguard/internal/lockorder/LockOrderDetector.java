@@ -255,6 +255,26 @@ public final class LockOrderDetector {
       ts.counts[index]++;
       return;
     }
+    push(ts, key, siteId, shared);
+  }
+
+  /**
+   * {@link #beforeAcquire} and {@link #afterAcquire} of one acquisition that nothing can come
+   * between (a monitor): the held locks are scanned for a re-entry once, not twice.
+   */
+  static void acquire(ThreadState ts, Object key, Object lock, int siteId, boolean shared,
+      boolean blocking) {
+    beforeAcquire(ts, key, lock, siteId, shared, blocking);
+    Faults.injectFailure(); // test-only, as in afterAcquire
+    ts.counter.acquisitions++;
+    if (ts.pendingKey != key) { // beforeAcquire found a re-entry
+      ts.counts[ts.indexOf(key)]++;
+      return;
+    }
+    push(ts, key, siteId, shared);
+  }
+
+  private static void push(ThreadState ts, Object key, int siteId, boolean shared) {
     boolean pending = ts.pendingKey == key;
     Node node = pending ? ts.pendingNode : null; // else made lazily by heldNode
     int hash = pending ? ts.pendingHash : System.identityHashCode(key);
