@@ -58,6 +58,11 @@ public final class Hooks {
       ts.pushOutermost(lock, site); // the outermost lock: no edge, no check, nothing to guard
       return;
     }
+    Node known = LockOrderDetector.knownAcquisition(ts, lock, site, false);
+    if (known != null) {
+      ts.pushKnown(lock, known, site, false); // the validated chain again: nothing to check
+      return;
+    }
     beforeAndAfter(ts, lock, lock, site, false, true);
   }
 
@@ -120,20 +125,28 @@ public final class Hooks {
     }
     Object key = LockKeys.keyOf(lock);
     boolean shared = LockKeys.isShared(lock);
-    // The outermost lock takes the fast path: no edge can start there, so no check and no node.
+    // The outermost lock takes the fast path: no edge can start there, so no check and no node;
+    // so does a lock that repeats the validated chain, whose check would change nothing.
     boolean outermost = ts.depth == 0 && LockOrderDetector.fastOutermost;
-    if (!outermost) {
+    Node known = outermost ? null : LockOrderDetector.knownAcquisition(ts, key, site, shared);
+    if (!outermost && known == null) {
       before(ts, key, lock, site, shared, true);
     }
-    Object outer = ts.calling;
-    ts.calling = lock;
-    try {
-      lock.lock();
-    } finally {
-      ts.calling = outer;
+    if (LockKeys.isJdkLock(lock)) {
+      lock.lock(); // no super.lock() of a subclass inside it: no need to say which lock is called
+    } else {
+      Object outer = ts.calling;
+      ts.calling = lock;
+      try {
+        lock.lock();
+      } finally {
+        ts.calling = outer;
+      }
     }
     if (outermost) {
       ts.pushOutermost(key, site, shared);
+    } else if (known != null) {
+      ts.pushKnown(key, known, site, shared);
     } else {
       after(ts, key, lock, site, shared);
     }
@@ -212,12 +225,16 @@ public final class Hooks {
   }
 
   private static void unlock(ThreadState ts, Lock lock) {
-    Object outer = ts.calling;
-    ts.calling = lock;
-    try {
+    if (LockKeys.isJdkLock(lock)) {
       lock.unlock();
-    } finally {
-      ts.calling = outer;
+    } else {
+      Object outer = ts.calling;
+      ts.calling = lock;
+      try {
+        lock.unlock();
+      } finally {
+        ts.calling = outer;
+      }
     }
     release(ts, LockKeys.keyOf(lock));
   }

@@ -157,6 +157,28 @@ public final class LockOrderDetector {
     }
   }
 
+  /**
+   * The node of {@code key} if taking it now repeats the thread's validated chain, so that the
+   * whole check would change nothing (see {@link #beforeAcquire}); else null, and the caller takes
+   * the guarded path. Called outside the guard: it only reads the thread's own arrays and the
+   * nodes' weak references, calls nothing that could take a lock or come back into a hook, and
+   * cannot fail. Not for a re-entry, nor when the push would have to grow the arrays.
+   */
+  static Node knownAcquisition(ThreadState ts, Object key, int siteId, boolean shared) {
+    if (ts.depth == ts.keys.length || ascending || Steering.active || ts.indexOf(key) >= 0
+        || !ts.knownChain(key, shared, LockGraph.generation)) {
+      return null;
+    }
+    Node known = ts.chainNodes[ts.depth];
+    if (known.anonymous) {
+      Site site = Sites.get(siteId);
+      if (site.lockName != null && !site.jdk) {
+        return null; // LockGraph.node names the lock after this site's field
+      }
+    }
+    return known;
+  }
+
   /** The per-edge checks of every acquisition: second thread, gates, rank, throw policy. */
   private static void checkKnownEdge(
       ThreadState ts, int heldIndex, Node node, Edge edge, boolean ascending, Site site) {

@@ -145,6 +145,15 @@ final class ThreadState implements Lockset {
   }
 
   /**
+   * Pushes a lock whose acquisition repeated the validated chain ({@code
+   * LockOrderDetector.knownAcquisition}): its node is the chain's. The arrays have room.
+   */
+  void pushKnown(Object key, Node node, int site, boolean isShared) {
+    counter.acquisitions++;
+    push(key, node.hash, null, site, isShared, 1);
+  }
+
+  /**
    * The fast path for releasing the innermost held lock, as most releases are; false if
    * {@code key} is not that lock. Array stores within the held depth only: it cannot fail.
    */
@@ -190,7 +199,6 @@ final class ThreadState implements Lockset {
           || (node != null ? node != chained : !chained.refersTo(keys[i]))) {
         return false;
       }
-      nodes[i] = chained; // the held lock's node, known now without a graph lookup
       matched = i + 1;
     }
     return true;
