@@ -31,8 +31,8 @@ final class MonitorVisitor extends SiteVisitor {
   }
 
   /**
-   * {@code state = Hooks.monitorEnter(lock, site, state); monitorenter lock;} The hook checks the order and
-   * records the lock as held before the thread blocks: nothing may run between
+   * {@code state = Hooks.monitorEnter(lock, site, state); monitorenter lock;} The hook checks the
+   * order and records the lock as held before the thread blocks: nothing may run between
    * {@code monitorenter} and the start of javac's exception range, or the JIT sees a call that
    * could throw while the monitor is held with no handler to release it, and refuses to compile
    * the method (it then runs interpreted, ten times slower).

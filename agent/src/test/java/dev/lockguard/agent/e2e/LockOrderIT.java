@@ -153,8 +153,8 @@ class LockOrderIT {
         .findFirst().orElseThrow();
     assertThat(violation.kind()).isEqualTo(Kind.POTENTIAL_DEADLOCK);
     assertThat(violation.severity()).isEqualTo(Severity.ERROR);
-    assertThat(violation.message())
-        .contains("take these locks in opposite orders and deadlock if they run at the same moment");
+    assertThat(violation.message()).contains(
+        "take these locks in opposite orders and deadlock if they run at the same moment");
     assertThat(violation.locks()).hasSize(2).allSatisfy(lock -> {
       assertThat(lock.name()).matches(type + "@[0-9a-f]+");
       assertThat(lock.type()).endsWith("." + type);

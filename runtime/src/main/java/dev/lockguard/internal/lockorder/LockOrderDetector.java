@@ -19,10 +19,11 @@ import java.util.List;
  * The lock-order detector: updates a thread's held locks and the graph on each acquisition, and
  * decides what to report ({@link OrderReports} words it) and when to throw.
  *
- * <p>Callers ({@link Hooks}) have set the thread's re-entry guard. The fast path (re-entry, or
- * only known edges) allocates nothing: a scan of the held locks and one lock-free probe per held
- * lock, or, when the thread repeats the chain of locks it last validated, no probe at all
- * ({@link ThreadState#knownChain}). A new edge captures one stack and takes the graph lock.
+ * <p>Callers ({@link Hooks}) have set the thread's re-entry guard, except around
+ * {@link #knownAcquisition}. The fast path (re-entry, or only known edges) allocates nothing: a
+ * scan of the held locks and one lock-free probe per held lock, or, when the thread repeats the
+ * chain of locks it last validated, no probe and no guard at all ({@link ThreadState#knownChain}).
+ * A new edge captures one stack and takes the graph lock.
  */
 public final class LockOrderDetector {
   /**

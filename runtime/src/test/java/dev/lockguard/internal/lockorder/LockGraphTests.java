@@ -207,7 +207,8 @@ class LockGraphTests {
       for (int round = 0; round < 3; round++) {
         state = enterInOrder(chain, state); // validates the chain, then takes the fast path
       }
-      assertThat(state).as("the hooks hand back the thread's state").isSameAs(ThreadState.current());
+      assertThat(state).as("the hooks hand back the thread's state")
+          .isSameAs(ThreadState.current());
       assertThat(found).as("a consistent order, depth %d", depth).isEmpty();
 
       Object innermost = chain[depth - 1];
