@@ -64,7 +64,7 @@ public final class LockSiteClassVisitor extends SiteClassVisitor {
       return next;
     }
     MethodSites sites = methodSites(access, name, LockTypes.NAMES);
-    int state = StateLocal.slotFor(codes().get(name + descriptor));
+    int state = StateLocal.slotFor(name, codes().get(name + descriptor));
     // Last: every frame the others pass on or write gains the local.
     MethodVisitor chain = StateLocal.before(next, state);
     if (SynchronizedMethodVisitor.rewrites(access, version)) {

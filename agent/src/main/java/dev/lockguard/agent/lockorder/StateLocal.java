@@ -41,12 +41,15 @@ final class StateLocal extends MethodVisitor {
   }
 
   /**
-   * The slot the state gets in a method with this code, or -1 when the method keeps the hooks
-   * without it: unknown code, a huge method, or no one-byte slot left past its locals (the
-   * local's loads and stores then take two bytes each).
+   * The slot the state gets in method {@code name} with this code, or -1 when the method keeps
+   * the hooks without it: a class initializer (it runs once, and the class-initialization
+   * rewriter after this one reads the instructions before each of its {@code monitorenter}s),
+   * unknown code, a huge method, or no one-byte slot left past its locals (the local's loads and
+   * stores would take two bytes each).
    */
-  static int slotFor(ClassScan.Code code) {
-    if (code == null || code.length() > MAX_CODE_LENGTH || code.maxLocals() > 255) {
+  static int slotFor(String name, ClassScan.Code code) {
+    if (name.equals("<clinit>") || code == null || code.length() > MAX_CODE_LENGTH
+        || code.maxLocals() > 255) {
       return -1;
     }
     return code.maxLocals();

@@ -6,10 +6,19 @@ import java.util.function.IntSupplier;
 
 /**
  * Methods whose hot hooks share one state local, for {@link StateLocalTests}: a loop in one
- * activation, wide locals, handlers and several exits, a lambda. Each reports what the runtime
- * saw from inside its locks.
+ * activation, wide locals, handlers and several exits, a lambda, and a class initializer that keeps
+ * the plain hooks. Each reports what the runtime saw from inside its locks.
  */
 final class StateLocalShapes {
+  /** What the runtime saw from inside the class initializer's monitor. */
+  static int initialized;
+
+  static {
+    synchronized (StateLocalShapes.class) {
+      initialized = TestSupport.holdCount(StateLocalShapes.class);
+    }
+  }
+
   private final Object outer = new Object();
   private final Object inner = new Object();
   private final ReentrantLock lock = new ReentrantLock();

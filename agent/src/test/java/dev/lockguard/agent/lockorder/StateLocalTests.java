@@ -126,6 +126,19 @@ class StateLocalTests {
     assertThat(built.call(null, "huge")).isEqualTo(1);
   }
 
+  @Test
+  void aClassInitializerKeepsThePlainHooks() throws Exception {
+    Rewritten shapes =
+        Rewritten.by(StateLocalShapes.class, LockSiteClassVisitor.REWRITER).verified();
+
+    assertThat(shapes.trace("<clinit>")).startsWith(
+        "Hooks.monitorEnter(Ljava/lang/Object;I)V @ StateLocalShapes.class", "monitorenter",
+        "TestSupport.holdCount", "Hooks.monitorExit(Ljava/lang/Object;)V", "monitorexit");
+    var initialized = shapes.load().getDeclaredField("initialized");
+    initialized.setAccessible(true);
+    assertThat(initialized.getInt(null)).as("the initializer ran holding the class").isEqualTo(1);
+  }
+
   private static ClassNode node(Rewritten rewritten) {
     ClassNode node = new ClassNode();
     new ClassReader(rewritten.bytes()).accept(node, 0);
