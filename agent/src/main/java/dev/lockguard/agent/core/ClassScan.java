@@ -1,5 +1,7 @@
 package dev.lockguard.agent.core;
 
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Set;
 import org.objectweb.asm.ClassReader;
 import org.objectweb.asm.Opcodes;
@@ -106,6 +108,34 @@ public final class ClassScan {
     }
     return false;
   }
+
+  /**
+   * The {@code max_locals} and code length of every method with code, keyed by name and
+   * descriptor ({@code run()V}), from the method headers (no code read).
+   */
+  public static Map<String, Code> codes(ClassReader reader) {
+    char[] buffer = new char[reader.getMaxStringLength()];
+    Map<String, Code> codes = new HashMap<>();
+    int offset = methods(reader);
+    int methods = reader.readUnsignedShort(offset);
+    offset += 2;
+    for (int i = 0; i < methods; i++) {
+      String method = reader.readUTF8(offset + 2, buffer) + reader.readUTF8(offset + 4, buffer);
+      int attributes = reader.readUnsignedShort(offset + 6);
+      offset += 8;
+      for (int a = 0; a < attributes; a++) {
+        if ("Code".equals(reader.readUTF8(offset, buffer))) {
+          codes.put(method, new Code(reader.readUnsignedShort(offset + 8),
+              reader.readInt(offset + 10)));
+        }
+        offset += 6 + reader.readInt(offset + 2);
+      }
+    }
+    return codes;
+  }
+
+  /** A method's {@code max_locals} and code length in bytes. */
+  public record Code(int maxLocals, int length) {}
 
   /** Where the class file's method count is: past its interfaces and fields. */
   private static int methods(ClassReader reader) {

@@ -18,10 +18,13 @@ import org.objectweb.asm.Opcodes;
 final class LockCallVisitor extends SiteVisitor {
 
   private final LockTypes types;
+  /** The method's {@link StateLocal} slot, or -1 without one. */
+  private final int state;
 
-  LockCallVisitor(MethodVisitor next, MethodSites sites, LockTypes types) {
+  LockCallVisitor(MethodVisitor next, MethodSites sites, LockTypes types, int state) {
     super(next, sites);
     this.types = types;
+    this.state = state;
   }
 
   @Override
@@ -35,6 +38,13 @@ final class LockCallVisitor extends SiteVisitor {
         ? types.hookReceiver(owner, name + descriptor) : null;
     if (receiver == null) {
       super.visitMethodInsn(opcode, owner, name, descriptor, isInterface);
+      return;
+    }
+    if (state >= 0 && LOCK_DESC.equals(receiver) && descriptor.equals("()V")
+        && (name.equals("lock") || name.equals("unlock"))) {
+      // lock.lock()  ->  state = Hooks.lock(lock, site, state); unlock likewise, keeping state
+      push(sites.registerCall(descriptor));                    // Stack[2]: lock, I
+      StateLocal.call(mv, state, name, LOCK_DESC + "I", name.equals("lock")); // Stack[0]
       return;
     }
     // receiver.name(args)  ->  Hooks.name(receiver, args, site)

@@ -2,10 +2,11 @@ package dev.lockguard.agent.lockorder;
 
 import dev.lockguard.agent.core.ClassRewriter;
 import dev.lockguard.agent.core.ClassScan;
-import java.util.Set;
 import dev.lockguard.agent.core.MethodSites;
 import dev.lockguard.agent.core.SiteClassVisitor;
 import dev.lockguard.agent.core.Target;
+import java.util.Map;
+import java.util.Set;
 import org.objectweb.asm.ClassVisitor;
 import org.objectweb.asm.MethodVisitor;
 import org.objectweb.asm.Opcodes;
@@ -16,7 +17,8 @@ import org.objectweb.asm.Opcodes;
  * Condition calls), {@link WaitVisitor} ({@code Object.wait}), {@link MonitorVisitor}
  * ({@code synchronized} blocks), {@link MethodRefVisitor} (method references to lock methods) and,
  * for a {@code synchronized} method, {@link SynchronizedMethodVisitor}, all after
- * {@link MethodSites}, which names each lock after where the code got it.
+ * {@link MethodSites}, which names each lock after where the code got it, and before
+ * {@link StateLocal}, the local that keeps the thread's state for the hooks.
  */
 public final class LockSiteClassVisitor extends SiteClassVisitor {
   /** The names of every method whose calls (or method references) this rewriter rewrites. */
@@ -35,6 +37,7 @@ public final class LockSiteClassVisitor extends SiteClassVisitor {
   private final LockTypes types;
   /** The bridges method references to lock methods need; null where methods cannot be added. */
   private MethodRefVisitor.Bridges bridges;
+  private Map<String, ClassScan.Code> codes;
 
   private LockSiteClassVisitor(ClassVisitor next, Target target) {
     super(next, target);
@@ -61,19 +64,30 @@ public final class LockSiteClassVisitor extends SiteClassVisitor {
       return next;
     }
     MethodSites sites = methodSites(access, name, LockTypes.NAMES);
-    MethodVisitor chain = next;
+    int state = StateLocal.slotFor(name, codes().get(name + descriptor));
+    // Last: every frame the others pass on or write gains the local.
+    MethodVisitor chain = StateLocal.before(next, state);
     if (SynchronizedMethodVisitor.rewrites(access, version)) {
-      // Last, so that its protected ranges cover what the others insert.
+      // Last but the state, so that its protected ranges cover what the others insert.
       chain = new SynchronizedMethodVisitor(chain, sites, access, internalName, version,
-          explicitMonitor);
+          explicitMonitor, state);
     }
-    chain = new MonitorVisitor(chain, sites); // before it: the method's own monitorenter is no site
+    // Before it: the method's own monitorenter is no site.
+    chain = new MonitorVisitor(chain, sites, state);
     chain = new WaitVisitor(chain, sites);
-    chain = new LockCallVisitor(chain, sites, types);
+    chain = new LockCallVisitor(chain, sites, types, state);
     if (bridges != null) {
       chain = new MethodRefVisitor(chain, sites, types, bridges);
     }
     return sites.ahead(chain);
+  }
+
+  /** The methods' header figures, read from the class file at the first method. */
+  private Map<String, ClassScan.Code> codes() {
+    if (codes == null) {
+      codes = ClassScan.codes(target.reader);
+    }
+    return codes;
   }
 
   @Override

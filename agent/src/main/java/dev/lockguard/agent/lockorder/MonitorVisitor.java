@@ -13,8 +13,12 @@ import org.objectweb.asm.Opcodes;
  * (while the thread can still not block) and a push after; {@code MONITOREXIT} a pop before.
  */
 final class MonitorVisitor extends SiteVisitor {
-  MonitorVisitor(MethodVisitor next, MethodSites sites) {
+  /** The method's {@link StateLocal} slot, or -1 without one. */
+  private final int state;
+
+  MonitorVisitor(MethodVisitor next, MethodSites sites, int state) {
     super(next, sites);
+    this.state = state;
   }
 
   @Override
@@ -27,8 +31,8 @@ final class MonitorVisitor extends SiteVisitor {
   }
 
   /**
-   * {@code Hooks.monitorEnter(lock, site); monitorenter lock;} The hook checks the order and
-   * records the lock as held before the thread blocks: nothing may run between
+   * {@code state = Hooks.monitorEnter(lock, site, state); monitorenter lock;} The hook checks the
+   * order and records the lock as held before the thread blocks: nothing may run between
    * {@code monitorenter} and the start of javac's exception range, or the JIT sees a call that
    * could throw while the monitor is held with no handler to release it, and refuses to compile
    * the method (it then runs interpreted, ten times slower).
@@ -37,19 +41,27 @@ final class MonitorVisitor extends SiteVisitor {
     int site = sites.registerMonitor();
     super.visitInsn(Opcodes.DUP);                              // Stack[2]: lock, lock
     push(site);                                                // Stack[3]: lock, lock, I
-    super.visitMethodInsn(Opcodes.INVOKESTATIC, HOOKS, "monitorEnter",
-        "(" + OBJECT + "I)V", false);                          // Stack[1]: lock
+    if (state >= 0) {
+      StateLocal.call(mv, state, "monitorEnter", OBJECT + "I", true); // Stack[1]: lock
+    } else {
+      super.visitMethodInsn(Opcodes.INVOKESTATIC, HOOKS, "monitorEnter",
+          "(" + OBJECT + "I)V", false);                        // Stack[1]: lock
+    }
     super.visitInsn(Opcodes.MONITORENTER);                     // Stack[0]
     // A thread blocked in monitorenter is shown at the next instruction, which the JIT compiles
     // to nothing; without it thread dumps (and DEADLOCK reports) would point one line too far.
     super.visitInsn(Opcodes.NOP);
   }
 
-  /** {@code Hooks.monitorExit(lock); monitorexit lock;} */
+  /** {@code Hooks.monitorExit(lock, state); monitorexit lock;} */
   private void monitorExit() {
     super.visitInsn(Opcodes.DUP);                              // Stack[2]: lock, lock
-    super.visitMethodInsn(Opcodes.INVOKESTATIC, HOOKS, "monitorExit",
-        "(" + OBJECT + ")V", false);                           // Stack[1]: lock
+    if (state >= 0) {
+      StateLocal.call(mv, state, "monitorExit", OBJECT, false); // Stack[1]: lock
+    } else {
+      super.visitMethodInsn(Opcodes.INVOKESTATIC, HOOKS, "monitorExit",
+          "(" + OBJECT + ")V", false);                         // Stack[1]: lock
+    }
     super.visitInsn(Opcodes.MONITOREXIT);                      // Stack[0]
     sites.changed();
   }

@@ -34,6 +34,8 @@ final class SynchronizedMethodVisitor extends SiteVisitor {
   private final boolean staticMethod;
   /** The method's monitor is taken by our bytecode, not by the JVM. */
   private final boolean explicitMonitor;
+  /** The method's {@link StateLocal} slot, or -1 without one. */
+  private final int state;
 
   private int site;
   private boolean lineKnown;
@@ -49,10 +51,12 @@ final class SynchronizedMethodVisitor extends SiteVisitor {
    * @param access the method's flags as the class file had them
    * @param internalName the class's internal name
    * @param version the class-file version
+   * @param state the method's {@link StateLocal} slot, or -1 without one
    */
   SynchronizedMethodVisitor(MethodVisitor next, MethodSites sites, int access,
-      String internalName, int version, boolean explicitMonitor) {
+      String internalName, int version, boolean explicitMonitor, int state) {
     super(next, sites);
+    this.state = state;
     this.internalName = internalName;
     this.version = version;
     this.staticMethod = (access & Opcodes.ACC_STATIC) != 0;
@@ -94,8 +98,7 @@ final class SynchronizedMethodVisitor extends SiteVisitor {
       loadMethodMonitor();                                     // Stack[1]: m
       super.visitInsn(Opcodes.DUP);                            // Stack[2]: m, m
       push(site);                                              // Stack[3]: m, m, I
-      super.visitMethodInsn(Opcodes.INVOKESTATIC, HOOKS, "monitorEnter",
-          "(" + OBJECT + "I)V", false);                        // Stack[1]: m
+      hook("monitorEnter", OBJECT + "I", true);                // Stack[1]: m
       super.visitInsn(Opcodes.MONITORENTER);                   // Stack[0]
       openRange = new Label();
       super.visitLabel(openRange);
@@ -103,8 +106,7 @@ final class SynchronizedMethodVisitor extends SiteVisitor {
       // Hooks.methodMonitorEntered(this or Owner.class, site);
       loadMethodMonitor();                                     // Stack[1]: Object
       push(site);                                              // Stack[2]: Object, I
-      super.visitMethodInsn(Opcodes.INVOKESTATIC, HOOKS, "methodMonitorEntered",
-          "(" + OBJECT + "I)V", false);                        // Stack[0]
+      hook("methodMonitorEntered", OBJECT + "I", true);        // Stack[0]
       super.visitLabel(bodyStart);
     }
   }
@@ -132,10 +134,10 @@ final class SynchronizedMethodVisitor extends SiteVisitor {
     }
     if (explicitMonitor) {
       ensureRangeOpen();
-      releaseMethodMonitor();
+      releaseMethodMonitor(true);
       closeRange(); // the return itself stays outside the range, as javac leaves it
     } else {
-      releaseMethodMonitor();
+      releaseMethodMonitor(true);
     }
     super.visitInsn(opcode);
   }
@@ -147,7 +149,7 @@ final class SynchronizedMethodVisitor extends SiteVisitor {
     } else {
       // } catch (Throwable t) { Hooks.monitorExit(this); throw t; }
       Bytecode.catchAll(mv, bodyStart, version, handlerLocals());
-      releaseMethodMonitor();                                  // Stack[1]: Throwable
+      releaseMethodMonitor(false);                             // Stack[1]: Throwable
       super.visitInsn(Opcodes.ATHROW);
     }
     super.visitMaxs(maxStack, maxLocals);
@@ -174,7 +176,7 @@ final class SynchronizedMethodVisitor extends SiteVisitor {
     super.visitTryCatchBlock(handler, handlerEnd, handler, null);
     super.visitLabel(handler);
     Bytecode.handlerFrame(mv, handlerLocals());
-    releaseMethodMonitor();                                    // Stack[1]: Throwable
+    releaseMethodMonitor(false);                               // Stack[1]: Throwable
     super.visitLabel(handlerEnd);
     super.visitInsn(Opcodes.ATHROW);
   }
@@ -184,16 +186,37 @@ final class SynchronizedMethodVisitor extends SiteVisitor {
     return staticMethod ? new Object[0] : new Object[] {internalName};
   }
 
-  /** Hooks.monitorExit(m); and, when the monitor is ours to release, monitorexit m. */
-  private void releaseMethodMonitor() {
+  /**
+   * Hooks.monitorExit(m, state); and, when the monitor is ours to release, monitorexit m.
+   *
+   * @param withState whether to pass the state local: not in a catch-all handler, a rare path
+   *     whose frame need not list it
+   */
+  private void releaseMethodMonitor(boolean withState) {
     loadMethodMonitor();                                       // Stack[+1]: m
     if (explicitMonitor) {
       super.visitInsn(Opcodes.DUP);                            // Stack[+2]: m, m
     }
-    super.visitMethodInsn(Opcodes.INVOKESTATIC, HOOKS, "monitorExit",
-        "(" + OBJECT + ")V", false);
+    if (withState) {
+      hook("monitorExit", OBJECT, false);
+    } else {
+      super.visitMethodInsn(Opcodes.INVOKESTATIC, HOOKS, "monitorExit",
+          "(" + OBJECT + ")V", false);
+    }
     if (explicitMonitor) {
       super.visitInsn(Opcodes.MONITOREXIT);                    // Stack[+0]
+    }
+  }
+
+  /**
+   * Calls a hook on what is pushed ({@code arguments}): its stateful form with the method's
+   * {@link StateLocal}, or without one its plain form.
+   */
+  private void hook(String name, String arguments, boolean returnsState) {
+    if (state >= 0) {
+      StateLocal.call(mv, state, name, arguments, returnsState);
+    } else {
+      super.visitMethodInsn(Opcodes.INVOKESTATIC, HOOKS, name, "(" + arguments + ")V", false);
     }
   }
 

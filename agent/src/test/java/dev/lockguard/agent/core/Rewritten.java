@@ -22,6 +22,7 @@ import org.objectweb.asm.tree.IntInsnNode;
 import org.objectweb.asm.tree.LdcInsnNode;
 import org.objectweb.asm.tree.MethodInsnNode;
 import org.objectweb.asm.tree.MethodNode;
+import org.objectweb.asm.tree.VarInsnNode;
 import org.objectweb.asm.tree.analysis.Analyzer;
 import org.objectweb.asm.tree.analysis.AnalyzerException;
 import org.objectweb.asm.tree.analysis.SimpleVerifier;
@@ -179,13 +180,20 @@ public final class Rewritten {
     return trace;
   }
 
-  /** {@code Hooks.name(descriptor)}, and the name of the site pushed right before it, if any. */
+  /**
+   * {@code Hooks.name(descriptor)}, and the name of the site pushed right before it, if any (or
+   * right before the method's state local, which the lock-order hooks take after it).
+   */
   private static String hook(MethodInsnNode call) {
     String text = Bytecode.simpleName(call.owner) + "." + call.name + call.desc;
-    if (!call.desc.contains("I)")) {
+    AbstractInsnNode push = call.getPrevious();
+    if (call.desc.contains("ILjava/lang/Object;)") && push instanceof VarInsnNode state
+        && state.getOpcode() == Opcodes.ALOAD) {
+      push = push.getPrevious();
+    } else if (!call.desc.contains("I)")) {
       return text; // the hooks that take a site take it last
     }
-    Site site = Sites.get(pushedInt(call.getPrevious()));
+    Site site = Sites.get(pushedInt(push));
     assertThat(site.id).as("a registered site before %s", text).isPositive();
     return text + " @ " + site.lockName();
   }

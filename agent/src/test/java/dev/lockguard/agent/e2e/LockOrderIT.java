@@ -120,6 +120,53 @@ class LockOrderIT {
         .anySatisfy(s -> assertThat(s).contains(lineOf("ReadWriteInversion", "@acquire-catalog-write")));
   }
 
+  @Test
+  void cachedChainsStillReportTheCycleANewEdgeClosesAtEveryDepth() throws Exception {
+    Fixtures.Outcome outcome = Fixtures.runFixture(dir, "", "KnownChains");
+    Report report = outcome.report();
+
+    // One finding per bug: the chains of depth 2 to 6 share their code, so each kind of chain is
+    // one finding whose five instance cycles (one per depth) were each found.
+    assertThat(report.violations()).as(outcome.result().toString()).hasSize(2);
+    assertChainsClosed(report, "ReentrantLock", "locks-closer-",
+        lineOf("KnownChains", "@chain-lock"), lineOf("KnownChains", "@close-locks"));
+    assertChainsClosed(report, "Object", "monitors-closer-",
+        lineOf("KnownChains", "@chain-monitor"), lineOf("KnownChains", "@close-monitors"));
+    assertThat(report.stats().acquisitions()).as("every acquisition counted, fast paths too")
+        .isEqualTo(2 * 1_000 * (2 + 3 + 4 + 5 + 6) + 2 * 5 * 2);
+    String stderr = outcome.result().stderr();
+    for (Violation violation : report.violations()) {
+      assertThat(stderr).contains("=== lockguard: POTENTIAL_DEADLOCK (ERROR) ["
+          + violation.id() + "] ===");
+    }
+    assertThat(stderr.split("=== lockguard: ", -1)).as("findings printed").hasSize(3);
+  }
+
+  /**
+   * The finding of one kind of chain: a cross-thread cycle between a chain's outermost and
+   * innermost locks (anonymous: they come from an array), closed at every depth.
+   */
+  private static void assertChainsClosed(Report report, String type, String closerPrefix,
+      String chainLine, String closeLine) {
+    Violation violation = report.violations().stream()
+        .filter(v -> v.threads().stream().anyMatch(t -> t.startsWith(closerPrefix)))
+        .findFirst().orElseThrow();
+    assertThat(violation.kind()).isEqualTo(Kind.POTENTIAL_DEADLOCK);
+    assertThat(violation.severity()).isEqualTo(Severity.ERROR);
+    assertThat(violation.message()).contains(
+        "take these locks in opposite orders and deadlock if they run at the same moment");
+    assertThat(violation.locks()).hasSize(2).allSatisfy(lock -> {
+      assertThat(lock.name()).matches(type + "@[0-9a-f]+");
+      assertThat(lock.type()).endsWith("." + type);
+    });
+    assertThat(violation.threads()).containsExactlyInAnyOrder("main", closerPrefix + 2);
+    // Found once per depth, 2 to 6, over five cycles of instances, by main and five closers.
+    assertThat(violation.counts()).isEqualTo(new Violation.Counts(5, 5, 6));
+    assertThat(violation.sites()).hasSize(2)
+        .anySatisfy(site -> assertThat(site).contains(chainLine))
+        .anySatisfy(site -> assertThat(site).contains(closeLine));
+  }
+
   // ---- must stay silent -----------------------------------------------------------------------
 
   @Test
@@ -128,6 +175,15 @@ class LockOrderIT {
     assertThat(report.violations()).isEmpty();
     assertThat(report.stats().acquisitions()).isGreaterThanOrEqualTo(8 * 2_000 * 3);
     assertThat(report.stats().edges()).isEqualTo(3);
+  }
+
+  @Test
+  void cachedChainsInOneOrderAreSilent() throws Exception {
+    Report report = run("KnownChains", "consistent");
+    assertThat(report.violations()).isEmpty();
+    assertThat(report.stats().acquisitions()).isEqualTo(2 * 1_000 * (2 + 3 + 4 + 5 + 6));
+    assertThat(report.stats().edges()).as("every pair of each chain, locks and monitors")
+        .isEqualTo(2 * (1 + 3 + 6 + 10 + 15));
   }
 
   @Test

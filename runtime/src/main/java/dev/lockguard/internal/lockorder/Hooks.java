@@ -17,6 +17,15 @@ import java.util.concurrent.locks.Lock;
  * application: an internal failure is reported once by {@link Faults} and the application goes
  * on. Hooks that replace a call ({@code lock}, {@code await}, ...) perform that call themselves,
  * with the application's exceptions unchanged.
+ *
+ * <p>The hooks that take a {@code state} argument are the hot ones ({@code synchronized},
+ * {@code lock}, {@code unlock}) as a method rewritten by the agent calls them: the method keeps the
+ * thread's state in a local variable of its own, null until its first hook, which looks the state
+ * up and returns it for the method to keep. So one activation of a method makes at most one
+ * thread-local lookup, however many locks it takes (a hot loop inside one method makes none per
+ * iteration). A method activation never changes threads (a virtual thread's thread-locals are its
+ * own), so the state it keeps is its thread's. The hooks without it look the state up each time;
+ * methods the agent does not give a local (too large, method-reference bridges) call those.
  */
 public final class Hooks {
   private Hooks() {}
@@ -31,7 +40,17 @@ public final class Hooks {
    * method (see the agent's {@code MonitorVisitor.monitorEnter}).
    */
   public static void monitorEnter(Object lock, int site) {
-    ThreadState ts = ThreadState.current();
+    enter(ThreadState.current(), lock, site);
+  }
+
+  /** {@link #monitorEnter(Object, int)} with the method's state; returns it, looked up if null. */
+  public static Object monitorEnter(Object lock, int site, Object state) {
+    ThreadState ts = state(state);
+    enter(ts, lock, site);
+    return ts;
+  }
+
+  private static void enter(ThreadState ts, Object lock, int site) {
     if (ts.context.busy || lock == null) {
       return;
     }
@@ -39,8 +58,12 @@ public final class Hooks {
       ts.pushOutermost(lock, site); // the outermost lock: no edge, no check, nothing to guard
       return;
     }
-    before(ts, lock, lock, site, false, true);
-    after(ts, lock, lock, site, false);
+    Node known = LockOrderDetector.knownAcquisition(ts, lock, site, false);
+    if (known != null) {
+      ts.pushKnown(lock, known, site, false); // the validated chain again: nothing to check
+      return;
+    }
+    beforeAndAfter(ts, lock, lock, site, false, true);
   }
 
   /**
@@ -48,42 +71,82 @@ public final class Hooks {
    * retransformed class): the check and the push in one call.
    */
   public static void methodMonitorEntered(Object lock, int site) {
-    ThreadState ts = ThreadState.current();
+    entered(ThreadState.current(), lock, site);
+  }
+
+  /** {@link #methodMonitorEntered(Object, int)} with the method's state; returns it. */
+  public static Object methodMonitorEntered(Object lock, int site, Object state) {
+    ThreadState ts = state(state);
+    entered(ts, lock, site);
+    return ts;
+  }
+
+  private static void entered(ThreadState ts, Object lock, int site) {
     if (!ts.context.busy) {
-      before(ts, lock, lock, site, false, true);
-      after(ts, lock, lock, site, false);
+      beforeAndAfter(ts, lock, lock, site, false, true);
     }
   }
 
   /** Before {@code MONITOREXIT}, and before each exit of a {@code synchronized} method. */
   public static void monitorExit(Object lock) {
-    release(lock);
+    release(ThreadState.current(), lock);
+  }
+
+  /** {@link #monitorExit(Object)} with the method's state (looked up if null). */
+  public static void monitorExit(Object lock, Object state) {
+    release(state(state), lock);
+  }
+
+  /**
+   * The state a rewritten method passes: the thread's, which its first hook returned, or null
+   * before that. Anything else cannot come from the agent's bytecode, and is looked up as null.
+   */
+  private static ThreadState state(Object state) {
+    return state instanceof ThreadState ts ? ts : ThreadState.current();
   }
 
   // ---- java.util.concurrent.locks.Lock --------------------------------------------------------
 
   public static void lock(Lock lock, int site) {
-    ThreadState ts = ThreadState.current();
+    lock(ThreadState.current(), lock, site);
+  }
+
+  /** {@link #lock(Lock, int)} with the method's state; returns it, looked up if null. */
+  public static Object lock(Lock lock, int site, Object state) {
+    ThreadState ts = state(state);
+    lock(ts, lock, site);
+    return ts;
+  }
+
+  private static void lock(ThreadState ts, Lock lock, int site) {
     if (ts.context.busy) {
       lock.lock();
       return;
     }
     Object key = LockKeys.keyOf(lock);
     boolean shared = LockKeys.isShared(lock);
-    // The outermost lock takes the fast path: no edge can start there, so no check and no node.
+    // The outermost lock takes the fast path: no edge can start there, so no check and no node;
+    // so does a lock that repeats the validated chain, whose check would change nothing.
     boolean outermost = ts.depth == 0 && LockOrderDetector.fastOutermost;
-    if (!outermost) {
+    Node known = outermost ? null : LockOrderDetector.knownAcquisition(ts, key, site, shared);
+    if (!outermost && known == null) {
       before(ts, key, lock, site, shared, true);
     }
-    Object outer = ts.calling;
-    ts.calling = lock;
-    try {
-      lock.lock();
-    } finally {
-      ts.calling = outer;
+    if (LockKeys.isJdkLock(lock)) {
+      lock.lock(); // no super.lock() of a subclass inside it: no need to say which lock is called
+    } else {
+      Object outer = ts.calling;
+      ts.calling = lock;
+      try {
+        lock.lock();
+      } finally {
+        ts.calling = outer;
+      }
     }
     if (outermost) {
       ts.pushOutermost(key, site, shared);
+    } else if (known != null) {
+      ts.pushKnown(key, known, site, shared);
     } else {
       after(ts, key, lock, site, shared);
     }
@@ -153,15 +216,27 @@ public final class Hooks {
   }
 
   public static void unlock(Lock lock, int site) {
-    ThreadState ts = ThreadState.current();
-    Object outer = ts.calling;
-    ts.calling = lock;
-    try {
+    unlock(ThreadState.current(), lock);
+  }
+
+  /** {@link #unlock(Lock, int)} with the method's state (looked up if null). */
+  public static void unlock(Lock lock, int site, Object state) {
+    unlock(state(state), lock);
+  }
+
+  private static void unlock(ThreadState ts, Lock lock) {
+    if (LockKeys.isJdkLock(lock)) {
       lock.unlock();
-    } finally {
-      ts.calling = outer;
+    } else {
+      Object outer = ts.calling;
+      ts.calling = lock;
+      try {
+        lock.unlock();
+      } finally {
+        ts.calling = outer;
+      }
     }
-    release(ts, LockKeys.keyOf(lock)); // one thread-local lookup per unlock, as before
+    release(ts, LockKeys.keyOf(lock));
   }
 
   public static Condition newCondition(Lock lock, int site) {
@@ -339,16 +414,28 @@ public final class Hooks {
   private static final PerThread.Step<ThreadState> AFTER = (ts, key, lock, site, flags) ->
       LockOrderDetector.afterAcquire(ts, key, lock, site, (flags & SHARED) != 0);
 
-  private static void release(Object key) {
-    release(ThreadState.current(), key);
+  /**
+   * The check and the push as one guarded step, for an acquisition that cannot block between
+   * them (a monitor, whose hook runs right before {@code monitorenter}).
+   */
+  private static void beforeAndAfter(
+      ThreadState ts, Object key, Object lock, int site, boolean shared, boolean blocking) {
+    ts.context.run(BEFORE_AND_AFTER, ts, key, lock, site,
+        (shared ? SHARED : 0) | (blocking ? BLOCKING : 0));
   }
+
+  private static final PerThread.Step<ThreadState> BEFORE_AND_AFTER =
+      (ts, key, lock, site, flags) ->
+          LockOrderDetector.acquire(ts, key, lock, site, (flags & SHARED) != 0,
+              (flags & BLOCKING) != 0);
 
   private static void release(ThreadState ts, Object key) {
     PerThread context = ts.context;
     if (context.busy) {
       return;
     }
-    if (!ts.releaseOutermost(key)) {
+    // The innermost lock, as most releases are: array stores that cannot fail, so unguarded.
+    if (!ts.releaseInnermost(key)) {
       context.run(RELEASE, ts, key, null, 0, 0);
     }
     if (context.reportPending && ts.depth == 0) {

@@ -70,6 +70,16 @@ final class LockKeys {
         && identity.getClass().getName().equals(className);
   }
 
+  /**
+   * Whether {@code lock} is exactly one of the JDK's own locks, not a subclass: its methods make
+   * no {@code super.lock()} call that the super hooks would have to tell from a new acquisition.
+   */
+  static boolean isJdkLock(Object lock) {
+    Class<?> type = lock.getClass();
+    return type == ReentrantLock.class || type == ReentrantReadWriteLock.ReadLock.class
+        || type == ReentrantReadWriteLock.WriteLock.class;
+  }
+
   static boolean isShared(Object lock) {
     return lock instanceof ReentrantReadWriteLock.ReadLock;
   }

@@ -19,10 +19,11 @@ import java.util.List;
  * The lock-order detector: updates a thread's held locks and the graph on each acquisition, and
  * decides what to report ({@link OrderReports} words it) and when to throw.
  *
- * <p>Callers ({@link Hooks}) have set the thread's re-entry guard. The fast path (re-entry, or
- * only known edges) allocates nothing: a scan of the held locks and one lock-free probe per held
- * lock, or, when the thread repeats the chain of locks it last validated, no probe at all
- * ({@link ThreadState#knownChain}). A new edge captures one stack and takes the graph lock.
+ * <p>Callers ({@link Hooks}) have set the thread's re-entry guard, except around
+ * {@link #knownAcquisition}. The fast path (re-entry, or only known edges) allocates nothing: a
+ * scan of the held locks and one lock-free probe per held lock, or, when the thread repeats the
+ * chain of locks it last validated, no probe and no guard at all ({@link ThreadState#knownChain}).
+ * A new edge captures one stack and takes the graph lock.
  */
 public final class LockOrderDetector {
   /**
@@ -157,6 +158,28 @@ public final class LockOrderDetector {
     }
   }
 
+  /**
+   * The node of {@code key} if taking it now repeats the thread's validated chain, so that the
+   * whole check would change nothing (see {@link #beforeAcquire}); else null, and the caller takes
+   * the guarded path. Called outside the guard: it only reads the thread's own arrays and the
+   * nodes' weak references, calls nothing that could take a lock or come back into a hook, and
+   * cannot fail. Not for a re-entry, nor when the push would have to grow the arrays.
+   */
+  static Node knownAcquisition(ThreadState ts, Object key, int siteId, boolean shared) {
+    if (ts.depth == ts.keys.length || ascending || Steering.active || ts.indexOf(key) >= 0
+        || !ts.knownChain(key, shared, LockGraph.generation)) {
+      return null;
+    }
+    Node known = ts.chainNodes[ts.depth];
+    if (known.anonymous) {
+      Site site = Sites.get(siteId);
+      if (site.lockName != null && !site.jdk) {
+        return null; // LockGraph.node names the lock after this site's field
+      }
+    }
+    return known;
+  }
+
   /** The per-edge checks of every acquisition: second thread, gates, rank, throw policy. */
   private static void checkKnownEdge(
       ThreadState ts, int heldIndex, Node node, Edge edge, boolean ascending, Site site) {
@@ -255,6 +278,26 @@ public final class LockOrderDetector {
       ts.counts[index]++;
       return;
     }
+    push(ts, key, siteId, shared);
+  }
+
+  /**
+   * {@link #beforeAcquire} and {@link #afterAcquire} of one acquisition that nothing can come
+   * between (a monitor): the held locks are scanned for a re-entry once, not twice.
+   */
+  static void acquire(ThreadState ts, Object key, Object lock, int siteId, boolean shared,
+      boolean blocking) {
+    beforeAcquire(ts, key, lock, siteId, shared, blocking);
+    Faults.injectFailure(); // test-only, as in afterAcquire
+    ts.counter.acquisitions++;
+    if (ts.pendingKey != key) { // beforeAcquire found a re-entry
+      ts.counts[ts.indexOf(key)]++;
+      return;
+    }
+    push(ts, key, siteId, shared);
+  }
+
+  private static void push(ThreadState ts, Object key, int siteId, boolean shared) {
     boolean pending = ts.pendingKey == key;
     Node node = pending ? ts.pendingNode : null; // else made lazily by heldNode
     int hash = pending ? ts.pendingHash : System.identityHashCode(key);

@@ -144,15 +144,30 @@ final class ThreadState implements Lockset {
     push(key, System.identityHashCode(key), null, site, isShared, 1);
   }
 
-  /** The fast path for releasing the only lock the thread holds; false if it is not that case. */
-  boolean releaseOutermost(Object key) {
-    if (depth != 1 || keys[0] != key) {
+  /**
+   * Pushes a lock whose acquisition repeated the validated chain ({@code
+   * LockOrderDetector.knownAcquisition}): its node is the chain's. The arrays have room.
+   */
+  void pushKnown(Object key, Node node, int site, boolean isShared) {
+    counter.acquisitions++;
+    push(key, node.hash, null, site, isShared, 1);
+  }
+
+  /**
+   * The fast path for releasing the innermost held lock, as most releases are; false if
+   * {@code key} is not that lock. Array stores within the held depth only: it cannot fail.
+   */
+  boolean releaseInnermost(Object key) {
+    int top = depth - 1;
+    if (top < 0 || keys[top] != key) {
       return false;
     }
-    if (--counts[0] == 0) {
-      depth = 0;
-      matched = 0;
-      keys[0] = null;
+    if (--counts[top] == 0) {
+      depth = top;
+      keys[top] = null; // a released lock must not be kept alive; its node may stay
+      if (matched > top) {
+        matched = top;
+      }
     }
     return true;
   }
@@ -184,7 +199,6 @@ final class ThreadState implements Lockset {
           || (node != null ? node != chained : !chained.refersTo(keys[i]))) {
         return false;
       }
-      nodes[i] = chained; // the held lock's node, known now without a graph lookup
       matched = i + 1;
     }
     return true;

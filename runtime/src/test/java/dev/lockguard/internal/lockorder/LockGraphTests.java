@@ -196,6 +196,65 @@ class LockGraphTests {
   }
 
   @Test
+  void aValidatedChainOfMonitorsTakenWithTheMethodsStateStillReportsEveryNewCycle()
+      throws Exception {
+    for (int depth = 2; depth <= 6; depth++) {
+      Object[] chain = new Object[depth];
+      for (int i = 0; i < depth; i++) {
+        chain[i] = new Object();
+      }
+      Object state = null; // as a rewritten method keeps it: null until its first hook
+      for (int round = 0; round < 3; round++) {
+        state = enterInOrder(chain, state); // validates the chain, then takes the fast path
+      }
+      assertThat(state).as("the hooks hand back the thread's state")
+          .isSameAs(ThreadState.current());
+      assertThat(found).as("a consistent order, depth %d", depth).isEmpty();
+
+      Object innermost = chain[depth - 1];
+      Object outermost = chain[0];
+      String closer = "monitor-closer-" + depth;
+      Thread other = new Thread(() -> enterInOrder(new Object[] {innermost, outermost}, null),
+          closer);
+      other.start();
+      other.join();
+      assertThat(found).as("depth %d", depth).singleElement().satisfies(v -> {
+        assertThat(v.kind()).isEqualTo(Kind.POTENTIAL_DEADLOCK);
+        assertThat(v.severity()).isEqualTo(Severity.ERROR);
+        assertThat(v.threads()).containsExactlyInAnyOrder(
+            Thread.currentThread().getName(), closer);
+      });
+      found.clear();
+
+      // This thread, on its fast path, closes a cycle with a new monitor at the deepest point.
+      Object extra = new Object();
+      Object[] longer = java.util.Arrays.copyOf(chain, depth + 1);
+      longer[depth] = extra;
+      state = enterInOrder(longer, state);
+      state = enterInOrder(longer, state);
+      enterInOrder(new Object[] {extra, chain[depth / 2]}, state);
+      assertThat(found).as("depth %d, one thread", depth).singleElement()
+          .extracting(Violation::severity).isEqualTo(Severity.WARNING);
+      found.clear();
+      assertThat(ThreadState.current().depth).isZero();
+    }
+  }
+
+  /**
+   * Enters every monitor nested, outermost first, through the hooks a rewritten method calls with
+   * its state local, then exits them innermost first; returns the state.
+   */
+  private static Object enterInOrder(Object[] monitors, Object state) {
+    for (Object monitor : monitors) {
+      state = Hooks.monitorEnter(monitor, Sites.UNKNOWN, state);
+    }
+    for (int i = monitors.length - 1; i >= 0; i--) {
+      Hooks.monitorExit(monitors[i], state);
+    }
+    return state;
+  }
+
+  @Test
   void aValidatedChainNeverHidesTheThrowOnACycleClosingEdge() {
     runtime.use(Config.Policy.THROW);
     ReentrantLock a = new ReentrantLock();
