@@ -25,6 +25,11 @@ final class ClinitHooks extends MethodVisitor {
   private static final String LOCK_ORDER_HOOKS = "dev/lockguard/internal/lockorder/Hooks";
   /** The start of a descriptor whose first parameter is a lock of {@code java.util.concurrent}. */
   private static final String LOCKS = "(Ljava/util/concurrent/locks/";
+  /**
+   * The end of the descriptor of a lock-order hook that takes and returns the method's state
+   * ({@code monitorEnter}, {@code lock}): the lock-order rewriter loads the state just before.
+   */
+  private static final String STATEFUL = "ILjava/lang/Object;)Ljava/lang/Object;";
 
   private final int id;
   private final int version;
@@ -38,6 +43,8 @@ final class ClinitHooks extends MethodVisitor {
    * null otherwise.
    */
   private String lockField;
+  /** {@link #lockField} as it was before the last {@code ALOAD}, which may load the state. */
+  private String beforeLoad;
 
   ClinitHooks(MethodVisitor next, int id, int version) {
     this(next, id, version, true);
@@ -92,6 +99,7 @@ final class ClinitHooks extends MethodVisitor {
 
   @Override
   public void visitVarInsn(int opcode, int varIndex) {
+    beforeLoad = opcode == Opcodes.ALOAD ? lockField : null;
     if (opcode != Opcodes.ASTORE) {
       lockField = null;
     }
@@ -101,6 +109,9 @@ final class ClinitHooks extends MethodVisitor {
   @Override
   public void visitMethodInsn(int opcode, String owner, String name, String descriptor,
       boolean isInterface) {
+    if (owner.equals(LOCK_ORDER_HOOKS) && descriptor.endsWith(STATEFUL)) {
+      lockField = beforeLoad; // the load of the method's state did not replace the lock
+    }
     boolean lockCall = name.equals("lock") || name.equals("lockInterruptibly");
     if (lockCall && owner.equals(LOCK_ORDER_HOOKS) && descriptor.startsWith(LOCKS)
         && descriptor.endsWith("I)V")) {
@@ -108,6 +119,17 @@ final class ClinitHooks extends MethodVisitor {
       mv.visitInsn(Opcodes.SWAP);              // Stack[2]: I, lock
       mv.visitInsn(Opcodes.DUP_X1);            // Stack[3]: lock, I, lock
       lockHook();                              // Stack[2]: lock, I
+    } else if (lockCall && owner.equals(LOCK_ORDER_HOOKS) && descriptor.startsWith(LOCKS)
+        && descriptor.endsWith(STATEFUL)) {
+      // The same hook with the method's state (a callee of the initializer is not an
+      // initializer, so it gets the stateful hooks): Stack[3]: lock, I, state
+      mv.visitInsn(Opcodes.DUP_X2);            // Stack[4]: state, lock, I, state
+      mv.visitInsn(Opcodes.POP);               // Stack[3]: state, lock, I
+      mv.visitInsn(Opcodes.SWAP);              // Stack[3]: state, I, lock
+      mv.visitInsn(Opcodes.DUP_X1);            // Stack[4]: state, lock, I, lock
+      lockHook();                              // Stack[3]: state, lock, I
+      mv.visitInsn(Opcodes.DUP2_X1);           // Stack[5]: lock, I, state, lock, I
+      mv.visitInsn(Opcodes.POP2);              // Stack[3]: lock, I, state
     } else if (lockCall && descriptor.equals("()V") && owner.startsWith(LOCKS.substring(2))
         && opcode != Opcodes.INVOKESTATIC) {
       // lock.lock() itself, if no other rewriter replaced it: Stack[1]: lock

@@ -168,7 +168,7 @@ class ClassInitIT {
     Fixtures.Outcome outcome = Fixtures.runFixture(dir.resolve("locks"), "", "classinit.LockShapes");
     String shapes = "fixtures.agent.classinit.LockShapes";
 
-    assertThat(outcome.report().violations()).as(outcome.result().toString()).hasSize(2)
+    assertThat(outcome.report().violations()).as(outcome.result().toString()).hasSize(3)
         .allSatisfy(violation -> {
           assertThat(violation.kind()).isEqualTo(Kind.POTENTIAL_DEADLOCK);
           assertThat(violation.severity()).isEqualTo(Severity.ERROR);
@@ -191,7 +191,7 @@ class ClassInitIT {
     assertThat(driver.sites()).containsExactly(touches,
         shapes + "$Driver.add(" + lockLine("@driver-takes") + ")");
     Violation codec = outcome.report().violations().stream()
-        .filter(v -> v.locks().get(0).name().equals("LockShapes.CATALOG")).findFirst()
+        .filter(v -> v.locks().get(1).name().equals(shapes + "$Codec")).findFirst()
         .orElseThrow();
     assertThat(codec.locks()).containsExactly(new LockRef("LockShapes.CATALOG",
         "java.util.concurrent.locks.ReentrantLock"), new LockRef(shapes + "$Codec", TYPE));
@@ -199,8 +199,15 @@ class ClassInitIT {
         + " holds LockShapes.CATALOG and needs LockShapes$Codec (at " + shapes + ".main("
         + lockLine("@main-codec") + ")); thread B initializes LockShapes$Codec, whose initializer"
         + " takes LockShapes.CATALOG (" + lockLine("@codec-takes") + ");");
+    Violation index = outcome.report().violations().stream()
+        .filter(v -> v.locks().get(1).name().equals(shapes + "$Index")).findFirst()
+        .orElseThrow();
+    assertThat(index.locks()).containsExactly(new LockRef("LockShapes.CATALOG",
+        "java.util.concurrent.locks.ReentrantLock"), new LockRef(shapes + "$Index", TYPE));
+    assertThat(index.sites()).containsExactly(shapes + ".main(" + lockLine("@main-index") + ")",
+        shapes + "$Index.build(" + lockLine("@index-takes") + ")");
     assertThat(Pattern.compile("Class initialization deadlock through a lock: ")
-        .matcher(outcome.result().stderr()).results().count()).isEqualTo(2);
+        .matcher(outcome.result().stderr()).results().count()).isEqualTo(3);
   }
 
   @Test
