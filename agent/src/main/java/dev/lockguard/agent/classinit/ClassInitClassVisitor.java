@@ -21,17 +21,18 @@ import org.objectweb.asm.Opcodes;
  * interface), whether code outside its outer class can start its initialization, and what its
  * initializer touches ({@link InitTouches}).
  *
- * <p>The reading is cheap: it rides on the pass every rewriter makes over the class, and reads
+ * <p>The reading is cheap: it rides on the transformer's one pass over the class, and reads
  * the class a second time only when its initializer calls a method of its own (an enum's {@code
  * $values()}), and then only those methods' code. Classes retransformed after they were loaded
  * are left alone: their initializers ran before the agent could watch them.
  */
 public final class ClassInitClassVisitor extends SiteClassVisitor {
   /**
-   * Rewrites a class that has an initializer. A class without one changes nothing, so it does not
-   * make the transformer parse it; if no other rewriter does either, it is described from its
-   * headers alone ({@link ClassReader#SKIP_CODE}): the runtime still needs the parents of a
-   * subclass whose superclass's initializer makes one of it.
+   * Rewrites a class that has an initializer, reading no method but the initializer: the others
+   * pass to the writer as they are, and are copied byte for byte unless another rewriter sees the
+   * class too. A class without an initializer changes nothing and is not parsed for this
+   * rewriter; it is described from its headers alone ({@link ClassReader#SKIP_CODE}): the runtime
+   * still needs the parents of a subclass whose superclass's initializer makes one of it.
    */
   public static final ClassRewriter REWRITER = new ClassRewriter() {
     @Override
@@ -42,6 +43,12 @@ public final class ClassInitClassVisitor extends SiteClassVisitor {
     @Override
     public boolean mayChange(ClassReader reader) {
       return ClassScan.declaresMethod(reader, "<clinit>");
+    }
+
+    /** Its one frame, the catch-all handler's, is written in the form the class is read in. */
+    @Override
+    public boolean expandsFrames() {
+      return false;
     }
 
     @Override
@@ -100,7 +107,7 @@ public final class ClassInitClassVisitor extends SiteClassVisitor {
     target.changed();
     touches = new InitTouches(internalName);
     int id = ClassInits.reserve(className);
-    return touches.reader(new ClinitHooks(next, id, version), name);
+    return touches.reader(new ClinitHooks(next, id, version, target.expandedFrames), name);
   }
 
   @Override

@@ -24,6 +24,8 @@ final class ClinitHooks extends MethodVisitor {
 
   private final int id;
   private final int version;
+  /** Whether the method's frames are read expanded: the handler's frame takes the same form. */
+  private final boolean expandedFrames;
   private final Label bodyStart = new Label();
   /**
    * {@code Owner.field} while the value on the stack is that field's, loaded just before (javac's
@@ -33,10 +35,11 @@ final class ClinitHooks extends MethodVisitor {
    */
   private String lockField;
 
-  ClinitHooks(MethodVisitor next, int id, int version) {
+  ClinitHooks(MethodVisitor next, int id, int version, boolean expandedFrames) {
     super(Opcodes.ASM9, next);
     this.id = id;
     this.version = version;
+    this.expandedFrames = expandedFrames;
   }
 
   @Override
@@ -116,7 +119,7 @@ final class ClinitHooks extends MethodVisitor {
 
   @Override
   public void visitMaxs(int maxStack, int maxLocals) {
-    Bytecode.catchAll(mv, bodyStart, version); // Stack[1]: Throwable
+    Bytecode.catchAllWithoutLocals(mv, bodyStart, version, expandedFrames); // Stack[1]: Throwable
     hook("exit");                              // Stack[1]: Throwable
     mv.visitInsn(Opcodes.ATHROW);              // throw t;
     super.visitMaxs(maxStack, maxLocals);
