@@ -49,11 +49,7 @@ public final class Bytecode {
    * @param locals the locals at the handler
    */
   public static void catchAll(MethodVisitor mv, Label bodyStart, int version, Object... locals) {
-    Label bodyEnd = new Label();
-    Label handler = new Label();
-    mv.visitLabel(bodyEnd);
-    mv.visitTryCatchBlock(bodyStart, bodyEnd, handler, null);
-    mv.visitLabel(handler);
+    startHandler(mv, bodyStart);
     if (version >= Opcodes.V1_6) {
       handlerFrame(mv, locals);
     }
@@ -66,14 +62,19 @@ public final class Bytecode {
    */
   public static void catchAllWithoutLocals(MethodVisitor mv, Label bodyStart, int version,
       boolean expandedFrames) {
+    startHandler(mv, bodyStart);
+    if (version >= Opcodes.V1_6) {
+      mv.visitFrame(expandedFrames ? Opcodes.F_NEW : Opcodes.F_FULL, 0, NO_LOCALS, 1, THROWABLE);
+    }
+  }
+
+  /** Ends the body begun at {@code bodyStart} and starts a catch-all handler for it, here. */
+  private static void startHandler(MethodVisitor mv, Label bodyStart) {
     Label bodyEnd = new Label();
     Label handler = new Label();
     mv.visitLabel(bodyEnd);
     mv.visitTryCatchBlock(bodyStart, bodyEnd, handler, null);
     mv.visitLabel(handler);
-    if (version >= Opcodes.V1_6) {
-      mv.visitFrame(expandedFrames ? Opcodes.F_NEW : Opcodes.F_FULL, 0, NO_LOCALS, 1, THROWABLE);
-    }
   }
 
   /** The frame at a catch-all handler: {@code locals}, and the Throwable on the stack. */
