@@ -23,7 +23,7 @@ import org.objectweb.asm.Opcodes;
  * EntryAccess}), can start its initialization, and what its initializer touches ({@link
  * InitTouches}).
  *
- * <p>The reading is cheap: it rides on the pass every rewriter makes over the class, and reads
+ * <p>The reading is cheap: it rides on the transformer's one pass over the class, and reads
  * the class a second time only when its initializer calls a method of its own (an enum's {@code
  * $values()}), and then only those methods' code; and before the pass, when the class has an
  * initializer and may take a lock, the initializer's calls ({@link InitCallees}), so that the
@@ -32,10 +32,11 @@ import org.objectweb.asm.Opcodes;
  */
 public final class ClassInitClassVisitor extends SiteClassVisitor {
   /**
-   * Rewrites a class that has an initializer. A class without one changes nothing, so it does not
-   * make the transformer parse it; if no other rewriter does either, it is described from its
-   * headers alone ({@link ClassReader#SKIP_CODE}): the runtime still needs the parents of a
-   * subclass whose superclass's initializer makes one of it.
+   * Rewrites a class that has an initializer, reading no method but the initializer: the others
+   * pass to the writer as they are, and are copied byte for byte unless another rewriter sees the
+   * class too. A class without an initializer changes nothing and is not parsed for this
+   * rewriter; it is described from its headers alone ({@link ClassReader#SKIP_CODE}): the runtime
+   * still needs the parents of a subclass whose superclass's initializer makes one of it.
    */
   public static final ClassRewriter REWRITER = new ClassRewriter() {
     @Override
@@ -46,6 +47,12 @@ public final class ClassInitClassVisitor extends SiteClassVisitor {
     @Override
     public boolean mayChange(ClassReader reader) {
       return ClassScan.declaresMethod(reader, "<clinit>");
+    }
+
+    /** Its one frame, the catch-all handler's, is written in the form the class is read in. */
+    @Override
+    public boolean expandsFrames() {
+      return false;
     }
 
     @Override
@@ -120,7 +127,7 @@ public final class ClassInitClassVisitor extends SiteClassVisitor {
     target.changed();
     touches = new InitTouches(internalName);
     int id = ClassInits.reserve(className);
-    return touches.reader(new ClinitHooks(next, id, version), name);
+    return touches.reader(new ClinitHooks(next, id, version, target.expandedFrames), name);
   }
 
   @Override

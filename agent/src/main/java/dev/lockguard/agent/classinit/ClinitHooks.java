@@ -35,6 +35,8 @@ final class ClinitHooks extends MethodVisitor {
   private final int version;
   /** False in a method the initializer calls: only its locks get the hook. */
   private final boolean initializer;
+  /** Whether the method's frames are read expanded: the handler's frame takes the same form. */
+  private final boolean expandedFrames;
   private final Label bodyStart = new Label();
   /**
    * {@code Owner.field} while the value on the stack is that field's, loaded just before (javac's
@@ -46,14 +48,16 @@ final class ClinitHooks extends MethodVisitor {
   /** {@link #lockField} as it was before the last {@code ALOAD}, which may load the state. */
   private String beforeLoad;
 
-  ClinitHooks(MethodVisitor next, int id, int version) {
-    this(next, id, version, true);
+  ClinitHooks(MethodVisitor next, int id, int version, boolean expandedFrames) {
+    this(next, id, version, expandedFrames, true);
   }
 
-  private ClinitHooks(MethodVisitor next, int id, int version, boolean initializer) {
+  private ClinitHooks(MethodVisitor next, int id, int version, boolean expandedFrames,
+      boolean initializer) {
     super(Opcodes.ASM9, next);
     this.id = id;
     this.version = version;
+    this.expandedFrames = expandedFrames;
     this.initializer = initializer;
   }
 
@@ -63,7 +67,7 @@ final class ClinitHooks extends MethodVisitor {
    * initialized.
    */
   static ClinitHooks locksOnly(MethodVisitor next, int id) {
-    return new ClinitHooks(next, id, 0, false);
+    return new ClinitHooks(next, id, 0, false, false);
   }
 
   @Override
@@ -167,7 +171,7 @@ final class ClinitHooks extends MethodVisitor {
   @Override
   public void visitMaxs(int maxStack, int maxLocals) {
     if (initializer) {
-      Bytecode.catchAll(mv, bodyStart, version); // Stack[1]: Throwable
+      Bytecode.catchAllWithoutLocals(mv, bodyStart, version, expandedFrames); // Stack[1]: Throwable
       hook("exit");                              // Stack[1]: Throwable
       mv.visitInsn(Opcodes.ATHROW);              // throw t;
     }

@@ -7,6 +7,7 @@ import org.objectweb.asm.Opcodes;
 /** Small bytecode helpers the method visitors share. */
 public final class Bytecode {
   private static final Object[] THROWABLE = {"java/lang/Throwable"};
+  private static final Object[] NO_LOCALS = {};
 
   private Bytecode() {}
 
@@ -48,14 +49,32 @@ public final class Bytecode {
    * @param locals the locals at the handler
    */
   public static void catchAll(MethodVisitor mv, Label bodyStart, int version, Object... locals) {
+    startHandler(mv, bodyStart);
+    if (version >= Opcodes.V1_6) {
+      handlerFrame(mv, locals);
+    }
+  }
+
+  /**
+   * {@link #catchAll} where no local is live at the handler (a {@code <clinit>}: static, no
+   * arguments), with its frame in the form the method's other frames have: expanded ({@link
+   * Opcodes#F_NEW}) or compressed ({@link Opcodes#F_FULL}).
+   */
+  public static void catchAllWithoutLocals(MethodVisitor mv, Label bodyStart, int version,
+      boolean expandedFrames) {
+    startHandler(mv, bodyStart);
+    if (version >= Opcodes.V1_6) {
+      mv.visitFrame(expandedFrames ? Opcodes.F_NEW : Opcodes.F_FULL, 0, NO_LOCALS, 1, THROWABLE);
+    }
+  }
+
+  /** Ends the body begun at {@code bodyStart} and starts a catch-all handler for it, here. */
+  private static void startHandler(MethodVisitor mv, Label bodyStart) {
     Label bodyEnd = new Label();
     Label handler = new Label();
     mv.visitLabel(bodyEnd);
     mv.visitTryCatchBlock(bodyStart, bodyEnd, handler, null);
     mv.visitLabel(handler);
-    if (version >= Opcodes.V1_6) {
-      handlerFrame(mv, locals);
-    }
   }
 
   /** The frame at a catch-all handler: {@code locals}, and the Throwable on the stack. */

@@ -24,8 +24,20 @@ public interface ClassRewriter {
   }
 
   /**
-   * Called instead of {@link #wrap} when the transformer parses nothing of the class because no
-   * rewriter may change it: a rewriter that must still learn something of every class (the
+   * Whether the frames this rewriter writes are expanded ({@link org.objectweb.asm.Opcodes#F_NEW}),
+   * so that the class must be read with {@link ClassReader#EXPAND_FRAMES} when it sees it. A
+   * rewriter that says false writes frames in whichever form {@link Target#expandedFrames} says,
+   * and a class that only such rewriters see skips the expansion. The default, true, always
+   * expands.
+   */
+  default boolean expandsFrames() {
+    return true;
+  }
+
+  /**
+   * Called instead of {@link #wrap} when the transformer does not parse the class for this
+   * rewriter, because its {@link #mayChange} said false (other rewriters may still parse it): a
+   * rewriter that must still learn something of every class (the
    * class-initialization detector: the class's parents) reads it here, cheaply. The default does
    * nothing.
    *

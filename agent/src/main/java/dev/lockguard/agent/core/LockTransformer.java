@@ -14,16 +14,25 @@ import org.objectweb.asm.ClassWriter;
  * unchanged) unless a rewriter rewrote a site.
  *
  * <p>A class is parsed only if some rewriter's look at its constant pool ({@link
- * ClassRewriter#mayChange}) finds something it may rewrite. Frames are read expanded so that the frames a rewriter adds can be written in full; max
- * stack is recomputed because hooks push extra values. Frames are never recomputed: that would
- * load classes from inside a transformer.
+ * ClassRewriter#mayChange}) finds something it may rewrite, and then only those rewriters see it:
+ * the others are told it was not parsed for them ({@link ClassRewriter#notParsed}). A method that
+ * none of them wraps goes from reader to writer untouched, so ASM copies its bytes as they are
+ * instead of reading and writing every instruction; a class whose only change is its {@code
+ * <clinit>} costs the reading of that one method. Frames are read expanded only when a rewriter
+ * that sees the class writes expanded frames ({@link ClassRewriter#expandsFrames}); max stack is
+ * recomputed because hooks push extra values. Frames are never recomputed: that would load
+ * classes from inside a transformer.
  */
 public final class LockTransformer implements ClassFileTransformer {
   private final ClassFilter filter;
   private final List<ClassRewriter> rewriters;
   private final Set<String> failed = ConcurrentHashMap.newKeySet();
 
+  /** @param rewriters at most 32, in the order they see each class */
   public LockTransformer(ClassFilter filter, List<ClassRewriter> rewriters) {
+    if (rewriters.size() > Integer.SIZE) {
+      throw new IllegalArgumentException(rewriters.size() + " rewriters; at most 32");
+    }
     this.filter = filter;
     this.rewriters = rewriters;
   }
@@ -58,28 +67,32 @@ public final class LockTransformer implements ClassFileTransformer {
    */
   public byte[] rewrite(byte[] classfile, ClassLoader loader, boolean loadTime) {
     ClassReader reader = new ClassReader(classfile);
-    if (!anyMayChange(reader)) {
-      for (ClassRewriter rewriter : rewriters) {
-        rewriter.notParsed(reader, loadTime);
+    int parsing = 0; // bit i: rewriter i may change the class
+    for (int i = 0; i < rewriters.size(); i++) {
+      if (rewriters.get(i).mayChange(reader)) {
+        parsing |= 1 << i;
       }
+    }
+    boolean expandFrames = false;
+    for (int i = 0; i < rewriters.size(); i++) {
+      if ((parsing & 1 << i) == 0) {
+        rewriters.get(i).notParsed(reader, loadTime);
+      } else {
+        expandFrames |= rewriters.get(i).expandsFrames();
+      }
+    }
+    if (parsing == 0) {
       return null; // the common case: no rewriter has anything to do, so nothing is parsed
     }
     ClassWriter writer = new ClassWriter(reader, ClassWriter.COMPUTE_MAXS);
-    Target target = new Target(reader, loader, loadTime);
+    Target target = new Target(reader, loader, loadTime, expandFrames);
     ClassVisitor chain = writer;
     for (int i = rewriters.size() - 1; i >= 0; i--) {
-      chain = rewriters.get(i).wrap(chain, target);
-    }
-    reader.accept(chain, ClassReader.EXPAND_FRAMES);
-    return target.isChanged() ? writer.toByteArray() : null;
-  }
-
-  private boolean anyMayChange(ClassReader reader) {
-    for (ClassRewriter rewriter : rewriters) {
-      if (rewriter.mayChange(reader)) {
-        return true;
+      if ((parsing & 1 << i) != 0) {
+        chain = rewriters.get(i).wrap(chain, target);
       }
     }
-    return false;
+    reader.accept(chain, expandFrames ? ClassReader.EXPAND_FRAMES : 0);
+    return target.isChanged() ? writer.toByteArray() : null;
   }
 }

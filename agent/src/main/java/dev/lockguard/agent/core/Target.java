@@ -14,12 +14,19 @@ public final class Target {
   public final Getters getters;
   /** The class file, for a rewriter that skips a class by a look at its constant pool. */
   public final ClassReader reader;
+  /**
+   * Whether the class is read with expanded frames: a rewriter that adds a frame writes it as
+   * {@link org.objectweb.asm.Opcodes#F_NEW} if so, and compressed otherwise (ASM takes one form
+   * per method, never both).
+   */
+  public final boolean expandedFrames;
   private boolean changed;
 
   /** The class {@code reader} reads, defined by {@code loader} (null for the bootstrap loader). */
-  Target(ClassReader reader, ClassLoader loader, boolean loadTime) {
+  Target(ClassReader reader, ClassLoader loader, boolean loadTime, boolean expandedFrames) {
     this.reader = reader;
     this.loadTime = loadTime;
+    this.expandedFrames = expandedFrames;
     this.hierarchy = new TypeHierarchy(loader);
     this.getters = new Getters(loader, reader);
   }
@@ -29,7 +36,7 @@ public final class Target {
    * ClassRewriter#notParsed}): nothing is written back, and no type is resolved.
    */
   public static Target headersOnly(ClassReader reader, boolean loadTime) {
-    return new Target(reader, null, loadTime);
+    return new Target(reader, null, loadTime, false);
   }
 
   /** A rewriter rewrote a site: the class must be written back. */

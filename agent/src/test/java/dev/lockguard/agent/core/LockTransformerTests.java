@@ -1,0 +1,149 @@
+package dev.lockguard.agent.core;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.lockguard.agent.classinit.ClassInitClassVisitor;
+import dev.lockguard.agent.latch.LatchClassVisitor;
+import dev.lockguard.agent.latch.LatchTypes;
+import dev.lockguard.agent.lockorder.LockSiteClassVisitor;
+import dev.lockguard.agent.queue.QueueCheckClassVisitor;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.objectweb.asm.ClassReader;
+
+/**
+ * The transformer's pass over a class with the agent's rewriters in the agent's order: only the
+ * rewriters that may change the class see it, so a class whose only change is its initializer
+ * is read for that method alone and its other methods are copied byte for byte.
+ */
+class LockTransformerTests {
+  private static final ClassRewriter[] AGENT = {QueueCheckClassVisitor.REWRITER,
+      LockSiteClassVisitor.REWRITER, LatchClassVisitor.rewriter(new LatchTypes(List.of())),
+      ClassInitClassVisitor.REWRITER};
+
+  /** No lock, queue or latch: only the class-init rewriter may change it. */
+  public static final class InitializerOnly {
+    public static final int[] SQUARES = new int[8];
+    public static final String NAME; // public: the rewritten class is in another loader
+
+    static {
+      for (int i = 0; i < SQUARES.length; i++) { // a loop: a frame in <clinit>
+        SQUARES[i] = i * i;
+      }
+      String name;
+      try {
+        name = String.valueOf(Integer.parseInt("49"));
+      } catch (NumberFormatException e) { // a handler of its own: another frame
+        name = "none";
+      }
+      NAME = name;
+    }
+
+    static int sum(int[] values) {
+      int sum = 0;
+      for (int value : values) { // frames here too, which a read would expand and rewrite
+        sum += value;
+      }
+      return sum;
+    }
+
+    String describe(Object value) {
+      return value instanceof String text ? text : String.valueOf(value);
+    }
+  }
+
+  /** A {@code synchronized} method and an initializer: the lock rewriter sees it as well. */
+  static final class InitializerAndMonitor {
+    static final Object GUARD = new Object();
+    static int count;
+
+    static {
+      synchronized (GUARD) {
+        count = 1;
+      }
+    }
+
+    static synchronized int next() {
+      return ++count;
+    }
+  }
+
+  @Test
+  void aClassWhoseOnlyChangeIsItsInitializerIsReadForThatMethodAlone() throws Exception {
+    byte[] original = classFile(InitializerOnly.class);
+    Rewritten rewritten = Rewritten.by(InitializerOnly.class, AGENT).verified();
+
+    Map<String, byte[]> before = methods(original);
+    Map<String, byte[]> after = methods(rewritten.bytes());
+    assertThat(after.keySet()).isEqualTo(before.keySet());
+    for (String method : before.keySet()) {
+      if (method.startsWith("<clinit>")) {
+        assertThat(after.get(method)).as(method).isNotEqualTo(before.get(method));
+      } else {
+        assertThat(after.get(method)).as("%s copied byte for byte", method)
+            .isEqualTo(before.get(method));
+      }
+    }
+    assertThat(rewritten.hookOwners())
+        .containsExactly("dev/lockguard/internal/classinit/ClassInitHooks");
+    assertThat(rewritten.hookCount()).as("enter, exit at the return and in the handler")
+        .isEqualTo(3);
+    Class<?> loaded = rewritten.load(); // the JVM's verifier checks the frames written compressed
+    assertThat((int[]) loaded.getDeclaredField("SQUARES").get(null))
+        .containsExactly(0, 1, 4, 9, 16, 25, 36, 49);
+    assertThat(loaded.getDeclaredField("NAME").get(null)).isEqualTo("49");
+  }
+
+  @Test
+  void aClassAnotherRewriterChangesTooIsReadWholeWithExpandedFrames() throws Exception {
+    Rewritten rewritten = Rewritten.by(InitializerAndMonitor.class, AGENT).verified();
+
+    assertThat(rewritten.hookOwners()).contains("dev/lockguard/internal/classinit/ClassInitHooks",
+        "dev/lockguard/internal/lockorder/Hooks");
+    assertThat(rewritten.call(null, "next")).isEqualTo(2);
+  }
+
+  /** Each method's {@code method_info} bytes, by name and descriptor. */
+  private static Map<String, byte[]> methods(byte[] classfile) {
+    ClassReader reader = new ClassReader(classfile);
+    char[] buffer = new char[reader.getMaxStringLength()];
+    int offset = reader.header + 6;
+    offset += 2 + 2 * reader.readUnsignedShort(offset); // interfaces
+    int fields = reader.readUnsignedShort(offset);
+    offset += 2;
+    for (int i = 0; i < fields; i++) {
+      offset = skipMember(reader, offset);
+    }
+    Map<String, byte[]> methods = new LinkedHashMap<>();
+    int count = reader.readUnsignedShort(offset);
+    offset += 2;
+    for (int i = 0; i < count; i++) {
+      int end = skipMember(reader, offset);
+      methods.put(reader.readUTF8(offset + 2, buffer) + reader.readUTF8(offset + 4, buffer),
+          Arrays.copyOfRange(classfile, offset, end));
+      offset = end;
+    }
+    return methods;
+  }
+
+  private static int skipMember(ClassReader reader, int offset) {
+    int attributes = reader.readUnsignedShort(offset + 6);
+    offset += 8;
+    for (int a = 0; a < attributes; a++) {
+      offset += 6 + reader.readInt(offset + 2);
+    }
+    return offset;
+  }
+
+  private static byte[] classFile(Class<?> type) throws IOException {
+    String file = type.getName().substring(type.getName().lastIndexOf('.') + 1) + ".class";
+    try (InputStream in = type.getResourceAsStream(file)) {
+      return in.readAllBytes();
+    }
+  }
+}
