@@ -7,6 +7,7 @@ import dev.lockguard.agent.core.SiteClassVisitor;
 import dev.lockguard.agent.core.Target;
 import java.util.Map;
 import java.util.Set;
+import org.objectweb.asm.ClassReader;
 import org.objectweb.asm.ClassVisitor;
 import org.objectweb.asm.MethodVisitor;
 import org.objectweb.asm.Opcodes;
@@ -19,6 +20,10 @@ import org.objectweb.asm.Opcodes;
  * for a {@code synchronized} method, {@link SynchronizedMethodVisitor}, all after
  * {@link MethodSites}, which names each lock after where the code got it, and before
  * {@link StateLocal}, the local that keeps the thread's state for the hooks.
+ *
+ * <p>Only the methods that may hold a site ({@link ClassScan#methodsWithSites}) get the chain;
+ * the others go to the next visitor as they are, so that the writer copies them byte for byte
+ * (with their own frames) when no other rewriter wraps them.
  */
 public final class LockSiteClassVisitor extends SiteClassVisitor {
   /** The names of every method whose calls (or method references) this rewriter rewrites. */
@@ -29,15 +34,19 @@ public final class LockSiteClassVisitor extends SiteClassVisitor {
   /**
    * Plugs this visitor into the agent's transformer. A class with no {@code synchronized} method,
    * no {@code monitorenter} and no reference to a lock, condition or wait method by name has
-   * nothing to rewrite here, and is not parsed for it.
+   * nothing to rewrite here, and is not parsed for it; nor is one that has them only where no
+   * method's code can make them a site (a field named {@code lock}, an operand byte that looks
+   * like a {@code monitorenter}).
    */
   public static final ClassRewriter REWRITER = ClassRewriter.prescanned(LockSiteClassVisitor::new,
-      reader -> ClassScan.mayUseMonitors(reader) || ClassScan.refersToName(reader, CALLS));
+      reader -> (ClassScan.mayUseMonitors(reader) || ClassScan.refersToName(reader, CALLS))
+          && !sitesOf(reader).isEmpty());
 
   private final LockTypes types;
   /** The bridges method references to lock methods need; null where methods cannot be added. */
   private MethodRefVisitor.Bridges bridges;
-  private Map<String, ClassScan.Code> codes;
+  /** The methods that may hold a site, with their header figures; read at the first method. */
+  private Map<String, ClassScan.Code> sites;
 
   private LockSiteClassVisitor(ClassVisitor next, Target target) {
     super(next, target);
@@ -60,11 +69,12 @@ public final class LockSiteClassVisitor extends SiteClassVisitor {
         target.loadTime && SynchronizedMethodVisitor.canMakeMonitorExplicit(access, version);
     int written = explicitMonitor ? access & ~Opcodes.ACC_SYNCHRONIZED : access;
     MethodVisitor next = super.visitMethod(written, name, descriptor, signature, exceptions);
-    if (next == null || !hasCode(access)) {
-      return next;
+    ClassScan.Code code = sites().get(name + descriptor);
+    if (next == null || !hasCode(access) || code == null) {
+      return next; // nothing to rewrite: copied as it is
     }
     MethodSites sites = methodSites(access, name, LockTypes.NAMES);
-    int state = StateLocal.slotFor(name, codes().get(name + descriptor));
+    int state = StateLocal.slotFor(name, code);
     // Last: every frame the others pass on or write gains the local.
     MethodVisitor chain = StateLocal.before(next, state);
     if (SynchronizedMethodVisitor.rewrites(access, version)) {
@@ -82,12 +92,16 @@ public final class LockSiteClassVisitor extends SiteClassVisitor {
     return sites.ahead(chain);
   }
 
-  /** The methods' header figures, read from the class file at the first method. */
-  private Map<String, ClassScan.Code> codes() {
-    if (codes == null) {
-      codes = ClassScan.codes(target.reader);
+  private Map<String, ClassScan.Code> sites() {
+    if (sites == null) {
+      sites = sitesOf(target.reader);
     }
-    return codes;
+    return sites;
+  }
+
+  /** The methods of a class that may hold a lock-order site: lock, wait and monitor sites. */
+  private static Map<String, ClassScan.Code> sitesOf(ClassReader reader) {
+    return ClassScan.methodsWithSites(reader, CALLS, true);
   }
 
   @Override
