@@ -126,4 +126,95 @@ class ClassScanTests {
     assertThat(ClassScan.mayUseMonitors(reader(Block.class))).isTrue();
     assertThat(ClassScan.mayUseMonitors(reader(Plain.class))).isFalse();
   }
+
+  /** Sites in some methods only, behind instructions of every length the scan must decode. */
+  static final class SomeMethods {
+    private final Object lock = new Object(); // a field named like a lock method: no site
+    private final Lock held;
+    private long total;
+
+    SomeMethods(Lock held) {
+      this.held = held;
+    }
+
+    Object lockField() {
+      return lock;
+    }
+
+    int switches(int key, String text) { // tableswitch, lookupswitch, wide-free operands
+      int result = switch (key) {
+        case 0 -> 10;
+        case 1 -> 20;
+        case 2 -> 30;
+        default -> 40;
+      };
+      return result + switch (text) {
+        case "a" -> 1;
+        case "b" -> 2;
+        default -> 0;
+      };
+    }
+
+    long arithmetic(long[] values, double scale) { // ldc2_w, iinc, long and double operands
+      long sum = 1_000_000_000_000L;
+      for (int i = 0; i < values.length; i += 300) {
+        sum += (long) (values[i] * scale);
+      }
+      return sum;
+    }
+
+    void switchThenLock(int key) { // a site after a switch: found only if the switch decodes
+      switch (key) {
+        case 7 -> total++;
+        case 700 -> total--;
+        default -> total += key;
+      }
+      held.lock();
+      held.unlock();
+    }
+
+    void block() {
+      synchronized (lock) {
+        total++;
+      }
+    }
+
+    synchronized void method() {
+      total++;
+    }
+
+    void waits() throws InterruptedException {
+      lock.wait();
+    }
+
+    Runnable reference() {
+      return held::lock; // invokedynamic with a handle to Lock.lock
+    }
+  }
+
+  @Test
+  void theMethodsThatMayHoldALockSiteAreFoundByDecodingEachMethodsCode() throws IOException {
+    var sites = ClassScan.methodsWithSites(reader(SomeMethods.class),
+        Set.of("lock", "unlock", "wait"), true);
+
+    assertThat(sites.keySet()).containsExactlyInAnyOrder("switchThenLock(I)V", "block()V",
+        "method()V", "waits()V", "reference()Ljava/lang/Runnable;");
+    assertThat(sites.get("method()V").maxLocals()).as("this").isEqualTo(1);
+    assertThat(ClassScan.methodsWithSites(reader(SomeMethods.class), Set.of("wait"), false)
+        .keySet()).as("without monitors, and a handle to lock() is no handle to wait()")
+        .containsExactly("waits()V");
+    assertThat(ClassScan.methodsWithSites(reader(Plain.class), Set.of("lock", "wait"), true))
+        .isEmpty();
+    assertThat(LOCKS.mayChange(reader(FieldNamedLock.class)))
+        .as("a field named lock is no site: the class is not parsed").isFalse();
+  }
+
+  static final class FieldNamedLock {
+    private final Object lock = new Object();
+
+    @Override
+    public String toString() {
+      return String.valueOf(lock);
+    }
+  }
 }

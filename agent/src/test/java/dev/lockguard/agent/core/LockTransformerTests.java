@@ -13,6 +13,8 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 import org.objectweb.asm.ClassReader;
 
@@ -71,6 +73,85 @@ class LockTransformerTests {
     static synchronized int next() {
       return ++count;
     }
+  }
+
+  /**
+   * One method takes a lock and one a monitor; the others, with loops, handlers and lambdas (so
+   * with frames), hold no site.
+   */
+  public static final class LockInTwoMethods {
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Object guard = new Object();
+    private int count;
+
+    public int locked() {
+      lock.lock();
+      try {
+        return ++count;
+      } finally {
+        lock.unlock();
+      }
+    }
+
+    public int guarded() {
+      synchronized (guard) {
+        return ++count;
+      }
+    }
+
+    public static int sum(int[] values) {
+      int sum = 0;
+      for (int value : values) {
+        sum += value;
+      }
+      return sum;
+    }
+
+    public int parse(String text) {
+      try {
+        return Integer.parseInt(text);
+      } catch (NumberFormatException e) {
+        return -1;
+      }
+    }
+
+    public Supplier<Integer> counter() {
+      return () -> count; // a lambda: an invokedynamic, with no handle to a lock method
+    }
+  }
+
+  @Test
+  void aLockClassIsRewrittenInItsSiteMethodsAloneAndTheOthersAreCopiedByteForByte()
+      throws Exception {
+    byte[] original = classFile(LockInTwoMethods.class);
+    Rewritten rewritten = Rewritten.by(LockInTwoMethods.class, AGENT).verified();
+
+    Map<String, byte[]> before = methods(original);
+    Map<String, byte[]> after = methods(rewritten.bytes());
+    assertThat(after.keySet()).isEqualTo(before.keySet());
+    for (String method : before.keySet()) {
+      if (method.equals("locked()I") || method.equals("guarded()I")) {
+        assertThat(after.get(method)).as(method).isNotEqualTo(before.get(method));
+      } else {
+        assertThat(after.get(method)).as("%s copied byte for byte", method)
+            .isEqualTo(before.get(method));
+      }
+    }
+    String stateful = "ILjava/lang/Object;)";
+    assertThat(rewritten.trace("locked")).as("the stateful hooks").contains(
+        "Hooks.lock(Ljava/util/concurrent/locks/Lock;" + stateful
+            + "Ljava/lang/Object; @ LockTransformerTests$LockInTwoMethods.lock",
+        "Hooks.unlock(Ljava/util/concurrent/locks/Lock;" + stateful
+            + "V @ LockTransformerTests$LockInTwoMethods.lock");
+    assertThat(rewritten.trace("guarded")).contains("Hooks.monitorEnter(Ljava/lang/Object;"
+        + stateful + "Ljava/lang/Object; @ LockTransformerTests$LockInTwoMethods.guard",
+        "monitorenter");
+    Object instance = rewritten.newInstance(); // the JVM's verifier checks every method
+    assertThat(rewritten.call(instance, "locked")).isEqualTo(1);
+    assertThat(rewritten.call(instance, "guarded")).isEqualTo(2);
+    assertThat(rewritten.call(null, "sum", (Object) new int[] {1, 2, 3})).isEqualTo(6);
+    assertThat(rewritten.call(instance, "parse", "x")).isEqualTo(-1);
+    assertThat(((Supplier<?>) rewritten.call(instance, "counter")).get()).isEqualTo(2);
   }
 
   @Test
