@@ -76,8 +76,9 @@ public final class ClassScan {
   }
 
   /**
-   * Whether a class the class refers to, or the descriptor of a method or field it refers to,
-   * contains one of {@code typeNames} (internal names).
+   * Whether a class the class refers to, or the descriptor of a method or field it refers to, is
+   * or names one of {@code typeNames} (internal names, matched whole: a nested class of one is
+   * another type). One pass over each string, whatever the number of types.
    */
   public static boolean mentionsType(ClassReader reader, Iterable<String> typeNames) {
     char[] buffer = new char[reader.getMaxStringLength()];
@@ -87,14 +88,40 @@ public final class ClassScan {
         continue;
       }
       int tag = reader.readByte(offset - 1);
-      String text = tag == CLASS ? reader.readUTF8(offset, buffer)
-          : tag == NAME_AND_TYPE ? reader.readUTF8(offset + 2, buffer) : null;
-      if (text != null) {
-        for (String typeName : typeNames) {
-          if (text.contains(typeName)) {
-            return true;
-          }
+      if (tag == CLASS) {
+        String name = reader.readUTF8(offset, buffer);
+        if (name.startsWith("[") ? namesType(name, typeNames) : isOneOf(name, 0, name.length(),
+            typeNames)) {
+          return true;
         }
+      } else if (tag == NAME_AND_TYPE && namesType(reader.readUTF8(offset + 2, buffer),
+          typeNames)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Whether a descriptor has an {@code Lname;} for one of {@code typeNames}. */
+  private static boolean namesType(String descriptor, Iterable<String> typeNames) {
+    // Outside the names an L can only start one: the other type letters are not L.
+    for (int start = descriptor.indexOf('L'); start >= 0; ) {
+      int end = descriptor.indexOf(';', start);
+      if (end < 0) {
+        return false;
+      }
+      if (isOneOf(descriptor, start + 1, end, typeNames)) {
+        return true;
+      }
+      start = descriptor.indexOf('L', end + 1);
+    }
+    return false;
+  }
+
+  private static boolean isOneOf(String text, int start, int end, Iterable<String> typeNames) {
+    for (String typeName : typeNames) {
+      if (typeName.length() == end - start && text.startsWith(typeName, start)) {
+        return true;
       }
     }
     return false;

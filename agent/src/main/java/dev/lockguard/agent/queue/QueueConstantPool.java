@@ -34,15 +34,17 @@ final class QueueConstantPool {
     return check && act;
   }
 
-  /** The op of the method reference at {@code offset} if its owner may be a queue, else null. */
+  /**
+   * The op of the method reference at {@code offset} if its owner may be a queue, else null. The
+   * owner is looked at first: most references are to JDK types that are no queue ({@code String},
+   * {@code StringBuilder}, {@code List}), which then cost no op lookup.
+   */
   private static QueueOp queueCall(ClassReader reader, int offset, char[] buffer) {
-    int nameAndType = reader.getItem(reader.readUnsignedShort(offset + 2));
-    QueueOp op = QueueOp.of(reader.readUTF8(nameAndType, buffer),
-        reader.readUTF8(nameAndType + 2, buffer));
-    if (op == null) {
+    if (!QueueTypes.mayBeQueue(reader.readClass(offset, buffer))) {
       return null;
     }
-    String owner = reader.readClass(offset, buffer);
-    return QueueTypes.mayBeQueue(owner) ? op : null;
+    int nameAndType = reader.getItem(reader.readUnsignedShort(offset + 2));
+    return QueueOp.of(reader.readUTF8(nameAndType, buffer),
+        reader.readUTF8(nameAndType + 2, buffer));
   }
 }

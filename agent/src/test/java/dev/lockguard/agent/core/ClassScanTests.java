@@ -217,4 +217,32 @@ class ClassScanTests {
       return String.valueOf(lock);
     }
   }
+
+  /** A latch only in a descriptor, after a type whose name has an L of its own. */
+  static final class PassesLatch {
+    void hand(List<String> names, CountDownLatch latch) {
+      keep(names, latch);
+    }
+
+    static void keep(List<String> names, CountDownLatch latch) {}
+  }
+
+  static final class ArrayOfLatches {
+    Object[] make() {
+      return new CountDownLatch[2];
+    }
+  }
+
+  @Test
+  void aTypeIsMentionedByItsWholeNameInAClassEntryOrADescriptor() throws IOException {
+    List<String> latch = List.of("java/util/concurrent/CountDownLatch");
+
+    assertThat(ClassScan.mentionsType(reader(PassesLatch.class), latch)).isTrue();
+    assertThat(ClassScan.mentionsType(reader(ArrayOfLatches.class), latch)).isTrue();
+    assertThat(ClassScan.mentionsType(reader(Latch.class), latch)).isTrue();
+    assertThat(ClassScan.mentionsType(reader(PassesLatch.class),
+        List.of("java/util/concurrent/CountDown", "java/util/Lis"))).as("whole names only")
+        .isFalse();
+    assertThat(ClassScan.mentionsType(reader(Plain.class), latch)).isFalse();
+  }
 }
