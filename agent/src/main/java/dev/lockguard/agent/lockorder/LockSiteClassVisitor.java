@@ -46,7 +46,7 @@ public final class LockSiteClassVisitor extends SiteClassVisitor {
   /** The bridges method references to lock methods need; null where methods cannot be added. */
   private MethodRefVisitor.Bridges bridges;
   /** The methods that may hold a site, with their header figures; read at the first method. */
-  private Map<String, ClassScan.Code> sites;
+  private Map<String, ClassScan.Code> siteMethods;
 
   private LockSiteClassVisitor(ClassVisitor next, Target target) {
     super(next, target);
@@ -69,7 +69,7 @@ public final class LockSiteClassVisitor extends SiteClassVisitor {
         target.loadTime && SynchronizedMethodVisitor.canMakeMonitorExplicit(access, version);
     int written = explicitMonitor ? access & ~Opcodes.ACC_SYNCHRONIZED : access;
     MethodVisitor next = super.visitMethod(written, name, descriptor, signature, exceptions);
-    ClassScan.Code code = sites().get(name + descriptor);
+    ClassScan.Code code = siteMethods().get(name + descriptor);
     if (next == null || !hasCode(access) || code == null) {
       return next; // nothing to rewrite: copied as it is
     }
@@ -92,11 +92,11 @@ public final class LockSiteClassVisitor extends SiteClassVisitor {
     return sites.ahead(chain);
   }
 
-  private Map<String, ClassScan.Code> sites() {
-    if (sites == null) {
-      sites = sitesOf(target.reader);
+  private Map<String, ClassScan.Code> siteMethods() {
+    if (siteMethods == null) {
+      siteMethods = sitesOf(target.reader);
     }
-    return sites;
+    return siteMethods;
   }
 
   /** The methods of a class that may hold a lock-order site: lock, wait and monitor sites. */
