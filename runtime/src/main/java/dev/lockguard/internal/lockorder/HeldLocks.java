@@ -34,12 +34,12 @@ final class HeldLocks implements LockNames.ByIdentity {
       return null;
     }
     Object[] keys = ts.keys;
-    int[] sites = ts.sites;
-    int depth = Math.min(ts.depth, Math.min(keys.length, sites.length));
+    long[] entries = ts.entries;
+    int depth = Math.min(ts.depth, Math.min(keys.length, entries.length));
     for (int i = depth - 1; i >= 0; i--) {
       Object key = keys[i];
       if (key != null && LockKeys.shownAs(key, identityHash, className)) {
-        Site site = Sites.get(sites[i]);
+        Site site = Sites.get(ThreadState.siteOf(entries[i]));
         return site.id == Sites.UNKNOWN ? null : site;
       }
     }

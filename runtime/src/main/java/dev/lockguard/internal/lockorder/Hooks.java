@@ -2,12 +2,11 @@ package dev.lockguard.internal.lockorder;
 
 import dev.lockguard.internal.core.PerThread;
 import dev.lockguard.internal.core.Reporter;
-
-
 import java.util.Date;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.Lock;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * The static methods that instrumented bytecode calls.
@@ -55,7 +54,7 @@ public final class Hooks {
       return;
     }
     if (ts.depth == 0 && LockOrderDetector.fastOutermost) {
-      ts.pushOutermost(lock, site); // the outermost lock: no edge, no check, nothing to guard
+      ts.pushOutermostMonitor(lock, site); // the outermost lock: no edge, no check, nothing to guard
       return;
     }
     Node known = LockOrderDetector.knownAcquisition(ts, lock, site, false);
@@ -123,8 +122,11 @@ public final class Hooks {
       lock.lock();
       return;
     }
-    Object key = LockKeys.keyOf(lock);
-    boolean shared = LockKeys.isShared(lock);
+    // A plain ReentrantLock, the most common lock, is told by one class compare: it is its own
+    // key, exclusive, and makes no super.lock() call.
+    boolean plain = lock.getClass() == ReentrantLock.class;
+    Object key = plain ? lock : LockKeys.keyOf(lock);
+    boolean shared = !plain && LockKeys.isShared(lock);
     // The outermost lock takes the fast path: no edge can start there, so no check and no node;
     // so does a lock that repeats the validated chain, whose check would change nothing.
     boolean outermost = ts.depth == 0 && LockOrderDetector.fastOutermost;
@@ -132,7 +134,7 @@ public final class Hooks {
     if (!outermost && known == null) {
       before(ts, key, lock, site, shared, true);
     }
-    if (LockKeys.isJdkLock(lock)) {
+    if (plain || LockKeys.isJdkLock(lock)) {
       lock.lock(); // no super.lock() of a subclass inside it: no need to say which lock is called
     } else {
       Object outer = ts.calling;
@@ -225,6 +227,11 @@ public final class Hooks {
   }
 
   private static void unlock(ThreadState ts, Lock lock) {
+    if (lock.getClass() == ReentrantLock.class) {
+      lock.unlock();
+      release(ts, lock); // its own key (see lock)
+      return;
+    }
     if (LockKeys.isJdkLock(lock)) {
       lock.unlock();
     } else {
@@ -480,6 +487,6 @@ public final class Hooks {
       // throwing now would only replace the outcome of the wait.
     }
     LockOrderDetector.afterAcquire(ts, key, lock, site, shared);
-    ts.counts[ts.depth - 1] = (int) count;
+    ts.setCount(ts.depth - 1, (int) count);
   };
 }

@@ -72,7 +72,7 @@ public final class LockOrderDetector {
   public static int holdCount(Object lock) {
     ThreadState ts = ThreadState.current();
     int index = ts.indexOf(LockKeys.keyOf(lock));
-    return index < 0 ? 0 : ts.counts[index];
+    return index < 0 ? 0 : ts.count(index);
   }
 
   /** How many distinct locks the calling thread holds now (tests). */
@@ -136,7 +136,7 @@ public final class LockOrderDetector {
     boolean clean = !ascending;
     for (int i = 0; i < ts.depth; i++) {
       Node held = heldNode(ts, i);
-      Edge edge = held.findEdge(node, ts.shared[i], shared);
+      Edge edge = held.findEdge(node, ts.isShared(i), shared);
       if (edge == null) {
         if (stack == null) {
           stack = Stacks.current(Stacks.Trim.HOOK);
@@ -191,12 +191,12 @@ public final class LockOrderDetector {
       // At most once per gate of the edge: a narrowed edge's gates are all held from then on.
       StackTraceElement[] stack = Stacks.current(Stacks.Trim.HOOK);
       StackTraceElement[] heldAt =
-          Stacks.heldAt(Sites.get(ts.sites[heldIndex]), stack);
+          Stacks.heldAt(Sites.get(ts.site(heldIndex)), stack);
       reportRisen(LockGraph.narrowGates(edge, ts, ts.thread.getName(), heldAt, stack));
     }
     if (ascending) {
       Node held = ts.nodes[heldIndex];
-      if (held.rank >= node.rank && !insideTheJdk(ts.sites[heldIndex], site)) {
+      if (held.rank >= node.rank && !insideTheJdk(ts.site(heldIndex), site)) {
         if (!edge.orderReported) {
           edge.orderReported = true;
           Violation violation = OrderReports.order(
@@ -254,7 +254,7 @@ public final class LockOrderDetector {
     Node node = ts.nodes[i];
     if (node == null) {
       Object key = ts.keys[i];
-      node = LockGraph.node(key, ts.hashes[i], key, Sites.get(ts.sites[i]));
+      node = LockGraph.node(key, ts.hash(i), key, Sites.get(ts.site(i)));
       ts.nodes[i] = node;
     }
     return node;
@@ -275,7 +275,7 @@ public final class LockOrderDetector {
     ts.counter.acquisitions++;
     int index = ts.indexOf(key);
     if (index >= 0) {
-      ts.counts[index]++;
+      ts.reenter(index);
       return;
     }
     push(ts, key, siteId, shared);
@@ -291,7 +291,7 @@ public final class LockOrderDetector {
     Faults.injectFailure(); // test-only, as in afterAcquire
     ts.counter.acquisitions++;
     if (ts.pendingKey != key) { // beforeAcquire found a re-entry
-      ts.counts[ts.indexOf(key)]++;
+      ts.reenter(ts.indexOf(key));
       return;
     }
     push(ts, key, siteId, shared);
@@ -310,14 +310,14 @@ public final class LockOrderDetector {
       ThreadState ts, int heldIndex, Node to, boolean shared, Site site,
       StackTraceElement[] stack) {
     Node[] held = heldNodes(ts);
-    Site heldSite = Sites.get(ts.sites[heldIndex]);
+    Site heldSite = Sites.get(ts.site(heldIndex));
     Node[] alsoHeld = new Node[held.length - 1];
     for (int i = 0, j = 0; i < held.length; i++) {
       if (i != heldIndex) {
         alsoHeld[j++] = held[i];
       }
     }
-    return new Edge(OrderReports.names(held), held[heldIndex], to, ts.shared[heldIndex], shared,
+    return new Edge(OrderReports.names(held), held[heldIndex], to, ts.isShared(heldIndex), shared,
         ts.threadId, ts.thread.getName(), Stacks.heldAt(heldSite, stack), stack, site,
         alsoHeld);
   }

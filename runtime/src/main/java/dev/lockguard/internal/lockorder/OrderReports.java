@@ -128,7 +128,7 @@ final class OrderReports {
     }
     locks.add(new LockRef(node.name, node.type));
     String thread = ts.thread.getName();
-    Site heldSite = Sites.get(ts.sites[heldIndex]);
+    Site heldSite = Sites.get(ts.site(heldIndex));
     EdgeRef edge = new EdgeRef(held[heldIndex].name, node.name, thread,
         Findings.frames(Stacks.heldAt(heldSite, stack)), Findings.frames(stack), names(held));
     String acquired = stack.length > 0 ? Stacks.callSite(stack).toString() : "unknown";

@@ -207,7 +207,7 @@ public final class Steering {
 
   private static boolean holdsFrom(ThreadState ts, String heldSite) {
     for (int i = 0; i < ts.depth; i++) {
-      if (siteKey(Sites.get(ts.sites[i])).equals(heldSite)) {
+      if (siteKey(Sites.get(ts.site(i))).equals(heldSite)) {
         return true;
       }
     }

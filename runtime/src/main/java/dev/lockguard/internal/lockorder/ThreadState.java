@@ -39,14 +39,28 @@ final class ThreadState implements Lockset {
   /** This thread's acquisition count, summed for the report by {@link Statistics}. */
   final Statistics.Counter counter;
 
+  /*
+   * The held locks, outermost first, in three arrays written per push (four for a monitor): the
+   * lock, its graph node if known, and one long for the rest, so that the push and the pop of the
+   * fast path store little. An entry is the site id in its upper 32 bits, the re-entry count in
+   * bits 2 to 31, HASHED in bit 1 and SHARED in bit 0.
+   */
   Object[] keys = new Object[8];
   Node[] nodes = new Node[8];
-  int[] counts = new int[8];
-  int[] sites = new int[8];
-  /** Identity hashes of the held locks, taken before they were locked (see LockGraph.node). */
+  long[] entries = new long[8];
+  /**
+   * Identity hashes of held monitors, taken before they were locked (see LockGraph.node); valid
+   * where the entry says HASHED. A {@code Lock} is no monitor, so its hash is taken when its node
+   * is first needed ({@link #hash}), not at every push.
+   */
   int[] hashes = new int[8];
-  boolean[] shared = new boolean[8];
   int depth;
+
+  private static final long SHARED = 1L;
+  private static final long HASHED = 2L;
+  private static final long COUNT_ONE = 4L;
+  private static final long COUNT_MASK = 0xFFFF_FFFCL;
+  private static final int COUNT_MAX = (int) (COUNT_MASK >>> 2);
 
   /** The thread's guard and other detectors' state. */
   final PerThread context;
@@ -135,13 +149,15 @@ final class ThreadState implements Lockset {
    * start here and no check applies, so it is only pushed (with its hash, taken before a monitor
    * is locked). Calls nothing that could come back into a hook.
    */
-  void pushOutermost(Object key, int site) {
-    pushOutermost(key, site, false);
+  void pushOutermostMonitor(Object key, int site) {
+    counter.acquisitions++;
+    push(key, System.identityHashCode(key), null, site, false, 1);
   }
 
+  /** {@link #pushOutermostMonitor} for a {@code Lock}'s key: no hash needed before it is held. */
   void pushOutermost(Object key, int site, boolean isShared) {
     counter.acquisitions++;
-    push(key, System.identityHashCode(key), null, site, isShared, 1);
+    push(key, null, site, isShared);
   }
 
   /**
@@ -150,7 +166,7 @@ final class ThreadState implements Lockset {
    */
   void pushKnown(Object key, Node node, int site, boolean isShared) {
     counter.acquisitions++;
-    push(key, node.hash, null, site, isShared, 1);
+    push(key, node, site, isShared);
   }
 
   /**
@@ -162,7 +178,9 @@ final class ThreadState implements Lockset {
     if (top < 0 || keys[top] != key) {
       return false;
     }
-    if (--counts[top] == 0) {
+    long entry = entries[top] - COUNT_ONE;
+    entries[top] = entry;
+    if ((entry & COUNT_MASK) == 0) {
       depth = top;
       keys[top] = null; // a released lock must not be kept alive; its node may stay
       if (matched > top) {
@@ -195,7 +213,7 @@ final class ThreadState implements Lockset {
       int i = matched;
       Node chained = chainNodes[i];
       Node node = nodes[i];
-      if (chained == null || chainShared[i] != shared[i]
+      if (chained == null || chainShared[i] != isShared(i)
           || (node != null ? node != chained : !chained.refersTo(keys[i]))) {
         return false;
       }
@@ -218,7 +236,7 @@ final class ThreadState implements Lockset {
     }
     extendMatch(d);
     for (int i = matched; i < d; i++) {
-      setChain(i, nodes[i], shared[i]);
+      setChain(i, nodes[i], isShared(i));
     }
     matched = d;
     setChain(d, node, isShared);
@@ -251,17 +269,76 @@ final class ThreadState implements Lockset {
     return -1;
   }
 
+  /** Pushes {@code key}, held once, with the identity hash taken before it was locked. */
   void push(Object key, int hash, Node node, int site, boolean isShared, int count) {
-    if (depth == keys.length) {
+    int d = depth;
+    if (d == keys.length) {
       grow();
     }
-    keys[depth] = key;
-    hashes[depth] = hash;
-    nodes[depth] = node;
-    sites[depth] = site;
-    shared[depth] = isShared;
-    counts[depth] = count;
-    depth++;
+    keys[d] = key;
+    nodes[d] = node;
+    hashes[d] = hash;
+    entries[d] = entry(site, isShared, count) | HASHED;
+    depth = d + 1;
+  }
+
+  /** Pushes {@code key}, held once, whose hash is taken only if its node is ever needed. */
+  private void push(Object key, Node node, int site, boolean isShared) {
+    int d = depth;
+    if (d == keys.length) {
+      grow();
+    }
+    keys[d] = key;
+    nodes[d] = node;
+    entries[d] = entry(site, isShared, 1);
+    depth = d + 1;
+  }
+
+  private static long entry(int site, boolean isShared, int count) {
+    return ((long) site << 32) | ((long) count << 2) | (isShared ? SHARED : 0);
+  }
+
+  /** The site id of held lock {@code i}. */
+  int site(int i) {
+    return siteOf(entries[i]);
+  }
+
+  /** The site id in a held-lock entry. */
+  static int siteOf(long entry) {
+    return (int) (entry >>> 32);
+  }
+
+  /** How many times held lock {@code i} is held. */
+  int count(int i) {
+    return (int) ((entries[i] & COUNT_MASK) >>> 2);
+  }
+
+  /** Sets the re-entry count of held lock {@code i} (at least 1). */
+  void setCount(int i, int count) {
+    entries[i] = (entries[i] & ~COUNT_MASK) | ((long) Math.min(count, COUNT_MAX) << 2);
+  }
+
+  /**
+   * Counts one more re-entry of held lock {@code i}. Past 2^30 - 1 the count stays there (no
+   * thread re-enters one lock that often; a {@code ReentrantLock} itself stops at 2^31 - 1).
+   */
+  void reenter(int i) {
+    if (count(i) < COUNT_MAX) {
+      entries[i] += COUNT_ONE;
+    }
+  }
+
+  /** Whether held lock {@code i} is held in shared (read) mode. */
+  boolean isShared(int i) {
+    return (entries[i] & SHARED) != 0;
+  }
+
+  /**
+   * The identity hash of held lock {@code i}: a monitor's was taken before it was locked (taking
+   * it while the thread holds the monitor would inflate it); a {@code Lock}'s is taken now.
+   */
+  int hash(int i) {
+    return (entries[i] & HASHED) != 0 ? hashes[i] : System.identityHashCode(keys[i]);
   }
 
   /** Undoes one acquisition of {@code key}; returns false if this thread did not hold it. */
@@ -270,7 +347,9 @@ final class ThreadState implements Lockset {
     if (index < 0) {
       return false;
     }
-    if (--counts[index] == 0) {
+    long entry = entries[index] - COUNT_ONE;
+    entries[index] = entry;
+    if ((entry & COUNT_MASK) == 0) {
       remove(index);
     }
     return true;
@@ -285,9 +364,9 @@ final class ThreadState implements Lockset {
     if (index < 0) {
       return 0;
     }
-    int count = counts[index];
-    suspendedSite = sites[index];
-    suspendedShared = shared[index];
+    int count = count(index);
+    suspendedSite = site(index);
+    suspendedShared = isShared(index);
     remove(index);
     return count;
   }
@@ -297,10 +376,8 @@ final class ThreadState implements Lockset {
     if (tail > 0) {
       System.arraycopy(keys, index + 1, keys, index, tail);
       System.arraycopy(nodes, index + 1, nodes, index, tail);
-      System.arraycopy(sites, index + 1, sites, index, tail);
+      System.arraycopy(entries, index + 1, entries, index, tail);
       System.arraycopy(hashes, index + 1, hashes, index, tail);
-      System.arraycopy(shared, index + 1, shared, index, tail);
-      System.arraycopy(counts, index + 1, counts, index, tail);
     }
     depth--;
     keys[depth] = null; // a released lock must not be kept alive; its node may stay
@@ -313,10 +390,8 @@ final class ThreadState implements Lockset {
     int length = keys.length * 2;
     keys = Arrays.copyOf(keys, length);
     nodes = Arrays.copyOf(nodes, length);
-    sites = Arrays.copyOf(sites, length);
+    entries = Arrays.copyOf(entries, length);
     hashes = Arrays.copyOf(hashes, length);
-    shared = Arrays.copyOf(shared, length);
-    counts = Arrays.copyOf(counts, length);
     chainNodes = Arrays.copyOf(chainNodes, length);
     chainShared = Arrays.copyOf(chainShared, length);
     chainValid = Arrays.copyOf(chainValid, length);
