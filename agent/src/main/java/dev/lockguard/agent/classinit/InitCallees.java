@@ -17,8 +17,6 @@ import org.objectweb.asm.Opcodes;
  */
 final class InitCallees {
   private static final Set<String> LOCK_CALLS = Set.of("lock", "lockInterruptibly");
-  private static final int METHOD_REF = 10;
-  private static final int INTERFACE_METHOD_REF = 11;
 
   private InitCallees() {}
 
@@ -28,7 +26,7 @@ final class InitCallees {
    * take a lock ({@link ClassScan}).
    */
   static Set<String> of(ClassReader reader, String owner, int rounds) {
-    if (!callsOwnMethod(reader, owner)
+    if (!ClassScan.refersToMethodOf(reader, owner)
         || !ClassScan.mayUseMonitors(reader) && !ClassScan.refersToName(reader, LOCK_CALLS)) {
       return Set.of();
     }
@@ -59,25 +57,5 @@ final class InitCallees {
     }
     read.remove("<clinit>()V");
     return read;
-  }
-
-  /** Whether the constant pool refers to a method of {@code owner} other than a constructor. */
-  private static boolean callsOwnMethod(ClassReader reader, String owner) {
-    char[] buffer = new char[reader.getMaxStringLength()];
-    for (int item = 1; item < reader.getItemCount(); item++) {
-      int offset = reader.getItem(item);
-      if (offset == 0) {
-        continue;
-      }
-      int tag = reader.readByte(offset - 1);
-      if ((tag == METHOD_REF || tag == INTERFACE_METHOD_REF)
-          && owner.equals(reader.readClass(offset, buffer))) {
-        int nameAndType = reader.getItem(reader.readUnsignedShort(offset + 2));
-        if (!"<init>".equals(reader.readUTF8(nameAndType, buffer))) {
-          return true;
-        }
-      }
-    }
-    return false;
   }
 }

@@ -75,6 +75,26 @@ public final class ClassScan {
     return false;
   }
 
+  /** Whether the class refers to a method of class {@code owner} other than a constructor. */
+  public static boolean refersToMethodOf(ClassReader reader, String owner) {
+    char[] buffer = new char[reader.getMaxStringLength()];
+    for (int item = 1; item < reader.getItemCount(); item++) {
+      int offset = reader.getItem(item);
+      if (offset == 0) {
+        continue;
+      }
+      int tag = reader.readByte(offset - 1);
+      if ((tag == METHODREF || tag == INTERFACE_METHODREF)
+          && owner.equals(reader.readClass(offset, buffer))) {
+        int nameAndType = reader.getItem(reader.readUnsignedShort(offset + 2));
+        if (!"<init>".equals(reader.readUTF8(nameAndType, buffer))) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
   /**
    * Whether a class the class refers to, or the descriptor of a method or field it refers to, is
    * or names one of {@code typeNames} (internal names, matched whole: a nested class of one is

@@ -41,6 +41,13 @@ public final class LockSiteClassVisitor extends SiteClassVisitor {
   public static final ClassRewriter REWRITER = ClassRewriter.prescanned(LockSiteClassVisitor::new,
       reader -> (ClassScan.mayUseMonitors(reader) || ClassScan.refersToName(reader, CALLS))
           && !sitesOf(reader).isEmpty());
+  /**
+   * The look before parsing's scan of the class this thread is transforming, which the rewrite
+   * that follows it (same thread, same reader) takes instead of decoding every method again.
+   */
+  private static final ThreadLocal<Scan> LAST_SCAN = new ThreadLocal<>();
+
+  private record Scan(ClassReader reader, Map<String, ClassScan.Code> methods) {}
 
   private final LockTypes types;
   /** The bridges method references to lock methods need; null where methods cannot be added. */
@@ -94,14 +101,26 @@ public final class LockSiteClassVisitor extends SiteClassVisitor {
 
   private Map<String, ClassScan.Code> siteMethods() {
     if (siteMethods == null) {
-      siteMethods = sitesOf(target.reader);
+      Scan last = LAST_SCAN.get();
+      LAST_SCAN.remove();
+      siteMethods = last != null && last.reader == target.reader ? last.methods
+          : ClassScan.methodsWithSites(target.reader, CALLS, true);
     }
     return siteMethods;
   }
 
-  /** The methods of a class that may hold a lock-order site: lock, wait and monitor sites. */
+  /**
+   * The methods of a class that may hold a lock-order site (lock, wait and monitor sites), kept
+   * for the rewrite of the same class in this thread ({@link #LAST_SCAN}).
+   */
   private static Map<String, ClassScan.Code> sitesOf(ClassReader reader) {
-    return ClassScan.methodsWithSites(reader, CALLS, true);
+    Map<String, ClassScan.Code> methods = ClassScan.methodsWithSites(reader, CALLS, true);
+    if (methods.isEmpty()) {
+      LAST_SCAN.remove();
+    } else {
+      LAST_SCAN.set(new Scan(reader, methods));
+    }
+    return methods;
   }
 
   @Override

@@ -71,13 +71,7 @@ final class ClassInitDetector {
   /** Reports the lock {@code lock}, held before initializer {@code start} began, taken again. */
   private static void reportThroughLock(InitStack stack, int start, Object lock, String field) {
     StackTraceElement[] frames = Stacks.current(Stacks.Trim.HOOK);
-    List<InitLink> chain = new ArrayList<>();
-    for (int i = start; i < stack.depth() - 1; i++) {
-      Info from = ClassInits.get(stack.at(i));
-      Info to = ClassInits.get(stack.at(i + 1));
-      chain.add(new InitLink(from, to, Why.NESTED, from.touchOf(to.name),
-          callerOfInitializer(frames, to.name)));
-    }
+    List<InitLink> chain = nestedLinks(stack, start, frames);
     Info first = ClassInits.get(stack.at(start));
     Info last = ClassInits.get(stack.top());
     List<Info> classes = new ArrayList<>();
@@ -212,13 +206,7 @@ final class ClassInitDetector {
       return done;
     }
     StackTraceElement[] frames = Stacks.current(Stacks.Trim.HOOK);
-    List<InitLink> cycle = new ArrayList<>();
-    for (int i = first; i < stack.depth() - 1; i++) {
-      Info from = ClassInits.get(stack.at(i));
-      Info to = ClassInits.get(stack.at(i + 1));
-      cycle.add(new InitLink(from, to, Why.NESTED, from.touchOf(to.name),
-          callerOfInitializer(frames, to.name)));
-    }
+    List<InitLink> cycle = nestedLinks(stack, first, frames);
     cycle.addAll(back);
     while (!entries.containsKey(cycle.get(0).from())) {
       cycle.add(cycle.remove(0)); // the story starts at a class a thread can start at
@@ -227,6 +215,22 @@ final class ClassInitDetector {
         ClassInitReports.toViolation(cycle, entries, Thread.currentThread().getName(), frames);
     Findings.publishOnce(REPORTED, violation.id(), violation.severity(), () -> violation);
     return done;
+  }
+
+  /**
+   * The initializations nested in this thread from stack level {@code start} to the top, as
+   * links: each level's class touched the next one's while it ran.
+   */
+  private static List<InitLink> nestedLinks(InitStack stack, int start,
+      StackTraceElement[] frames) {
+    List<InitLink> links = new ArrayList<>();
+    for (int i = start; i < stack.depth() - 1; i++) {
+      Info from = ClassInits.get(stack.at(i));
+      Info to = ClassInits.get(stack.at(i + 1));
+      links.add(new InitLink(from, to, Why.NESTED, from.touchOf(to.name),
+          callerOfInitializer(frames, to.name)));
+    }
+    return links;
   }
 
   /** How many of {@code classes} code outside them may start initializing, by their headers. */
