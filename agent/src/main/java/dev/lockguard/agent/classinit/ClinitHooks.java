@@ -20,7 +20,7 @@ import org.objectweb.asm.Opcodes;
  * }</pre>
  */
 final class ClinitHooks extends MethodVisitor {
-  private static final String HOOKS = "dev/lockguard/internal/classinit/ClassInitHooks";
+  static final String HOOKS = "dev/lockguard/internal/classinit/ClassInitHooks";
   /** The lock-order rewriter's hooks, which replace {@code Lock.lock()} calls. */
   private static final String LOCK_ORDER_HOOKS = "dev/lockguard/internal/lockorder/Hooks";
   /** The start of a descriptor whose first parameter is a lock of {@code java.util.concurrent}. */

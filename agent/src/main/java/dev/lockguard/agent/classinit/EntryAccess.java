@@ -19,9 +19,9 @@ final class EntryAccess {
     publicClass = (access & Opcodes.ACC_PUBLIC) != 0;
   }
 
-  /** A field; {@code constant} is its {@code ConstantValue}, null if it has none. */
-  void field(int access, Object constant) {
-    open |= (access & Opcodes.ACC_STATIC) != 0 && constant == null && reachable(access);
+  /** A field; {@code constant} if it has a {@code ConstantValue}. */
+  void field(int access, boolean constant) {
+    open |= (access & Opcodes.ACC_STATIC) != 0 && !constant && reachable(access);
   }
 
   /** A method or constructor. */

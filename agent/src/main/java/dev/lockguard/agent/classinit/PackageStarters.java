@@ -214,7 +214,7 @@ public final class PackageStarters implements PackageReader {
         @Override
         public FieldVisitor visitField(int flags, String name, String descriptor,
             String signature, Object value) {
-          access.field(flags, value);
+          access.field(flags, value != null);
           return null;
         }
 

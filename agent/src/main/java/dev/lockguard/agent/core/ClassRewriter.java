@@ -45,6 +45,19 @@ public interface ClassRewriter {
    */
   default void notParsed(ClassReader reader, boolean loadTime) {}
 
+  /**
+   * A rewrite without a parse, tried instead of {@link #wrap} when this rewriter is the only one
+   * that may change the class (every other one was told {@link #notParsed}).
+   *
+   * @param classfile the class file {@code reader} reads
+   * @param loadTime true for a class being loaded, false for one retransformed
+   * @return the class file rewritten, {@code classfile} itself when nothing changes, or null to
+   *     have the class parsed and {@link #wrap} called as usual (the default)
+   */
+  default byte[] rewriteAlone(byte[] classfile, ClassReader reader, boolean loadTime) {
+    return null;
+  }
+
   /** {@code rewriter}, with {@code mayChange} as its look before parsing. */
   static ClassRewriter prescanned(ClassRewriter rewriter, Predicate<ClassReader> mayChange) {
     return new ClassRewriter() {

@@ -320,6 +320,19 @@ public final class ClassScan {
     }
   }
 
+  /**
+   * The length in bytes of the instruction at {@code at} of the code that starts at {@code code}
+   * (a switch's padding counts from there), or 0 if the byte there is no instruction.
+   */
+  public static int instructionLength(ClassReader reader, int code, int at) {
+    return size(reader, code, at, reader.readByte(at) & 0xFF);
+  }
+
+  /** Where the class file's {@code methods_count} is: past its interfaces and fields. */
+  public static int methodTable(ClassReader reader) {
+    return methods(reader);
+  }
+
   /** A method's {@code max_locals} and code length in bytes. */
   public record Code(int maxLocals, int length) {}
 

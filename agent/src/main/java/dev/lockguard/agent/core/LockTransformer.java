@@ -18,7 +18,8 @@ import org.objectweb.asm.ClassWriter;
  * the others are told it was not parsed for them ({@link ClassRewriter#notParsed}). A method that
  * none of them wraps goes from reader to writer untouched, so ASM copies its bytes as they are
  * instead of reading and writing every instruction; a class whose only change is its {@code
- * <clinit>} costs the reading of that one method. Frames are read expanded only when a rewriter
+ * <clinit>} costs the reading of that one method, or, when that rewriter can patch the bytes
+ * itself ({@link ClassRewriter#rewriteAlone}), no parse at all. Frames are read expanded only when a rewriter
  * that sees the class writes expanded frames ({@link ClassRewriter#expandsFrames}); max stack is
  * recomputed because hooks push extra values. Frames are never recomputed: that would load
  * classes from inside a transformer.
@@ -83,6 +84,13 @@ public final class LockTransformer implements ClassFileTransformer {
     }
     if (parsing == 0) {
       return null; // the common case: no rewriter has anything to do, so nothing is parsed
+    }
+    if (Integer.bitCount(parsing) == 1) {
+      byte[] alone = rewriters.get(Integer.numberOfTrailingZeros(parsing))
+          .rewriteAlone(classfile, reader, loadTime);
+      if (alone != null) {
+        return alone == classfile ? null : alone;
+      }
     }
     ClassWriter writer = new ClassWriter(reader, ClassWriter.COMPUTE_MAXS);
     Target target = new Target(reader, loader, loadTime, expandFrames);
