@@ -3,11 +3,19 @@ package dev.lockguard.agent.classinit;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.lockguard.agent.core.ClassFilter;
+import dev.lockguard.agent.core.LockTransformer;
 import dev.lockguard.agent.core.Rewritten;
+import dev.lockguard.agent.latch.LatchClassVisitor;
+import dev.lockguard.agent.latch.LatchTypes;
+import dev.lockguard.agent.lockorder.LockSiteClassVisitor;
+import dev.lockguard.agent.queue.QueueCheckClassVisitor;
 import dev.lockguard.internal.classinit.ClassInits;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Set;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.objectweb.asm.ClassReader;
@@ -211,6 +219,36 @@ class ClinitPatchTests {
     assertThat(InitDescription.read(new ClassReader(original), true).takesLock()).isTrue();
     assertThat(contains(Rewritten.by(InitSites.class, ClassInitClassVisitor.REWRITER).bytes(),
         "lockInInitializer")).isTrue();
+  }
+
+  /**
+   * The shapes {@code ClassInitIT} runs in forked JVMs take both paths under the agent's four
+   * rewriters: the cycles of {@code Shapes} (fields, calls, a subclass made by its superclass) are
+   * reported from patched classes, the lock shapes from classes ASM rewrites with the lock hook.
+   */
+  @Test
+  void theEndToEndShapesTakeBothPaths() throws Exception {
+    LockTransformer agent = new LockTransformer(new ClassFilter(List.of(), List.of(), Set.of()),
+        List.of(QueueCheckClassVisitor.REWRITER, LockSiteClassVisitor.REWRITER,
+            LatchClassVisitor.rewriter(new LatchTypes(List.of())), ClassInitClassVisitor.REWRITER));
+    ClassLoader loader = getClass().getClassLoader();
+    for (String shape : List.of("Shapes$GuavaList", "Shapes$AOffset", "Shapes$FieldA",
+        "Shapes$CallA", "Shapes$RingA", "Shapes$TermsEnum")) {
+      byte[] original = resource("fixtures.agent.classinit." + shape);
+      ClassReader reader = new ClassReader(original);
+      byte[] patch = ClinitPatch.patch(original, reader,
+          ClassInits.reserve(reader.getClassName().replace('/', '.')));
+      assertThat(agent.rewrite(original, loader, true)).as(shape).isNotNull().isEqualTo(patch);
+    }
+    for (String shape : List.of("Shapes$Plugin", "LockShapes$Driver", "LockShapes$Codec")) {
+      byte[] original = resource("fixtures.agent.classinit." + shape);
+      ClassReader reader = new ClassReader(original);
+      byte[] patch = ClinitPatch.patch(original, reader,
+          ClassInits.reserve(reader.getClassName().replace('/', '.')));
+      byte[] rewritten = agent.rewrite(original, loader, true);
+      assertThat(contains(rewritten, "lockInInitializer")).as(shape).isTrue();
+      assertThat(rewritten).as(shape).isNotEqualTo(patch);
+    }
   }
 
   /** Patches a class on the class path, checks it and initializes it; returns the class. */

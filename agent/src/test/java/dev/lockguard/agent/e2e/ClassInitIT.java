@@ -22,7 +22,10 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The class-initialization detector, end to end: {@code fixtures.agent.classinit} under the
  * shaded agent in forked JVMs. Cycles of initializers that one thread ran without hanging are
- * reported, each once; cycles no second thread can enter are not.
+ * reported, each once; cycles no second thread can enter are not. The agent patches the bytes
+ * of the {@code Shapes} initializers without ASM and rewrites those that take a lock ({@code
+ * Shapes$Plugin}, {@code LockShapes}) with ASM: {@code ClinitPatchTests} checks which path each
+ * takes, so the findings below come from both.
  */
 class ClassInitIT {
   private static final String SHAPES = "fixtures.agent.classinit.Shapes$";
