@@ -39,8 +39,9 @@ final class InitDescription {
   private String sourceFile;
   private boolean notAnEntry;
   private boolean defaultMethods;
-  /** The methods' keys ({@code name + descriptor}), flags and {@code Code} offsets (-1: none). */
-  private final List<String> keys = new ArrayList<>();
+  /** The methods' name offsets, flags and {@code Code} offsets (-1: none), when code is read. */
+  private int methodCount;
+  private int[] names = new int[16];
   private int[] accesses = new int[16];
   private int[] codes = new int[16];
   /** The initializer's {@code Code} offset, or -1 when it has none or its code is not read. */
@@ -194,7 +195,7 @@ final class InitDescription {
         defaultMethods = true;
       }
       int attributes = reader.readUnsignedShort(offset + 6);
-      String key = code ? name + reader.readUTF8(offset + 4, buffer) : null;
+      int nameAt = offset + 2;
       offset += 8;
       int codeAt = -1;
       for (int a = 0; a < attributes; a++) {
@@ -204,7 +205,7 @@ final class InitDescription {
         offset += 6 + reader.readInt(offset + 2);
       }
       if (code) {
-        addMethod(key, methodAccess, codeAt);
+        addMethod(nameAt, methodAccess, codeAt);
         if (isInitializer && codeAt >= 0) {
           initializer = codeAt;
         }
@@ -213,13 +214,14 @@ final class InitDescription {
     readClassAttributes(offset);
   }
 
-  private void addMethod(String key, int access, int code) {
-    int index = keys.size();
+  private void addMethod(int nameAt, int access, int code) {
+    int index = methodCount++;
     if (index == codes.length) {
+      names = Arrays.copyOf(names, index * 2);
       codes = Arrays.copyOf(codes, index * 2);
       accesses = Arrays.copyOf(accesses, index * 2);
     }
-    keys.add(key);
+    names[index] = nameAt;
     accesses[index] = access;
     codes[index] = code;
   }
@@ -260,10 +262,11 @@ final class InitDescription {
         break;
       }
       read.addAll(pending);
-      for (int i = 0; i < keys.size(); i++) { // in the class file's order, as the touches were
-        String key = keys.get(i);
-        if (codes[i] >= 0 && pending.contains(key)) {
-          boolean locks = readCode(codes[i], key.substring(0, key.indexOf('(')));
+      for (int i = 0; i < methodCount; i++) { // in the class file's order, as the touches were
+        String name = reader.readUTF8(names[i], buffer);
+        String key = codes[i] < 0 ? null : name + reader.readUTF8(names[i] + 2, buffer);
+        if (key != null && pending.contains(key)) {
+          boolean locks = readCode(codes[i], name);
           if (locks || (accesses[i] & Opcodes.ACC_SYNCHRONIZED) != 0) {
             lockingCallees.add(key);
           }
