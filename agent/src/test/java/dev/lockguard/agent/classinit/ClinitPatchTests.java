@@ -22,6 +22,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 import java.util.jar.JarEntry;
 import java.util.jar.JarFile;
 import org.assertj.core.api.Assertions;
@@ -290,25 +291,7 @@ class ClinitPatchTests {
           }
         }
       }
-      ClassLoader loader = new ClassLoader(getClass().getClassLoader()) {
-        @Override
-        protected Class<?> findClass(String name) throws ClassNotFoundException {
-          byte[] bytes = classes.get(name);
-          if (bytes == null) {
-            throw new ClassNotFoundException(name);
-          }
-          return defineClass(name, bytes, 0, bytes.length);
-        }
-
-        @Override
-        protected Class<?> loadClass(String name, boolean resolve) throws ClassNotFoundException {
-          synchronized (getClassLoadingLock(name)) {
-            Class<?> loaded = findLoadedClass(name);
-            return loaded != null ? loaded
-                : classes.containsKey(name) ? findClass(name) : super.loadClass(name, resolve);
-          }
-        }
-      };
+      ClassLoader loader = new ChildFirst(classes::get);
       for (String name : classes.keySet()) {
         try {
           Class.forName(name, false, loader).getDeclaredFields(); // links, so verifies
@@ -366,25 +349,9 @@ class ClinitPatchTests {
    */
   private static Class<?> initialize(String className, byte[] patched) throws Exception {
     byte[] recorded = renameHooks(patched);
-    ClassLoader loader = new ClassLoader(ClinitPatchTests.class.getClassLoader()) {
-      @Override
-      protected Class<?> loadClass(String name, boolean resolve) throws ClassNotFoundException {
-        synchronized (getClassLoadingLock(name)) {
-          Class<?> loaded = findLoadedClass(name);
-          if (loaded != null) {
-            return loaded;
-          }
-          if (name.equals(className)) {
-            return defineClass(name, recorded, 0, recorded.length);
-          }
-          if (name.startsWith(ClinitPatchTests.class.getName() + "$")) {
-            byte[] nested = resource(name);
-            return defineClass(name, nested, 0, nested.length);
-          }
-          return super.loadClass(name, resolve);
-        }
-      }
-    };
+    String nested = ClinitPatchTests.class.getName() + "$";
+    ClassLoader loader = new ChildFirst(name -> name.equals(className) ? recorded
+        : name.startsWith(nested) ? resource(name) : null);
     return Class.forName(className, true, loader);
   }
 
@@ -427,6 +394,29 @@ class ClinitPatchTests {
       return in.readAllBytes();
     } catch (IOException e) {
       throw new IllegalStateException(e);
+    }
+  }
+
+  /** Defines the classes {@code bytesOf} has bytes for itself, first; delegates the others. */
+  private static final class ChildFirst extends ClassLoader {
+    private final Function<String, byte[]> bytesOf;
+
+    ChildFirst(Function<String, byte[]> bytesOf) {
+      super(ClinitPatchTests.class.getClassLoader());
+      this.bytesOf = bytesOf;
+    }
+
+    @Override
+    protected Class<?> loadClass(String name, boolean resolve) throws ClassNotFoundException {
+      synchronized (getClassLoadingLock(name)) {
+        Class<?> loaded = findLoadedClass(name);
+        if (loaded != null) {
+          return loaded;
+        }
+        byte[] bytes = bytesOf.apply(name);
+        return bytes != null ? defineClass(name, bytes, 0, bytes.length)
+            : super.loadClass(name, resolve);
+      }
     }
   }
 
