@@ -76,14 +76,19 @@ public final class ClassScan {
     private final byte[][] names;
     /** Bit n: some name is n bytes long, for n below 63; bit 63: some name is longer. */
     private final long lengths;
+    /** The length of the shortest name, in bytes. */
+    private final int shortest;
 
     private Names(byte[][] names) {
       this.names = names;
       long bits = 0;
+      int min = Integer.MAX_VALUE;
       for (byte[] name : names) {
         bits |= 1L << Math.min(name.length, 63);
+        min = Math.min(min, name.length);
       }
       this.lengths = bits;
+      this.shortest = min;
     }
 
     public static Names of(Collection<String> names) {
@@ -275,6 +280,9 @@ public final class ClassScan {
 
   /** Whether the descriptor of {@code length} bytes at {@code start} has an {@code Lname;}. */
   private static boolean namesType(byte[] b, int start, int length, Names typeNames) {
+    if (length - 2 < typeNames.shortest) {
+      return false; // too short for an L, the shortest name and a semicolon: most descriptors
+    }
     // Outside the names an L can only start one: the other type letters are not L, and no byte
     // of a character beyond ASCII is an L or a semicolon.
     int end = start + length;

@@ -287,6 +287,11 @@ class ClassScanTests {
     assertThat(LatchClassVisitor.rewriter(userLatch).mayChange(reader))
         .as("a field of a latches= type").isTrue();
     assertThat(LATCHES.mayChange(reader)).isFalse();
+    LatchTypes callerIsALatch = new LatchTypes(List.of(new LatchOption.Spec("com.acme.Caller",
+        Set.of("fire"), Set.of("reset"), Set.of("waitFor"))));
+    assertThat(LatchClassVisitor.rewriter(callerIsALatch)
+        .mayChange(calling("com/acme/Other", "run", "java/lang/Object")))
+        .as("the class latches= names, which mentions no latch").isTrue();
   }
 
   @Test
