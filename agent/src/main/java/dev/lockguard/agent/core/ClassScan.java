@@ -180,7 +180,10 @@ public final class ClassScan {
     return length == text.length();
   }
 
-  /** The last set of names {@link #refersToName(ClassReader, Set)} was asked about, as bytes. */
+  /**
+   * The last set of names {@link #refersToName(ClassReader, Set)} was asked about, as bytes;
+   * matched by identity, so a set must not change between calls.
+   */
   private static volatile Map.Entry<Set<String>, Names> lastNames;
 
   /**
