@@ -1,6 +1,8 @@
 package dev.lockguard.agent.core;
 
+import java.io.ByteArrayOutputStream;
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
@@ -60,15 +62,149 @@ public final class ClassScan {
   private ClassScan() {}
 
   /**
+   * A test of a constant-pool string where it lies in the class file: {@code length} bytes of
+   * modified UTF-8 (the class file's form) from {@code start}. Comparing bytes makes no
+   * {@code String} for the many constants no rewriter cares about.
+   */
+  @FunctionalInterface
+  public interface Utf8Test {
+    boolean test(byte[] classfile, int start, int length);
+  }
+
+  /** A few names, matched whole against constant-pool strings by their bytes. */
+  public static final class Names implements Utf8Test {
+    private final byte[][] names;
+    /** Bit n: some name is n bytes long, for n below 63; bit 63: some name is longer. */
+    private final long lengths;
+    /** The length of the shortest name, in bytes. */
+    private final int shortest;
+
+    private Names(byte[][] names) {
+      this.names = names;
+      long bits = 0;
+      int min = Integer.MAX_VALUE;
+      for (byte[] name : names) {
+        bits |= 1L << Math.min(name.length, 63);
+        min = Math.min(min, name.length);
+      }
+      this.lengths = bits;
+      this.shortest = min;
+    }
+
+    public static Names of(Collection<String> names) {
+      return new Names(names.stream().map(ClassScan::modifiedUtf8).toArray(byte[][]::new));
+    }
+
+    @Override
+    public boolean test(byte[] classfile, int start, int length) {
+      if ((lengths & 1L << Math.min(length, 63)) == 0) {
+        return false; // most strings: no name is that long
+      }
+      next:
+      for (byte[] name : names) {
+        if (name.length != length) {
+          continue;
+        }
+        for (int i = length - 1; i >= 0; i--) { // from the end: names share their packages
+          if (name[i] != classfile[start + i]) {
+            continue next;
+          }
+        }
+        return true;
+      }
+      return false;
+    }
+  }
+
+  /** {@code text} as a class file writes it (modified UTF-8: NUL takes two bytes). */
+  private static byte[] modifiedUtf8(String text) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream(text.length());
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      if (c >= 0x01 && c <= 0x7F) {
+        out.write(c);
+      } else if (c <= 0x7FF) {
+        out.write(0xC0 | c >> 6);
+        out.write(0x80 | c & 0x3F);
+      } else {
+        out.write(0xE0 | c >> 12);
+        out.write(0x80 | c >> 6 & 0x3F);
+        out.write(0x80 | c & 0x3F);
+      }
+    }
+    return out.toByteArray();
+  }
+
+  /** The class file the reader reads, in place (constant offsets index into it). */
+  @SuppressWarnings("deprecation") // ASM keeps b public for exactly this: reading bytes in place
+  private static byte[] bytes(ClassReader reader) {
+    return reader.b;
+  }
+
+  private static int u2(byte[] b, int at) {
+    return (b[at] & 0xFF) << 8 | b[at + 1] & 0xFF;
+  }
+
+  private static int u4(byte[] b, int at) {
+    return (b[at] & 0xFF) << 24 | (b[at + 1] & 0xFF) << 16 | (b[at + 2] & 0xFF) << 8
+        | b[at + 3] & 0xFF;
+  }
+
+  /** Where the Utf8 entry named by the constant-pool index at {@code at} lies (its length). */
+  private static int utf8(ClassReader reader, byte[] b, int at) {
+    return reader.getItem(u2(b, at));
+  }
+
+  /** Whether the Utf8 entry at {@code entry} passes {@code test}. */
+  private static boolean is(byte[] b, int entry, Utf8Test test) {
+    return test.test(b, entry + 2, u2(b, entry));
+  }
+
+  /**
+   * Whether the Utf8 entry at {@code entry} is {@code text}. No allocation for a text in ASCII
+   * without NUL, the names of classes and methods in practice.
+   */
+  private static boolean isText(byte[] b, int entry, String text) {
+    int length = u2(b, entry);
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      if (c == 0 || c > 0x7F) {
+        byte[] bytes = modifiedUtf8(text);
+        return bytes.length == length
+            && Arrays.equals(bytes, 0, length, b, entry + 2, entry + 2 + length);
+      }
+      if (i >= length || b[entry + 2 + i] != c) {
+        return false;
+      }
+    }
+    return length == text.length();
+  }
+
+  /**
+   * The last set of names {@link #refersToName(ClassReader, Set)} was asked about, as bytes;
+   * matched by identity, so a set must not change between calls.
+   */
+  private static volatile Map.Entry<Set<String>, Names> lastNames;
+
+  /**
    * Whether the class refers to a method or field named one of {@code names} (its name-and-type
    * entries: every call, field access and method handle goes through one).
    */
   public static boolean refersToName(ClassReader reader, Set<String> names) {
-    char[] buffer = new char[reader.getMaxStringLength()];
+    Map.Entry<Set<String>, Names> last = lastNames;
+    if (last == null || last.getKey() != names) {
+      last = Map.entry(names, Names.of(names));
+      lastNames = last;
+    }
+    return refersToName(reader, last.getValue());
+  }
+
+  /** {@link #refersToName(ClassReader, Set)}, with the names as bytes. */
+  public static boolean refersToName(ClassReader reader, Names names) {
+    byte[] b = bytes(reader);
     for (int item = 1; item < reader.getItemCount(); item++) {
       int offset = reader.getItem(item);
-      if (offset != 0 && reader.readByte(offset - 1) == NAME_AND_TYPE
-          && names.contains(reader.readUTF8(offset, buffer))) {
+      if (offset != 0 && b[offset - 1] == NAME_AND_TYPE && is(b, utf8(reader, b, offset), names)) {
         return true;
       }
     }
@@ -77,71 +213,95 @@ public final class ClassScan {
 
   /** Whether the class refers to a method of class {@code owner} other than a constructor. */
   public static boolean refersToMethodOf(ClassReader reader, String owner) {
-    char[] buffer = new char[reader.getMaxStringLength()];
+    byte[] b = bytes(reader);
     for (int item = 1; item < reader.getItemCount(); item++) {
       int offset = reader.getItem(item);
       if (offset == 0) {
         continue;
       }
-      int tag = reader.readByte(offset - 1);
+      int tag = b[offset - 1];
       if ((tag == METHODREF || tag == INTERFACE_METHODREF)
-          && owner.equals(reader.readClass(offset, buffer))) {
-        int nameAndType = reader.getItem(reader.readUnsignedShort(offset + 2));
-        if (!"<init>".equals(reader.readUTF8(nameAndType, buffer))) {
-          return true;
-        }
+          && isText(b, utf8(reader, b, reader.getItem(u2(b, offset))), owner)
+          && !isText(b, utf8(reader, b, reader.getItem(u2(b, offset + 2))), "<init>")) {
+        return true;
       }
     }
     return false;
   }
 
   /**
+   * The constant-pool index of the first method reference at or after {@code item} whose owner
+   * (the class's internal name, or an array descriptor) passes {@code owner} and whose name passes
+   * {@code name}; 0 when there is none. Nothing is decoded or allocated.
+   */
+  public static int nextMethodRef(ClassReader reader, int item, Utf8Test owner, Utf8Test name) {
+    byte[] b = bytes(reader);
+    for (int index = item; index < reader.getItemCount(); index++) {
+      int offset = reader.getItem(index);
+      if (offset == 0) {
+        continue; // the second slot of a long or double
+      }
+      int tag = b[offset - 1];
+      if ((tag == METHODREF || tag == INTERFACE_METHODREF)
+          && is(b, utf8(reader, b, reader.getItem(u2(b, offset + 2))), name)
+          && is(b, utf8(reader, b, reader.getItem(u2(b, offset))), owner)) {
+        return index;
+      }
+    }
+    return 0;
+  }
+
+  /**
    * Whether a class the class refers to, or the descriptor of a method or field it refers to, is
    * or names one of {@code typeNames} (internal names, matched whole: a nested class of one is
-   * another type). One pass over each string, whatever the number of types.
+   * another type). One pass over each string's bytes, whatever the number of types.
    */
-  public static boolean mentionsType(ClassReader reader, Iterable<String> typeNames) {
-    char[] buffer = new char[reader.getMaxStringLength()];
+  public static boolean mentionsType(ClassReader reader, Names typeNames) {
+    byte[] b = bytes(reader);
     for (int item = 1; item < reader.getItemCount(); item++) {
       int offset = reader.getItem(item);
       if (offset == 0) {
         continue;
       }
-      int tag = reader.readByte(offset - 1);
+      int tag = b[offset - 1];
       if (tag == CLASS) {
-        String name = reader.readUTF8(offset, buffer);
-        if (name.startsWith("[") ? namesType(name, typeNames) : isOneOf(name, 0, name.length(),
-            typeNames)) {
+        int entry = utf8(reader, b, offset);
+        int length = u2(b, entry);
+        if (length > 0 && b[entry + 2] == '[' ? namesType(b, entry + 2, length, typeNames)
+            : typeNames.test(b, entry + 2, length)) {
           return true;
         }
-      } else if (tag == NAME_AND_TYPE && namesType(reader.readUTF8(offset + 2, buffer),
-          typeNames)) {
-        return true;
+      } else if (tag == NAME_AND_TYPE) {
+        int entry = utf8(reader, b, offset + 2);
+        if (namesType(b, entry + 2, u2(b, entry), typeNames)) {
+          return true;
+        }
       }
     }
     return false;
   }
 
-  /** Whether a descriptor has an {@code Lname;} for one of {@code typeNames}. */
-  private static boolean namesType(String descriptor, Iterable<String> typeNames) {
-    // Outside the names an L can only start one: the other type letters are not L.
-    for (int start = descriptor.indexOf('L'); start >= 0; ) {
-      int end = descriptor.indexOf(';', start);
-      if (end < 0) {
-        return false;
-      }
-      if (isOneOf(descriptor, start + 1, end, typeNames)) {
-        return true;
-      }
-      start = descriptor.indexOf('L', end + 1);
+  /** Whether the descriptor of {@code length} bytes at {@code start} has an {@code Lname;}. */
+  private static boolean namesType(byte[] b, int start, int length, Names typeNames) {
+    if (length - 2 < typeNames.shortest) {
+      return false; // too short for an L, the shortest name and a semicolon: most descriptors
     }
-    return false;
-  }
-
-  private static boolean isOneOf(String text, int start, int end, Iterable<String> typeNames) {
-    for (String typeName : typeNames) {
-      if (typeName.length() == end - start && text.startsWith(typeName, start)) {
-        return true;
+    // Outside the names an L can only start one: the other type letters are not L, and no byte
+    // of a character beyond ASCII is an L or a semicolon.
+    int end = start + length;
+    for (int at = start; at < end; at++) {
+      if (b[at] == 'L') {
+        int semicolon = at + 1;
+        while (semicolon < end && b[semicolon] != ';') {
+          semicolon++;
+        }
+        if (semicolon == end) {
+          return false;
+        }
+        if (typeNames.test(b, at + 1, semicolon - at - 1)) {
+          return true;
+        }
+        at = semicolon;
       }
     }
     return false;
@@ -153,29 +313,27 @@ public final class ClassScan {
    * also says yes).
    */
   public static boolean mayUseMonitors(ClassReader reader) {
-    char[] buffer = new char[reader.getMaxStringLength()];
-    int offset = methods(reader);
-    int methods = reader.readUnsignedShort(offset);
+    byte[] b = bytes(reader);
+    int offset = methods(b, reader);
+    int methods = u2(b, offset);
     offset += 2;
     for (int i = 0; i < methods; i++) {
-      if ((reader.readUnsignedShort(offset) & Opcodes.ACC_SYNCHRONIZED) != 0) {
+      if ((u2(b, offset) & Opcodes.ACC_SYNCHRONIZED) != 0) {
         return true;
       }
-      int attributes = reader.readUnsignedShort(offset + 6);
+      int attributes = u2(b, offset + 6);
       offset += 8;
       for (int a = 0; a < attributes; a++) {
-        String name = reader.readUTF8(offset, buffer);
-        int length = reader.readInt(offset + 2);
-        if ("Code".equals(name)) {
-          int codeLength = reader.readInt(offset + 10);
+        if (isText(b, utf8(reader, b, offset), "Code")) {
           int code = offset + 14;
-          for (int b = code; b < code + codeLength; b++) {
-            if ((reader.readByte(b) & 0xFF) == MONITORENTER) {
+          int end = code + u4(b, offset + 10);
+          for (int at = code; at < end; at++) {
+            if (b[at] == (byte) MONITORENTER) {
               return true;
             }
           }
         }
-        offset += 6 + length;
+        offset += 6 + u4(b, offset + 2);
       }
     }
     return false;
@@ -183,94 +341,95 @@ public final class ClassScan {
 
   /** Whether the class declares a method of this name (its method headers, no code read). */
   public static boolean declaresMethod(ClassReader reader, String methodName) {
-    char[] buffer = new char[reader.getMaxStringLength()];
-    int offset = methods(reader);
-    int methods = reader.readUnsignedShort(offset);
+    byte[] b = bytes(reader);
+    int offset = methods(b, reader);
+    int methods = u2(b, offset);
     offset += 2;
     for (int i = 0; i < methods; i++) {
-      if (methodName.equals(reader.readUTF8(offset + 2, buffer))) {
+      if (isText(b, utf8(reader, b, offset + 2), methodName)) {
         return true;
       }
-      offset = skipMember(reader, offset);
+      offset = skipMember(b, offset);
     }
     return false;
   }
 
   /**
    * The methods that may hold a site of a rewriter that watches calls of methods named one of
-   * {@code names} and, if {@code monitors}, monitors, keyed by name and descriptor ({@code
-   * run()V}), with their header figures. A method may hold one if its code calls such a method
-   * ({@code invokevirtual}, {@code invokespecial} or {@code invokeinterface} of a method reference
-   * by that name), makes an {@code invokedynamic} while the class has a method handle to such a
-   * method, or, with {@code monitors}, is {@code synchronized} or has a {@code monitorenter} or
-   * {@code monitorexit}. The code is decoded instruction by instruction (so an operand is never
-   * taken for an instruction); code that does not decode counts as holding a site.
+   * {@code names} and, if {@code monitors}, monitors ({@link #methodsCalling}).
    */
-  public static Map<String, Code> methodsWithSites(ClassReader reader, Set<String> names,
+  public static Map<String, Code> methodsWithSites(ClassReader reader, Names names,
       boolean monitors) {
-    char[] buffer = new char[reader.getMaxStringLength()];
-    boolean[] named = namedMethodRefs(reader, names, buffer);
-    boolean handles = false; // a method handle to a named method, which invokedynamic may take
+    boolean[] named = new boolean[reader.getItemCount()];
+    for (int item = nextMethodRef(reader, 1, ANY, names); item > 0;
+        item = nextMethodRef(reader, item + 1, ANY, names)) {
+      named[item] = true;
+    }
+    return methodsCalling(reader, named, monitors);
+  }
+
+  private static final Utf8Test ANY = (classfile, start, length) -> true;
+
+  /**
+   * The methods that may hold a site of a rewriter that watches the method references {@code
+   * calls} marks (by constant-pool index) and, if {@code monitors}, monitors, keyed by name and
+   * descriptor ({@code run()V}), with their header figures. A method may hold one if its code
+   * calls such a method ({@code invokevirtual}, {@code invokespecial} or {@code invokeinterface}),
+   * makes an {@code invokedynamic} while the class has a method handle to such a method, or, with
+   * {@code monitors}, is {@code synchronized} or has a {@code monitorenter} or {@code
+   * monitorexit}. The code is decoded instruction by instruction (so an operand is never taken for
+   * an instruction); code that does not decode counts as holding a site.
+   */
+  public static Map<String, Code> methodsCalling(ClassReader reader, boolean[] calls,
+      boolean monitors) {
+    byte[] b = bytes(reader);
+    boolean handles = false; // a method handle to a marked method, which invokedynamic may take
     for (int item = 1; item < reader.getItemCount() && !handles; item++) {
       int offset = reader.getItem(item);
-      if (offset != 0 && reader.readByte(offset - 1) == METHOD_HANDLE) {
-        int reference = reader.readUnsignedShort(offset + 1);
-        handles = reference < named.length && named[reference];
+      if (offset != 0 && b[offset - 1] == METHOD_HANDLE) {
+        int reference = u2(b, offset + 1);
+        handles = reference < calls.length && calls[reference];
       }
     }
+    char[] buffer = null;
     Map<String, Code> methods = new HashMap<>();
-    int offset = methods(reader);
-    int count = reader.readUnsignedShort(offset);
+    int offset = methods(b, reader);
+    int count = u2(b, offset);
     offset += 2;
     for (int i = 0; i < count; i++) {
       boolean synchronizedMethod =
-          monitors && (reader.readUnsignedShort(offset) & Opcodes.ACC_SYNCHRONIZED) != 0;
+          monitors && (u2(b, offset) & Opcodes.ACC_SYNCHRONIZED) != 0;
       int nameOffset = offset + 2;
-      int attributes = reader.readUnsignedShort(offset + 6);
+      int attributes = u2(b, offset + 6);
       offset += 8;
       for (int a = 0; a < attributes; a++) {
-        if ("Code".equals(reader.readUTF8(offset, buffer))) {
-          int length = reader.readInt(offset + 10);
+        if (isText(b, utf8(reader, b, offset), "Code")) {
+          int length = u4(b, offset + 10);
           if (synchronizedMethod
-              || mayHoldSite(reader, offset + 14, length, named, handles, monitors)) {
+              || mayHoldSite(reader, offset + 14, length, calls, handles, monitors)) {
+            buffer = buffer != null ? buffer : new char[reader.getMaxStringLength()];
             methods.put(reader.readUTF8(nameOffset, buffer) + reader.readUTF8(nameOffset + 2,
-                buffer), new Code(reader.readUnsignedShort(offset + 8), length));
+                buffer), new Code(u2(b, offset + 8), length));
           }
         }
-        offset += 6 + reader.readInt(offset + 2);
+        offset += 6 + u4(b, offset + 2);
       }
     }
     return methods;
   }
 
-  /** By constant pool index: whether the entry is a method reference named one of {@code names}. */
-  private static boolean[] namedMethodRefs(ClassReader reader, Set<String> names, char[] buffer) {
-    boolean[] named = new boolean[reader.getItemCount()];
-    for (int item = 1; item < named.length; item++) {
-      int offset = reader.getItem(item);
-      if (offset == 0) {
-        continue; // the second slot of a long or double
-      }
-      int tag = reader.readByte(offset - 1);
-      if (tag == METHODREF || tag == INTERFACE_METHODREF) {
-        int nameAndType = reader.getItem(reader.readUnsignedShort(offset + 2));
-        named[item] = names.contains(reader.readUTF8(nameAndType, buffer));
-      }
-    }
-    return named;
-  }
-
-  /** Whether the code at {@code code} may hold a site ({@link #methodsWithSites}). */
-  private static boolean mayHoldSite(ClassReader reader, int code, int length, boolean[] named,
+  /** Whether the code at {@code code} may hold a site ({@link #methodsCalling}). */
+  private static boolean mayHoldSite(ClassReader reader, int code, int length, boolean[] calls,
       boolean handles, boolean monitors) {
+    byte[] b = bytes(reader);
     int end = code + length;
     int at = code;
     while (at < end) {
-      int opcode = reader.readByte(at);
+      int opcode = b[at] & 0xFF;
       switch (opcode) {
         case Opcodes.INVOKEVIRTUAL, Opcodes.INVOKESPECIAL, Opcodes.INVOKEINTERFACE -> {
-          int method = reader.readUnsignedShort(at + 1);
-          if (method >= named.length || named[method]) {
+          int method = u2(b, at + 1);
+          if (method >= calls.length || calls[method]) {
             return true;
           }
         }
@@ -286,7 +445,7 @@ public final class ClassScan {
         }
         default -> { }
       }
-      int size = size(reader, code, at, opcode);
+      int size = size(b, code, at, opcode);
       if (size <= 0 || size > end - at) {
         return true; // not an instruction we know: assume the worst
       }
@@ -296,23 +455,26 @@ public final class ClassScan {
   }
 
   /** The length of the instruction at {@code at}, or 0 if it is not a valid one. */
-  private static int size(ClassReader reader, int code, int at, int opcode) {
+  private static int size(byte[] b, int code, int at, int opcode) {
     int fixed = SIZES[opcode];
     if (fixed != 0) {
       return fixed;
     }
     int operands = at + 1 + (-(at + 1 - code) & 3); // switches align their operands on 4 bytes
+    if (operands + 12 > b.length) {
+      return 0;
+    }
     switch (opcode) {
       case Opcodes.TABLESWITCH -> {
-        long cases = (long) reader.readInt(operands + 8) - reader.readInt(operands + 4) + 1;
+        long cases = (long) u4(b, operands + 8) - u4(b, operands + 4) + 1;
         return cases < 0 || cases > MAX_CODE ? 0 : (int) (operands - at + 12 + 4 * cases);
       }
       case Opcodes.LOOKUPSWITCH -> {
-        long pairs = reader.readInt(operands + 4);
+        long pairs = u4(b, operands + 4);
         return pairs < 0 || pairs > MAX_CODE ? 0 : (int) (operands - at + 8 + 8 * pairs);
       }
       case WIDE -> {
-        return reader.readByte(at + 1) == Opcodes.IINC ? 6 : 4;
+        return (b[at + 1] & 0xFF) == Opcodes.IINC ? 6 : 4;
       }
       default -> {
         return 0;
@@ -337,22 +499,22 @@ public final class ClassScan {
   public record Code(int maxLocals, int length) {}
 
   /** Where the class file's method count is: past its interfaces and fields. */
-  private static int methods(ClassReader reader) {
+  private static int methods(byte[] b, ClassReader reader) {
     int offset = reader.header + 6;
-    offset += 2 + 2 * reader.readUnsignedShort(offset); // interfaces
-    int fields = reader.readUnsignedShort(offset);
+    offset += 2 + 2 * u2(b, offset); // interfaces
+    int fields = u2(b, offset);
     offset += 2;
     for (int i = 0; i < fields; i++) {
-      offset = skipMember(reader, offset);
+      offset = skipMember(b, offset);
     }
     return offset;
   }
 
-  private static int skipMember(ClassReader reader, int offset) {
-    int attributes = reader.readUnsignedShort(offset + 6);
+  private static int skipMember(byte[] b, int offset) {
+    int attributes = u2(b, offset + 6);
     offset += 8;
     for (int a = 0; a < attributes; a++) {
-      offset += 6 + reader.readInt(offset + 2);
+      offset += 6 + u4(b, offset + 2);
     }
     return offset;
   }

@@ -26,14 +26,15 @@ public final class LatchTypes {
 
   private final Map<String, LatchOption.Spec> userLatches = new HashMap<>();
   /** Every watched type's internal name. */
-  private final List<String> watched =
-      new ArrayList<>(List.of(COUNT_DOWN_LATCH, CYCLIC_BARRIER, PHASER, EVENT));
+  private final ClassScan.Names watched;
 
   public LatchTypes(List<LatchOption.Spec> specs) {
+    List<String> names = new ArrayList<>(List.of(COUNT_DOWN_LATCH, CYCLIC_BARRIER, PHASER, EVENT));
     for (LatchOption.Spec spec : specs) {
       userLatches.put(spec.internalName(), spec);
-      watched.add(spec.internalName());
+      names.add(spec.internalName());
     }
+    this.watched = ClassScan.Names.of(names);
   }
 
   /** Whether a field of this descriptor holds a latch. */
@@ -62,7 +63,7 @@ public final class LatchTypes {
    * it is named by {@code latches=}, or it refers to a latch type (a call, a field, a new one).
    */
   boolean mayConcern(ClassReader reader) {
-    if (userLatches.containsKey(reader.getClassName())) {
+    if (!userLatches.isEmpty() && userLatches.containsKey(reader.getClassName())) {
       return true;
     }
     return ClassScan.mentionsType(reader, watched);

@@ -30,6 +30,8 @@ public final class LockSiteClassVisitor extends SiteClassVisitor {
   private static final Set<String> CALLS = Set.of("lock", "lockInterruptibly", "tryLock",
       "unlock", "newCondition", "await", "awaitNanos", "awaitUninterruptibly", "awaitUntil",
       "wait");
+  /** {@link #CALLS} as bytes, for the look before parsing. */
+  private static final ClassScan.Names CALL_NAMES = ClassScan.Names.of(CALLS);
 
   /**
    * Plugs this visitor into the agent's transformer. A class with no {@code synchronized} method,
@@ -39,7 +41,7 @@ public final class LockSiteClassVisitor extends SiteClassVisitor {
    * like a {@code monitorenter}).
    */
   public static final ClassRewriter REWRITER = ClassRewriter.prescanned(LockSiteClassVisitor::new,
-      reader -> (ClassScan.mayUseMonitors(reader) || ClassScan.refersToName(reader, CALLS))
+      reader -> (ClassScan.mayUseMonitors(reader) || ClassScan.refersToName(reader, CALL_NAMES))
           && !sitesOf(reader).isEmpty());
   /**
    * The look before parsing's scan of the class this thread is transforming, which the rewrite
@@ -104,7 +106,7 @@ public final class LockSiteClassVisitor extends SiteClassVisitor {
       Scan last = LAST_SCAN.get();
       LAST_SCAN.remove();
       siteMethods = last != null && last.reader == target.reader ? last.methods
-          : ClassScan.methodsWithSites(target.reader, CALLS, true);
+          : ClassScan.methodsWithSites(target.reader, CALL_NAMES, true);
     }
     return siteMethods;
   }
@@ -114,7 +116,7 @@ public final class LockSiteClassVisitor extends SiteClassVisitor {
    * for the rewrite of the same class in this thread ({@link #LAST_SCAN}).
    */
   private static Map<String, ClassScan.Code> sitesOf(ClassReader reader) {
-    Map<String, ClassScan.Code> methods = ClassScan.methodsWithSites(reader, CALLS, true);
+    Map<String, ClassScan.Code> methods = ClassScan.methodsWithSites(reader, CALL_NAMES, true);
     if (methods.isEmpty()) {
       LAST_SCAN.remove();
     } else {

@@ -1,18 +1,22 @@
 package dev.lockguard.agent.queue;
 
 import dev.lockguard.agent.core.ClassRewriter;
+import dev.lockguard.agent.core.ClassScan;
 import dev.lockguard.agent.core.SiteClassVisitor;
 import dev.lockguard.agent.core.Target;
 import dev.lockguard.internal.queue.QueueSites;
 import java.util.Queue;
+import java.util.Set;
 import org.objectweb.asm.ClassVisitor;
 import org.objectweb.asm.MethodVisitor;
 import org.objectweb.asm.Opcodes;
 import org.objectweb.asm.tree.MethodNode;
 
 /**
- * Buffers each method of a class, finds its check-then-act pairs on queues, instruments their
- * sites and passes the method on. Methods without a pair pass on unchanged.
+ * Buffers each method of a class that calls a queue operation on a possible queue, finds its
+ * check-then-act pairs, instruments their sites and passes the method on. Methods without a pair
+ * pass on unchanged; methods without such a call are not buffered at all, so that the writer
+ * copies them byte for byte when no other rewriter wraps them.
  */
 public final class QueueCheckClassVisitor extends SiteClassVisitor {
   /**
@@ -30,19 +34,23 @@ public final class QueueCheckClassVisitor extends SiteClassVisitor {
   private static final int STACK_HEADROOM = 8;
 
   private final QueueTypes types;
+  /** The methods, by name and descriptor, whose code calls a queue operation on a possible queue. */
+  private final Set<String> queueMethods;
   private int callsSeen;
 
   QueueCheckClassVisitor(ClassVisitor next, Target target) {
     super(next, target);
     this.types = new QueueTypes(owner -> target.hierarchy.isSubtypeOf(owner, Queue.class));
+    this.queueMethods = ClassScan.methodsCalling(target.reader,
+        QueueConstantPool.queueCalls(target.reader), false).keySet();
   }
 
   @Override
   public MethodVisitor visitMethod(int access, String name, String descriptor, String signature,
       String[] exceptions) {
     MethodVisitor next = super.visitMethod(access, name, descriptor, signature, exceptions);
-    if (next == null || !hasCode(access)) {
-      return next;
+    if (next == null || !hasCode(access) || !queueMethods.contains(name + descriptor)) {
+      return next; // no queue call, so no pair and nothing to count
     }
     return new MethodBuffer(access, name, descriptor, signature, exceptions, next);
   }

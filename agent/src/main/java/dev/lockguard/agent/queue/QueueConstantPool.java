@@ -1,49 +1,58 @@
 package dev.lockguard.agent.queue;
 
+import dev.lockguard.agent.core.ClassScan;
 import dev.lockguard.internal.queue.QueueOp;
+import java.util.Arrays;
 import org.objectweb.asm.ClassReader;
 
 /**
  * A look at a class's constant pool before the queue check buffers its methods: a class can hold
  * a pair only if it calls some check and some act on a JDK queue type or a non-JDK type. Most
- * classes fail that test, and then cost the queue check nothing more than this scan.
+ * classes fail that test, and then cost the queue check nothing more than this scan. Owners and
+ * names are compared as bytes; a string is made only for a reference that passes both.
  */
 final class QueueConstantPool {
-  private static final int METHODREF = 10;
-  private static final int INTERFACE_METHODREF = 11;
+  /** Every queue operation's method name (the timed polls and offers share theirs). */
+  private static final ClassScan.Names OP_NAMES = ClassScan.Names.of(Arrays.stream(
+      QueueOp.values()).filter(op -> op != QueueOp.TIMED).map(op -> op.methodName).toList());
 
   private QueueConstantPool() {}
 
   /** Whether the class's method references include both a check and an act on a possible queue. */
   static boolean mayHavePairs(ClassReader reader) {
-    char[] buffer = new char[reader.getMaxStringLength()];
     boolean check = false;
     boolean act = false;
-    for (int item = 1; item < reader.getItemCount() && !(check && act); item++) {
-      int offset = reader.getItem(item);
-      if (offset == 0) {
-        continue; // the second slot of a long or double
-      }
-      int tag = reader.readByte(offset - 1);
-      if (tag == METHODREF || tag == INTERFACE_METHODREF) {
-        QueueOp op = queueCall(reader, offset, buffer);
-        check |= op != null && op.kind == QueueOp.Kind.CHECK;
-        act |= op != null && op.isAct();
-      }
+    char[] buffer = null;
+    for (int item = next(reader, 1); item > 0 && !(check && act); item = next(reader, item + 1)) {
+      buffer = buffer != null ? buffer : new char[reader.getMaxStringLength()];
+      QueueOp op = opOf(reader, item, buffer);
+      check |= op != null && op.kind == QueueOp.Kind.CHECK;
+      act |= op != null && op.isAct();
     }
     return check && act;
   }
 
   /**
-   * The op of the method reference at {@code offset} if its owner may be a queue, else null. The
-   * owner is looked at first: most references are to JDK types that are no queue ({@code String},
-   * {@code StringBuilder}, {@code List}), which then cost no op lookup.
+   * By constant-pool index: the method references that are queue operations on a possible queue,
+   * the only calls {@link QueuePairFinder} counts or pairs ({@link ClassScan#methodsCalling}).
    */
-  private static QueueOp queueCall(ClassReader reader, int offset, char[] buffer) {
-    if (!QueueTypes.mayBeQueue(reader.readClass(offset, buffer))) {
-      return null;
+  static boolean[] queueCalls(ClassReader reader) {
+    boolean[] calls = new boolean[reader.getItemCount()];
+    char[] buffer = new char[reader.getMaxStringLength()];
+    for (int item = next(reader, 1); item > 0; item = next(reader, item + 1)) {
+      calls[item] = opOf(reader, item, buffer) != null;
     }
-    int nameAndType = reader.getItem(reader.readUnsignedShort(offset + 2));
+    return calls;
+  }
+
+  /** The next method reference from {@code item} on with a possible queue owner and an op's name. */
+  private static int next(ClassReader reader, int item) {
+    return ClassScan.nextMethodRef(reader, item, QueueTypes::mayBeQueue, OP_NAMES);
+  }
+
+  /** The op of the method reference at constant-pool index {@code item}, or null. */
+  private static QueueOp opOf(ClassReader reader, int item, char[] buffer) {
+    int nameAndType = reader.getItem(reader.readUnsignedShort(reader.getItem(item) + 2));
     return QueueOp.of(reader.readUTF8(nameAndType, buffer),
         reader.readUTF8(nameAndType + 2, buffer));
   }

@@ -1,5 +1,7 @@
 package dev.lockguard.agent.queue;
 
+import dev.lockguard.agent.core.ClassScan;
+import java.util.Arrays;
 import java.util.Set;
 import java.util.function.Predicate;
 
@@ -26,6 +28,10 @@ final class QueueTypes {
       "java/util/concurrent/ConcurrentLinkedQueue",
       "java/util/concurrent/ConcurrentLinkedDeque");
 
+  /** {@link #JDK_QUEUES} as bytes, for the look before parsing. */
+  private static final ClassScan.Names JDK_QUEUE_NAMES = ClassScan.Names.of(JDK_QUEUES);
+  private static final byte[] JAVA = {'j', 'a', 'v', 'a', '/'};
+
   private final Predicate<String> isApplicationQueue;
 
   /** @param isApplicationQueue whether a non-JDK type (internal name) is a {@code Queue} */
@@ -41,9 +47,18 @@ final class QueueTypes {
     return mayBeApplicationQueue(owner) && isApplicationQueue.test(owner);
   }
 
-  /** Whether {@code owner} may be a queue without resolving its hierarchy. */
-  static boolean mayBeQueue(String owner) {
-    return JDK_QUEUES.contains(owner) || mayBeApplicationQueue(owner);
+  /**
+   * Whether the owner of a method reference, {@code length} bytes of a class file from {@code
+   * start} (an internal name or an array descriptor), may be a queue without resolving its
+   * hierarchy: a JDK queue, or a class outside {@code java/}.
+   */
+  static boolean mayBeQueue(byte[] classfile, int start, int length) {
+    if (length == 0 || classfile[start] == '[') {
+      return false;
+    }
+    boolean java = length >= JAVA.length
+        && Arrays.equals(JAVA, 0, JAVA.length, classfile, start, start + JAVA.length);
+    return !java || JDK_QUEUE_NAMES.test(classfile, start, length);
   }
 
   /** Whether {@code owner} is outside the JDK (whose queues are all in {@link #JDK_QUEUES}). */

@@ -3,6 +3,7 @@ package dev.lockguard.agent.core;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.lockguard.agent.latch.LatchClassVisitor;
+import dev.lockguard.agent.latch.LatchOption;
 import dev.lockguard.agent.latch.LatchTypes;
 import dev.lockguard.agent.lockorder.LockSiteClassVisitor;
 import dev.lockguard.agent.queue.QueueCheckClassVisitor;
@@ -15,6 +16,9 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.locks.Lock;
 import org.junit.jupiter.api.Test;
 import org.objectweb.asm.ClassReader;
+import org.objectweb.asm.ClassWriter;
+import org.objectweb.asm.MethodVisitor;
+import org.objectweb.asm.Opcodes;
 
 /**
  * The look before parsing ({@link ClassRewriter#mayChange}): a class without any lock, queue or
@@ -195,15 +199,17 @@ class ClassScanTests {
   @Test
   void theMethodsThatMayHoldALockSiteAreFoundByDecodingEachMethodsCode() throws IOException {
     var sites = ClassScan.methodsWithSites(reader(SomeMethods.class),
-        Set.of("lock", "unlock", "wait"), true);
+        ClassScan.Names.of(Set.of("lock", "unlock", "wait")), true);
 
     assertThat(sites.keySet()).containsExactlyInAnyOrder("switchThenLock(I)V", "block()V",
         "method()V", "waits()V", "reference()Ljava/lang/Runnable;");
     assertThat(sites.get("method()V").maxLocals()).as("this").isEqualTo(1);
-    assertThat(ClassScan.methodsWithSites(reader(SomeMethods.class), Set.of("wait"), false)
+    assertThat(ClassScan.methodsWithSites(reader(SomeMethods.class), ClassScan.Names.of(Set.of("wait")),
+        false)
         .keySet()).as("without monitors, and a handle to lock() is no handle to wait()")
         .containsExactly("waits()V");
-    assertThat(ClassScan.methodsWithSites(reader(Plain.class), Set.of("lock", "wait"), true))
+    assertThat(ClassScan.methodsWithSites(reader(Plain.class),
+        ClassScan.Names.of(Set.of("lock", "wait")), true))
         .isEmpty();
     assertThat(LOCKS.mayChange(reader(FieldNamedLock.class)))
         .as("a field named lock is no site: the class is not parsed").isFalse();
@@ -235,14 +241,70 @@ class ClassScanTests {
 
   @Test
   void aTypeIsMentionedByItsWholeNameInAClassEntryOrADescriptor() throws IOException {
-    List<String> latch = List.of("java/util/concurrent/CountDownLatch");
+    ClassScan.Names latch = ClassScan.Names.of(List.of("java/util/concurrent/CountDownLatch"));
 
     assertThat(ClassScan.mentionsType(reader(PassesLatch.class), latch)).isTrue();
     assertThat(ClassScan.mentionsType(reader(ArrayOfLatches.class), latch)).isTrue();
     assertThat(ClassScan.mentionsType(reader(Latch.class), latch)).isTrue();
     assertThat(ClassScan.mentionsType(reader(PassesLatch.class),
-        List.of("java/util/concurrent/CountDown", "java/util/Lis"))).as("whole names only")
+        ClassScan.Names.of(List.of("java/util/concurrent/CountDown", "java/util/Lis")))).as("whole names only")
         .isFalse();
     assertThat(ClassScan.mentionsType(reader(Plain.class), latch)).isFalse();
+  }
+
+  /** A class written with ASM that calls {@code owner.name()V} and has a field of {@code type}. */
+  private static ClassReader calling(String owner, String name, String fieldType) {
+    ClassWriter writer = new ClassWriter(ClassWriter.COMPUTE_MAXS);
+    writer.visit(Opcodes.V17, Opcodes.ACC_PUBLIC, "com/acme/Caller", null, "java/lang/Object",
+        null);
+    writer.visitField(Opcodes.ACC_PRIVATE, "field", "L" + fieldType + ";", null, null).visitEnd();
+    MethodVisitor method = writer.visitMethod(Opcodes.ACC_PUBLIC, "run", "()V", null, null);
+    method.visitCode();
+    method.visitVarInsn(Opcodes.ALOAD, 0);
+    method.visitFieldInsn(Opcodes.GETFIELD, "com/acme/Caller", "field", "L" + fieldType + ";");
+    method.visitMethodInsn(Opcodes.INVOKEVIRTUAL, owner, name, "()V", false);
+    method.visitInsn(Opcodes.RETURN);
+    method.visitMaxs(0, 0);
+    method.visitEnd();
+    writer.visitEnd();
+    return new ClassReader(writer.toByteArray());
+  }
+
+  @Test
+  void namesBeyondAsciiMatchByTheirClassFileBytes() {
+    String signal = "com/acme/Sign\u00e4l\u4e2d"; // two and three bytes in modified UTF-8
+    ClassReader reader = calling(signal, "f\u00fcr", signal);
+
+    assertThat(ClassScan.mentionsType(reader, ClassScan.Names.of(List.of(signal)))).isTrue();
+    assertThat(ClassScan.mentionsType(reader, ClassScan.Names.of(List.of("com/acme/Signal"))))
+        .isFalse();
+    assertThat(ClassScan.refersToName(reader, Set.of("f\u00fcr"))).isTrue();
+    assertThat(ClassScan.refersToName(reader, Set.of("fur"))).isFalse();
+    assertThat(ClassScan.refersToMethodOf(reader, signal)).isTrue();
+    assertThat(ClassScan.refersToMethodOf(reader, "com/acme/Sign\u00e4l")).isFalse();
+    LatchTypes userLatch = new LatchTypes(List.of(new LatchOption.Spec(signal.replace('/', '.'),
+        Set.of("fire"), Set.of("reset"), Set.of("waitFor"))));
+    assertThat(LatchClassVisitor.rewriter(userLatch).mayChange(reader))
+        .as("a field of a latches= type").isTrue();
+    assertThat(LATCHES.mayChange(reader)).isFalse();
+    LatchTypes callerIsALatch = new LatchTypes(List.of(new LatchOption.Spec("com.acme.Caller",
+        Set.of("fire"), Set.of("reset"), Set.of("waitFor"))));
+    assertThat(LatchClassVisitor.rewriter(callerIsALatch)
+        .mayChange(calling("com/acme/Other", "run", "java/lang/Object")))
+        .as("the class latches= names, which mentions no latch").isTrue();
+  }
+
+  @Test
+  void eachSetOfNamesIsAnsweredForItselfWhenCallsAlternate() {
+    ClassReader locks = calling("java/util/concurrent/locks/Lock", "lock", "java/lang/Object");
+    Set<String> lockNames = Set.of("lock", "unlock");
+    Set<String> waitNames = Set.of("wait");
+
+    for (int round = 0; round < 2; round++) {
+      assertThat(ClassScan.refersToName(locks, lockNames)).isTrue();
+      assertThat(ClassScan.refersToName(locks, waitNames)).isFalse();
+    }
+    assertThat(LOCKS.mayChange(locks)).isTrue();
+    assertThat(QUEUES.mayChange(locks)).isFalse();
   }
 }

@@ -7,16 +7,11 @@ import dev.lockguard.agent.latch.LatchClassVisitor;
 import dev.lockguard.agent.latch.LatchTypes;
 import dev.lockguard.agent.lockorder.LockSiteClassVisitor;
 import dev.lockguard.agent.queue.QueueCheckClassVisitor;
-import java.io.IOException;
-import java.io.InputStream;
-import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
-import org.objectweb.asm.ClassReader;
 
 /**
  * The transformer's pass over a class with the agent's rewriters in the agent's order: only the
@@ -123,11 +118,11 @@ class LockTransformerTests {
   @Test
   void aLockClassIsRewrittenInItsSiteMethodsAloneAndTheOthersAreCopiedByteForByte()
       throws Exception {
-    byte[] original = classFile(LockInTwoMethods.class);
+    byte[] original = Rewritten.classFile(LockInTwoMethods.class);
     Rewritten rewritten = Rewritten.by(LockInTwoMethods.class, AGENT).verified();
 
-    Map<String, byte[]> before = methods(original);
-    Map<String, byte[]> after = methods(rewritten.bytes());
+    Map<String, byte[]> before = Rewritten.methodInfos(original);
+    Map<String, byte[]> after = Rewritten.methodInfos(rewritten.bytes());
     assertThat(after.keySet()).isEqualTo(before.keySet());
     for (String method : before.keySet()) {
       if (method.equals("locked()I") || method.equals("guarded()I")) {
@@ -156,11 +151,11 @@ class LockTransformerTests {
 
   @Test
   void aClassWhoseOnlyChangeIsItsInitializerIsReadForThatMethodAlone() throws Exception {
-    byte[] original = classFile(InitializerOnly.class);
+    byte[] original = Rewritten.classFile(InitializerOnly.class);
     Rewritten rewritten = Rewritten.by(InitializerOnly.class, AGENT).verified();
 
-    Map<String, byte[]> before = methods(original);
-    Map<String, byte[]> after = methods(rewritten.bytes());
+    Map<String, byte[]> before = Rewritten.methodInfos(original);
+    Map<String, byte[]> after = Rewritten.methodInfos(rewritten.bytes());
     assertThat(after.keySet()).isEqualTo(before.keySet());
     for (String method : before.keySet()) {
       if (method.startsWith("<clinit>")) {
@@ -187,44 +182,5 @@ class LockTransformerTests {
     assertThat(rewritten.hookOwners()).contains("dev/lockguard/internal/classinit/ClassInitHooks",
         "dev/lockguard/internal/lockorder/Hooks");
     assertThat(rewritten.call(null, "next")).isEqualTo(2);
-  }
-
-  /** Each method's {@code method_info} bytes, by name and descriptor. */
-  private static Map<String, byte[]> methods(byte[] classfile) {
-    ClassReader reader = new ClassReader(classfile);
-    char[] buffer = new char[reader.getMaxStringLength()];
-    int offset = reader.header + 6;
-    offset += 2 + 2 * reader.readUnsignedShort(offset); // interfaces
-    int fields = reader.readUnsignedShort(offset);
-    offset += 2;
-    for (int i = 0; i < fields; i++) {
-      offset = skipMember(reader, offset);
-    }
-    Map<String, byte[]> methods = new LinkedHashMap<>();
-    int count = reader.readUnsignedShort(offset);
-    offset += 2;
-    for (int i = 0; i < count; i++) {
-      int end = skipMember(reader, offset);
-      methods.put(reader.readUTF8(offset + 2, buffer) + reader.readUTF8(offset + 4, buffer),
-          Arrays.copyOfRange(classfile, offset, end));
-      offset = end;
-    }
-    return methods;
-  }
-
-  private static int skipMember(ClassReader reader, int offset) {
-    int attributes = reader.readUnsignedShort(offset + 6);
-    offset += 8;
-    for (int a = 0; a < attributes; a++) {
-      offset += 6 + reader.readInt(offset + 2);
-    }
-    return offset;
-  }
-
-  private static byte[] classFile(Class<?> type) throws IOException {
-    String file = type.getName().substring(type.getName().lastIndexOf('.') + 1) + ".class";
-    try (InputStream in = type.getResourceAsStream(file)) {
-      return in.readAllBytes();
-    }
   }
 }

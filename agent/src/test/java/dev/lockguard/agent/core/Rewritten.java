@@ -9,8 +9,11 @@ import java.io.InputStream;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.objectweb.asm.ClassReader;
 import org.objectweb.asm.Opcodes;
@@ -72,12 +75,50 @@ public final class Rewritten {
 
   private static Rewritten rewrite(Class<?> type, boolean loadTime, ClassRewriter... rewriters)
       throws IOException {
-    byte[] classfile;
+    return rewrite(classFile(type), type.getClassLoader(), loadTime, rewriters);
+  }
+
+  /** The class file {@code type} was loaded from. */
+  public static byte[] classFile(Class<?> type) throws IOException {
     String file = type.getName().substring(type.getName().lastIndexOf('.') + 1) + ".class";
     try (InputStream in = type.getResourceAsStream(file)) {
-      classfile = in.readAllBytes();
+      return in.readAllBytes();
     }
-    return rewrite(classfile, type.getClassLoader(), loadTime, rewriters);
+  }
+
+  /**
+   * Each method's {@code method_info} bytes in a class file, by name and descriptor: equal bytes
+   * before and after a rewrite mean the method was copied as it was.
+   */
+  public static Map<String, byte[]> methodInfos(byte[] classfile) {
+    ClassReader reader = new ClassReader(classfile);
+    char[] buffer = new char[reader.getMaxStringLength()];
+    int offset = reader.header + 6;
+    offset += 2 + 2 * reader.readUnsignedShort(offset); // interfaces
+    int fields = reader.readUnsignedShort(offset);
+    offset += 2;
+    for (int i = 0; i < fields; i++) {
+      offset = skipMember(reader, offset);
+    }
+    Map<String, byte[]> methods = new LinkedHashMap<>();
+    int count = reader.readUnsignedShort(offset);
+    offset += 2;
+    for (int i = 0; i < count; i++) {
+      int end = skipMember(reader, offset);
+      methods.put(reader.readUTF8(offset + 2, buffer) + reader.readUTF8(offset + 4, buffer),
+          Arrays.copyOfRange(classfile, offset, end));
+      offset = end;
+    }
+    return methods;
+  }
+
+  private static int skipMember(ClassReader reader, int offset) {
+    int attributes = reader.readUnsignedShort(offset + 6);
+    offset += 8;
+    for (int a = 0; a < attributes; a++) {
+      offset += 6 + reader.readInt(offset + 2);
+    }
+    return offset;
   }
 
   private static Rewritten rewrite(byte[] classfile, ClassLoader loader, boolean loadTime,

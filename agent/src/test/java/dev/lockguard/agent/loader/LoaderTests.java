@@ -12,9 +12,13 @@ import java.net.URL;
 import java.net.URLClassLoader;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.objectweb.asm.ClassWriter;
+import org.objectweb.asm.MethodVisitor;
 import org.objectweb.asm.Opcodes;
 
 /**
@@ -64,6 +68,74 @@ class LoaderTests {
   void classesThatDeclareNoLoadClassAreLeftAlone() throws IOException {
     assertThat(LoaderTransformer.rewrite(bytesOf(Inversion.class))).isNull();
     assertThat(LoaderTransformer.rewrite(bytesOf(URLClassLoader.class))).isNull();
+  }
+
+  @Test
+  void theLookBeforeParsingFindsADeclaredLoadClassWhereverTheNameLies() throws IOException {
+    for (Class<?> loader : List.of(IsolatingLoader.class, ChildFirstLoader.class,
+        LoopFirstLoader.class)) {
+      assertThat(LoaderTransformer.mayDeclareLoadClass(bytesOf(loader)))
+          .as(loader.getSimpleName()).isTrue();
+    }
+    byte[] afterWideConstants = loaderClass("com/acme/Wide", Opcodes.ACC_PUBLIC, "loadClass",
+        true, visitor -> {
+          visitor.visitLdcInsn(1L << 40); // a long and a double: two constant slots each
+          visitor.visitLdcInsn(Math.PI);
+          visitor.visitInsn(Opcodes.POP2);
+          visitor.visitInsn(Opcodes.POP2);
+        });
+    assertThat(LoaderTransformer.mayDeclareLoadClass(afterWideConstants)).isTrue();
+    assertThat(LoaderTransformer.rewrite(afterWideConstants)).isNotNull();
+
+    byte[] callsAndMentions = loaderClass("com/acme/Caller", Opcodes.ACC_PUBLIC, "find", true,
+        visitor -> {
+          visitor.visitLdcInsn("loadClass"); // the name as a string constant
+          visitor.visitInsn(Opcodes.POP);
+          visitor.visitVarInsn(Opcodes.ALOAD, 0);
+          visitor.visitLdcInsn("x");
+          visitor.visitMethodInsn(Opcodes.INVOKEVIRTUAL, "java/lang/ClassLoader", "loadClass",
+              "(Ljava/lang/String;)Ljava/lang/Class;", false); // another loader's, called
+          visitor.visitInsn(Opcodes.POP);
+        });
+    byte[] anInterface = loaderClass("com/acme/Loading",
+        Opcodes.ACC_PUBLIC | Opcodes.ACC_INTERFACE | Opcodes.ACC_ABSTRACT, "loadClass", false,
+        visitor -> { });
+    for (byte[] classfile : List.of(callsAndMentions, anInterface)) {
+      assertThat(LoaderTransformer.mayDeclareLoadClass(classfile)).isFalse();
+      assertThat(LoaderTransformer.rewrite(classfile)).as("no answer lost").isNull();
+    }
+    assertThat(LoaderTransformer.mayDeclareLoadClass(bytesOf(Inversion.class))).isFalse();
+    assertThat(LoaderTransformer.mayDeclareLoadClass(Arrays.copyOf(afterWideConstants, 40)))
+        .as("a truncated class file: ASM says what is wrong").isTrue();
+  }
+
+  /**
+   * A class extending {@link ClassLoader} (or an interface) with one method {@code
+   * method(String, boolean)} returning a {@code Class}, whose body {@code code} starts.
+   */
+  private static byte[] loaderClass(String name, int access, String method, boolean body,
+      Consumer<MethodVisitor> code) {
+    ClassWriter writer = new ClassWriter(ClassWriter.COMPUTE_MAXS);
+    boolean isInterface = (access & Opcodes.ACC_INTERFACE) != 0;
+    writer.visit(Opcodes.V17, access, name, null,
+        isInterface ? "java/lang/Object" : "java/lang/ClassLoader", null);
+    MethodVisitor visitor = writer.visitMethod(
+        body ? Opcodes.ACC_PROTECTED : Opcodes.ACC_PUBLIC | Opcodes.ACC_ABSTRACT, method,
+        "(Ljava/lang/String;Z)Ljava/lang/Class;", null, null);
+    if (body) {
+      visitor.visitCode();
+      code.accept(visitor);
+      visitor.visitVarInsn(Opcodes.ALOAD, 0);
+      visitor.visitVarInsn(Opcodes.ALOAD, 1);
+      visitor.visitVarInsn(Opcodes.ILOAD, 2);
+      visitor.visitMethodInsn(Opcodes.INVOKESPECIAL, "java/lang/ClassLoader", "loadClass",
+          "(Ljava/lang/String;Z)Ljava/lang/Class;", false);
+      visitor.visitInsn(Opcodes.ARETURN);
+      visitor.visitMaxs(0, 0);
+    }
+    visitor.visitEnd();
+    writer.visitEnd();
+    return writer.toByteArray();
   }
 
   @Test
