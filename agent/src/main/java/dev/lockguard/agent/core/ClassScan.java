@@ -487,12 +487,13 @@ public final class ClassScan {
    * (a switch's padding counts from there), or 0 if the byte there is no instruction.
    */
   public static int instructionLength(ClassReader reader, int code, int at) {
-    return size(reader, code, at, reader.readByte(at) & 0xFF);
+    byte[] b = bytes(reader);
+    return size(b, code, at, b[at] & 0xFF);
   }
 
   /** Where the class file's {@code methods_count} is: past its interfaces and fields. */
   public static int methodTable(ClassReader reader) {
-    return methods(reader);
+    return methods(bytes(reader), reader);
   }
 
   /** A method's {@code max_locals} and code length in bytes. */
