@@ -88,6 +88,93 @@ class LockGraphTests {
   }
 
   @Test
+  void aReentryUnderOtherLocksCountsEveryHoldAddsNoEdgeAndTheNextCycleIsStillReported()
+      throws Exception {
+    ReentrantLock a = new ReentrantLock();
+    ReentrantLock b = new ReentrantLock();
+    Object m = new Object();
+    Object n = new Object();
+    ThreadState ts = ThreadState.current();
+    Object state = Hooks.lock(a, Sites.UNKNOWN, null);
+    state = Hooks.monitorEnter(m, Sites.UNKNOWN, state);
+    Hooks.lock(b, Sites.UNKNOWN);
+    state = Hooks.monitorEnter(n, Sites.UNKNOWN, state);
+    long edges = LockGraph.edgeCount();
+    long acquisitions = ts.counter.acquisitions;
+
+    // Each re-entered under the locks taken after it, by every hook that takes a lock.
+    Hooks.lock(a, Sites.UNKNOWN, state);
+    Hooks.lock(a, Sites.UNKNOWN);
+    state = Hooks.monitorEnter(m, Sites.UNKNOWN, state);
+    Hooks.monitorEnter(m, Sites.UNKNOWN);
+    Hooks.methodMonitorEntered(b, Sites.UNKNOWN, state);
+    Hooks.methodMonitorEntered(n, Sites.UNKNOWN);
+
+    assertThat(LockGraph.edgeCount()).as("a re-entry adds no edge").isEqualTo(edges);
+    assertThat(ts.counter.acquisitions - acquisitions).isEqualTo(6);
+    assertThat(ts.depth).isEqualTo(4);
+    assertThat(LockOrderDetector.holdCount(a)).isEqualTo(3);
+    assertThat(a.getHoldCount()).as("really taken").isEqualTo(3);
+    assertThat(LockOrderDetector.holdCount(m)).isEqualTo(3);
+    assertThat(LockOrderDetector.holdCount(b)).isEqualTo(2);
+    assertThat(LockOrderDetector.holdCount(n)).isEqualTo(2);
+    Hooks.monitorExit(n, state);
+    Hooks.unlock(a, Sites.UNKNOWN, state); // out of order: a is the outermost
+    Hooks.unlock(a, Sites.UNKNOWN);
+    Hooks.monitorExit(m);
+    Hooks.monitorExit(m, state);
+    Hooks.monitorExit(b, state);
+    assertThat(ts.depth).isEqualTo(4);
+    assertThat(LockOrderDetector.holdCount(a)).isEqualTo(1);
+    Hooks.monitorExit(n, state);
+    Hooks.unlock(b, Sites.UNKNOWN);
+    Hooks.monitorExit(m, state);
+    Hooks.unlock(a, Sites.UNKNOWN);
+    assertThat(ts.depth).isZero();
+    assertThat(a.isHeldByCurrentThread()).isFalse();
+    assertThat(found).isEmpty();
+
+    Thread other = new Thread(() -> {
+      Object theirs = Hooks.monitorEnter(n, Sites.UNKNOWN, null);
+      Hooks.lock(a, Sites.UNKNOWN, theirs); // n -> a closes a -> n
+      Hooks.unlock(a, Sites.UNKNOWN, theirs);
+      Hooks.monitorExit(n, theirs);
+    }, "closer");
+    other.start();
+    other.join();
+    assertThat(found).singleElement().satisfies(v -> {
+      assertThat(v.kind()).isEqualTo(Kind.POTENTIAL_DEADLOCK);
+      assertThat(v.severity()).isEqualTo(Severity.ERROR);
+      assertThat(v.threads()).containsExactlyInAnyOrder(Thread.currentThread().getName(), "closer");
+    });
+  }
+
+  @Test
+  void inAscendingOrderAReentryOfAnEarlierLockIsSilentAndANewLaterOneIsNot() {
+    Config config = new Config(null, Config.Policy.RECORD, Config.Order.ASCENDING, 0, true,
+        LockOrderViolationException::new);
+    Config.install(config);
+    LockOrderDetector.configure(config);
+    ReentrantLock a = new ReentrantLock();
+    Object m = new Object();
+    nest(a, new ReentrantLock()); // ranks a first
+    Object state = Hooks.monitorEnter(m, Sites.UNKNOWN, null);
+    Hooks.lock(a, Sites.UNKNOWN, state); // ranked after m: a violation of the ascending order
+    assertThat(found).singleElement().extracting(Violation::kind)
+        .isEqualTo(Kind.LOCK_ORDER_VIOLATION);
+    found.clear();
+    Hooks.monitorEnter(m, Sites.UNKNOWN, state); // a re-entry of m under a: no new acquisition
+    Hooks.lock(a, Sites.UNKNOWN, state);
+    assertThat(found).isEmpty();
+    assertThat(LockOrderDetector.holdCount(a)).isEqualTo(2);
+    Hooks.unlock(a, Sites.UNKNOWN, state);
+    Hooks.monitorExit(m, state);
+    Hooks.unlock(a, Sites.UNKNOWN, state);
+    Hooks.monitorExit(m, state);
+    assertThat(ThreadState.current().depth).isZero();
+  }
+
+  @Test
   void outOfOrderReleaseKeepsTheRestOfTheStack() {
     ReentrantLock a = new ReentrantLock();
     ReentrantLock b = new ReentrantLock();
