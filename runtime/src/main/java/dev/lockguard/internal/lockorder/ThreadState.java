@@ -79,12 +79,12 @@ final class ThreadState implements Lockset {
 
   /**
    * The validated chain (graph mode): the locks, outermost first, of the acquisition last checked
-   * or found again whose check changed nothing, as Linux lockdep caches validated chains. {@code chainValid[i]} says
-   * that taking {@code chainNodes[i]} (in mode {@code chainShared[i]}) while holding exactly
-   * {@code chainNodes[0..i)} found every edge known, taken by this thread or already by several,
-   * within its gate locks and closing no cycle: the same acquisition again would change nothing,
-   * so {@link #knownChain} lets it skip one probe per held lock. Nodes are held strongly, their
-   * locks weakly, so the cache keeps no lock alive.
+   * or found again whose check changed nothing, as Linux lockdep caches validated chains.
+   * {@code chainValid[i]} says that taking {@code chainNodes[i]} (in mode {@code chainShared[i]})
+   * while holding exactly {@code chainNodes[0..i)} found every edge known, taken by this thread or
+   * already by several, within its gate locks and closing no cycle: the same acquisition again
+   * would change nothing, so {@link #knownChain} lets it skip one probe per held lock. Nodes are
+   * held strongly, their locks weakly, so the cache keeps no lock alive.
    */
   Node[] chainNodes = new Node[8];
   boolean[] chainShared = new boolean[8];
