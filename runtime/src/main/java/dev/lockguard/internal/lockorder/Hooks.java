@@ -57,6 +57,9 @@ public final class Hooks {
       ts.pushOutermostMonitor(lock, site); // the outermost lock: no edge, no check, nothing to guard
       return;
     }
+    if (ts.reenterHeld(lock)) {
+      return; // a re-entry: no edge, no check, only its count
+    }
     Node known = LockOrderDetector.knownAcquisition(ts, lock, site, false);
     if (known != null) {
       ts.pushKnown(lock, known, site, false); // the validated chain again: nothing to check
@@ -81,7 +84,7 @@ public final class Hooks {
   }
 
   private static void entered(ThreadState ts, Object lock, int site) {
-    if (!ts.context.busy) {
+    if (!ts.context.busy && !ts.reenterHeld(lock)) {
       beforeAndAfter(ts, lock, lock, site, false, true);
     }
   }
@@ -128,10 +131,14 @@ public final class Hooks {
     Object key = plain ? lock : LockKeys.keyOf(lock);
     boolean shared = !plain && LockKeys.isShared(lock);
     // The outermost lock takes the fast path: no edge can start there, so no check and no node;
-    // so does a lock that repeats the validated chain, whose check would change nothing.
+    // so do a re-entry (it cannot block and adds no edge) and a lock that repeats the validated
+    // chain, whose check would change nothing.
     boolean outermost = ts.depth == 0 && LockOrderDetector.fastOutermost;
-    Node known = outermost ? null : LockOrderDetector.knownAcquisition(ts, key, site, shared);
-    if (!outermost && known == null) {
+    boolean reentry = !outermost && ts.holds(key);
+    Node known = outermost || reentry
+        ? null : LockOrderDetector.knownAcquisition(ts, key, site, shared);
+    boolean checked = !outermost && !reentry && known == null;
+    if (checked) {
       before(ts, key, lock, site, shared, true);
     }
     if (plain || LockKeys.isJdkLock(lock)) {
@@ -149,8 +156,8 @@ public final class Hooks {
       ts.pushOutermost(key, site, shared);
     } else if (known != null) {
       ts.pushKnown(key, known, site, shared);
-    } else {
-      after(ts, key, lock, site, shared);
+    } else if (checked || !ts.reenterHeld(key)) {
+      after(ts, key, lock, site, shared); // also if a subclass's lock() let go of the held lock
     }
   }
 

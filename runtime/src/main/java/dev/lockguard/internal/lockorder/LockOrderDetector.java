@@ -163,10 +163,11 @@ public final class LockOrderDetector {
    * whole check would change nothing (see {@link #beforeAcquire}); else null, and the caller takes
    * the guarded path. Called outside the guard: it only reads the thread's own arrays and the
    * nodes' weak references, calls nothing that could take a lock or come back into a hook, and
-   * cannot fail. Not for a re-entry, nor when the push would have to grow the arrays.
+   * cannot fail. The caller has ruled out a re-entry ({@link ThreadState#reenterHeld}). Null
+   * when the push would have to grow the arrays.
    */
   static Node knownAcquisition(ThreadState ts, Object key, int siteId, boolean shared) {
-    if (ts.depth == ts.keys.length || ascending || Steering.active || ts.indexOf(key) >= 0
+    if (ts.depth == ts.keys.length || ascending || Steering.active
         || !ts.knownChain(key, shared, LockGraph.generation)) {
       return null;
     }

@@ -78,19 +78,31 @@ final class ThreadState implements Lockset {
   Object calling;
 
   /**
-   * The validated chain (graph mode): the locks, outermost first, of the last acquisition whose
-   * check changed nothing, as Linux lockdep caches validated chains. {@code chainValid[i]} says
-   * that taking {@code chainNodes[i]} (in mode {@code chainShared[i]}) while holding exactly
-   * {@code chainNodes[0..i)} found every edge known, taken by this thread or already by several,
-   * within its gate locks and closing no cycle: the same acquisition again would change nothing,
-   * so {@link #knownChain} lets it skip one probe per held lock. Nodes are held strongly, their
-   * locks weakly, so the cache keeps no lock alive.
+   * The validated chain (graph mode): the locks, outermost first, of the acquisition last checked
+   * or found again whose check changed nothing, as Linux lockdep caches validated chains.
+   * {@code chainValid[i]} says that taking {@code chainNodes[i]} (in mode {@code chainShared[i]})
+   * while holding exactly {@code chainNodes[0..i)} found every edge known, taken by this thread or
+   * already by several, within its gate locks and closing no cycle: the same acquisition again
+   * would change nothing, so {@link #knownChain} lets it skip one probe per held lock. Nodes are
+   * held strongly, their locks weakly, so the cache keeps no lock alive.
    */
   Node[] chainNodes = new Node[8];
   boolean[] chainShared = new boolean[8];
   boolean[] chainValid = new boolean[8];
   /** How many outermost held locks are known to equal the chain's; only ever too low. */
   int matched;
+  /**
+   * Earlier validated chains, most recently used first, each in three arrays as the chain's own
+   * (null until the thread first validates a second chain). A thread that goes round several
+   * chains (H2 takes its session lock under another, then each table's monitor and a sequence's
+   * under it, in every transaction) would otherwise overwrite one with the next and find none of
+   * them again. Consulted only when the chain itself misses; a hit swaps the two.
+   */
+  private Node[][] spareNodes;
+  private boolean[][] spareShared;
+  private boolean[][] spareValid;
+  /** How many chains a thread keeps besides its current one. */
+  static final int SPARE_CHAINS = 7;
   /** The graph generation the chain was validated in: a reset graph invalidates it. */
   int chainGeneration;
 
@@ -170,6 +182,22 @@ final class ThreadState implements Lockset {
   }
 
   /**
+   * The fast path for a re-entry, in any order mode: if the thread holds {@code key}, counts one
+   * more acquisition of it and returns true (the guarded path would add no edge and check
+   * nothing: see {@code LockOrderDetector.beforeAcquire}); else false. Array reads and one store
+   * within the held depth: it cannot fail.
+   */
+  boolean reenterHeld(Object key) {
+    int index = indexOf(key);
+    if (index < 0) {
+      return false;
+    }
+    counter.acquisitions++;
+    reenter(index);
+    return true;
+  }
+
+  /**
    * The fast path for releasing the innermost held lock, as most releases are; false if
    * {@code key} is not that lock. Array stores within the held depth only: it cannot fail.
    */
@@ -192,8 +220,9 @@ final class ThreadState implements Lockset {
 
   /**
    * Whether taking {@code key} now, on top of the held locks, is the validated chain: then the
-   * acquisition's check would change nothing. Constant time for a known chain, whatever the depth:
-   * the held locks are compared with the chain once each, as they are pushed.
+   * acquisition's check would change nothing. Constant time for the current chain, whatever the
+   * depth: the held locks are compared with it once each, as they are pushed. When it misses, the
+   * earlier chains are compared in full ({@link #spareChain}).
    */
   boolean knownChain(Object key, boolean isShared, int generation) {
     int d = depth;
@@ -201,20 +230,67 @@ final class ThreadState implements Lockset {
       forgetChain(generation);
       return false;
     }
-    if (d >= chainValid.length || !chainValid[d] || !extendMatch(d)) {
-      return false;
+    if (d < chainValid.length && chainValid[d] && chainShared[d] == isShared
+        && chainNodes[d].refersTo(key) && extendMatch(d)) {
+      return true;
     }
-    return chainShared[d] == isShared && chainNodes[d].refersTo(key);
+    return spareNodes != null && d < chainValid.length && spareChain(key, isShared, d);
+  }
+
+  /**
+   * Whether an earlier chain validated taking {@code key} on exactly the held locks; if so it
+   * becomes the current chain (the two swap places) and true is returned. Compares the held locks
+   * with each candidate in full: the slower path, taken only when the current chain misses.
+   */
+  private boolean spareChain(Object key, boolean isShared, int d) {
+    for (int s = 0; s < SPARE_CHAINS; s++) {
+      Node[] spare = spareNodes[s];
+      boolean[] shared = spareShared[s];
+      if (spareValid[s][d] && shared[d] == isShared && spare[d].refersTo(key)
+          && heldAre(spare, shared, d)) {
+        swapChain(s);
+        matched = d;
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Whether the held locks below {@code d} are the chain's {@code chained[0..d)}. */
+  private boolean heldAre(Node[] chained, boolean[] shared, int d) {
+    for (int i = 0; i < d; i++) {
+      if (!sameHeld(i, chained[i], shared[i])) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** Whether held lock {@code i} is the chain's lock {@code chained}, taken in the same mode. */
+  private boolean sameHeld(int i, Node chained, boolean shared) {
+    Node node = nodes[i];
+    return chained != null && shared == isShared(i)
+        && (node != null ? node == chained : chained.refersTo(keys[i]));
+  }
+
+  /** Makes spare chain {@code s} the current one and the current one spare {@code s}. */
+  private void swapChain(int s) {
+    Node[] n = chainNodes;
+    boolean[] shared = chainShared;
+    boolean[] valid = chainValid;
+    chainNodes = spareNodes[s];
+    chainShared = spareShared[s];
+    chainValid = spareValid[s];
+    spareNodes[s] = n;
+    spareShared[s] = shared;
+    spareValid[s] = valid;
   }
 
   /** Compares held locks with the chain up to {@code d}; true if all of them are the chain's. */
   private boolean extendMatch(int d) {
     while (matched < d) {
       int i = matched;
-      Node chained = chainNodes[i];
-      Node node = nodes[i];
-      if (chained == null || chainShared[i] != isShared(i)
-          || (node != null ? node != chained : !chained.refersTo(keys[i]))) {
+      if (!sameHeld(i, chainNodes[i], chainShared[i])) {
         return false;
       }
       matched = i + 1;
@@ -234,7 +310,10 @@ final class ThreadState implements Lockset {
     if (chainGeneration != generation) {
       forgetChain(generation);
     }
-    extendMatch(d);
+    boolean same = extendMatch(d) && chainNodes[d] == node && chainShared[d] == isShared;
+    if (!same && validFrom(Math.min(matched, d))) {
+      keepAsSpare(); // recording would forget acquisitions the chain validated
+    }
     for (int i = matched; i < d; i++) {
       setChain(i, nodes[i], isShared(i));
     }
@@ -253,9 +332,50 @@ final class ThreadState implements Lockset {
     }
   }
 
+  /** Whether the current chain validated an acquisition at depth {@code from} or deeper. */
+  private boolean validFrom(int from) {
+    for (int k = from; k < chainValid.length; k++) {
+      if (chainValid[k]) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * Moves the current chain to the front of the spares and starts an empty one in the arrays of
+   * the least recently used spare, which is forgotten. Slow path only: allocates the spares once.
+   */
+  private void keepAsSpare() {
+    int length = chainNodes.length;
+    if (spareNodes == null) {
+      spareNodes = new Node[SPARE_CHAINS][length];
+      spareShared = new boolean[SPARE_CHAINS][length];
+      spareValid = new boolean[SPARE_CHAINS][length];
+    }
+    Node[] n = spareNodes[SPARE_CHAINS - 1];
+    boolean[] shared = spareShared[SPARE_CHAINS - 1];
+    boolean[] valid = spareValid[SPARE_CHAINS - 1];
+    System.arraycopy(spareNodes, 0, spareNodes, 1, SPARE_CHAINS - 1);
+    System.arraycopy(spareShared, 0, spareShared, 1, SPARE_CHAINS - 1);
+    System.arraycopy(spareValid, 0, spareValid, 1, SPARE_CHAINS - 1);
+    spareNodes[0] = chainNodes;
+    spareShared[0] = chainShared;
+    spareValid[0] = chainValid;
+    Arrays.fill(n, null);
+    Arrays.fill(valid, false);
+    chainNodes = n;
+    chainShared = shared;
+    chainValid = valid;
+    matched = 0;
+  }
+
   private void forgetChain(int generation) {
     Arrays.fill(chainNodes, null);
     Arrays.fill(chainValid, false);
+    spareNodes = null; // every chain was validated in the old graph
+    spareShared = null;
+    spareValid = null;
     matched = 0;
     chainGeneration = generation;
   }
@@ -395,5 +515,12 @@ final class ThreadState implements Lockset {
     chainNodes = Arrays.copyOf(chainNodes, length);
     chainShared = Arrays.copyOf(chainShared, length);
     chainValid = Arrays.copyOf(chainValid, length);
+    if (spareNodes != null) {
+      for (int s = 0; s < SPARE_CHAINS; s++) {
+        spareNodes[s] = Arrays.copyOf(spareNodes[s], length);
+        spareShared[s] = Arrays.copyOf(spareShared[s], length);
+        spareValid[s] = Arrays.copyOf(spareValid[s], length);
+      }
+    }
   }
 }

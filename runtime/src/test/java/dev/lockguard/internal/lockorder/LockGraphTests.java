@@ -88,6 +88,93 @@ class LockGraphTests {
   }
 
   @Test
+  void aReentryUnderOtherLocksCountsEveryHoldAddsNoEdgeAndTheNextCycleIsStillReported()
+      throws Exception {
+    ReentrantLock a = new ReentrantLock();
+    ReentrantLock b = new ReentrantLock();
+    Object m = new Object();
+    Object n = new Object();
+    ThreadState ts = ThreadState.current();
+    Object state = Hooks.lock(a, Sites.UNKNOWN, null);
+    state = Hooks.monitorEnter(m, Sites.UNKNOWN, state);
+    Hooks.lock(b, Sites.UNKNOWN);
+    state = Hooks.monitorEnter(n, Sites.UNKNOWN, state);
+    long edges = LockGraph.edgeCount();
+    long acquisitions = ts.counter.acquisitions;
+
+    // Each re-entered under the locks taken after it, by every hook that takes a lock.
+    Hooks.lock(a, Sites.UNKNOWN, state);
+    Hooks.lock(a, Sites.UNKNOWN);
+    state = Hooks.monitorEnter(m, Sites.UNKNOWN, state);
+    Hooks.monitorEnter(m, Sites.UNKNOWN);
+    Hooks.methodMonitorEntered(b, Sites.UNKNOWN, state);
+    Hooks.methodMonitorEntered(n, Sites.UNKNOWN);
+
+    assertThat(LockGraph.edgeCount()).as("a re-entry adds no edge").isEqualTo(edges);
+    assertThat(ts.counter.acquisitions - acquisitions).isEqualTo(6);
+    assertThat(ts.depth).isEqualTo(4);
+    assertThat(LockOrderDetector.holdCount(a)).isEqualTo(3);
+    assertThat(a.getHoldCount()).as("really taken").isEqualTo(3);
+    assertThat(LockOrderDetector.holdCount(m)).isEqualTo(3);
+    assertThat(LockOrderDetector.holdCount(b)).isEqualTo(2);
+    assertThat(LockOrderDetector.holdCount(n)).isEqualTo(2);
+    Hooks.monitorExit(n, state);
+    Hooks.unlock(a, Sites.UNKNOWN, state); // out of order: a is the outermost
+    Hooks.unlock(a, Sites.UNKNOWN);
+    Hooks.monitorExit(m);
+    Hooks.monitorExit(m, state);
+    Hooks.monitorExit(b, state);
+    assertThat(ts.depth).isEqualTo(4);
+    assertThat(LockOrderDetector.holdCount(a)).isEqualTo(1);
+    Hooks.monitorExit(n, state);
+    Hooks.unlock(b, Sites.UNKNOWN);
+    Hooks.monitorExit(m, state);
+    Hooks.unlock(a, Sites.UNKNOWN);
+    assertThat(ts.depth).isZero();
+    assertThat(a.isHeldByCurrentThread()).isFalse();
+    assertThat(found).isEmpty();
+
+    Thread other = new Thread(() -> {
+      Object theirs = Hooks.monitorEnter(n, Sites.UNKNOWN, null);
+      Hooks.lock(a, Sites.UNKNOWN, theirs); // n -> a closes a -> n
+      Hooks.unlock(a, Sites.UNKNOWN, theirs);
+      Hooks.monitorExit(n, theirs);
+    }, "closer");
+    other.start();
+    other.join();
+    assertThat(found).singleElement().satisfies(v -> {
+      assertThat(v.kind()).isEqualTo(Kind.POTENTIAL_DEADLOCK);
+      assertThat(v.severity()).isEqualTo(Severity.ERROR);
+      assertThat(v.threads()).containsExactlyInAnyOrder(Thread.currentThread().getName(), "closer");
+    });
+  }
+
+  @Test
+  void inAscendingOrderAReentryOfAnEarlierLockIsSilentAndANewLaterOneIsNot() {
+    Config config = new Config(null, Config.Policy.RECORD, Config.Order.ASCENDING, 0, true,
+        LockOrderViolationException::new);
+    Config.install(config);
+    LockOrderDetector.configure(config);
+    ReentrantLock a = new ReentrantLock();
+    Object m = new Object();
+    nest(a, new ReentrantLock()); // ranks a first
+    Object state = Hooks.monitorEnter(m, Sites.UNKNOWN, null);
+    Hooks.lock(a, Sites.UNKNOWN, state); // ranked after m: a violation of the ascending order
+    assertThat(found).singleElement().extracting(Violation::kind)
+        .isEqualTo(Kind.LOCK_ORDER_VIOLATION);
+    found.clear();
+    Hooks.monitorEnter(m, Sites.UNKNOWN, state); // a re-entry of m under a: no new acquisition
+    Hooks.lock(a, Sites.UNKNOWN, state);
+    assertThat(found).isEmpty();
+    assertThat(LockOrderDetector.holdCount(a)).isEqualTo(2);
+    Hooks.unlock(a, Sites.UNKNOWN, state);
+    Hooks.monitorExit(m, state);
+    Hooks.unlock(a, Sites.UNKNOWN, state);
+    Hooks.monitorExit(m, state);
+    assertThat(ThreadState.current().depth).isZero();
+  }
+
+  @Test
   void outOfOrderReleaseKeepsTheRestOfTheStack() {
     ReentrantLock a = new ReentrantLock();
     ReentrantLock b = new ReentrantLock();
@@ -275,6 +362,96 @@ class LockGraphTests {
   }
 
   @Test
+  void aThreadGoingRoundSeveralChainsFindsEachAgainAndStillReportsTheCycleANewEdgeCloses()
+      throws Exception {
+    // As H2 does in every transaction: its session lock under another lock, then each table's
+    // monitor and a sequence's under the session lock.
+    ReentrantLock outer = new ReentrantLock();
+    ReentrantLock session = new ReentrantLock();
+    Object[] monitors = {new Object(), new Object(), new Object()};
+    ThreadState ts = ThreadState.current();
+    for (int round = 0; round < 3; round++) {
+      boolean validated = round > 0;
+      Hooks.lock(outer, Sites.UNKNOWN);
+      assertThat(LockOrderDetector.knownAcquisition(ts, session, Sites.UNKNOWN, false) != null)
+          .as("round %d", round).isEqualTo(validated);
+      takeInOrder(new ReentrantLock[] {session});
+      Hooks.unlock(outer, Sites.UNKNOWN);
+      Hooks.lock(session, Sites.UNKNOWN);
+      for (Object monitor : monitors) {
+        assertThat(LockOrderDetector.knownAcquisition(ts, monitor, Sites.UNKNOWN, false) != null)
+            .as("round %d", round).isEqualTo(validated);
+        Hooks.monitorExit(monitor, Hooks.monitorEnter(monitor, Sites.UNKNOWN, null));
+      }
+      Hooks.unlock(session, Sites.UNKNOWN);
+    }
+    assertThat(LockGraph.edgeCount()).isEqualTo(4);
+    assertThat(found).isEmpty();
+
+    Object sequence = monitors[2];
+    Thread other = new Thread(() -> nestUnder(sequence, session), "closer");
+    other.start();
+    other.join();
+    assertThat(found).singleElement().satisfies(v -> {
+      assertThat(v.kind()).isEqualTo(Kind.POTENTIAL_DEADLOCK);
+      assertThat(v.severity()).isEqualTo(Severity.ERROR);
+      assertThat(v.threads()).containsExactlyInAnyOrder(Thread.currentThread().getName(), "closer");
+    });
+    found.clear();
+    nestUnder(sequence, session); // this thread closes the same cycle: no new finding, as before
+    assertThat(LockGraph.edgeCount()).isEqualTo(5);
+
+    LockGraph.reset();
+    Hooks.lock(session, Sites.UNKNOWN);
+    assertThat(LockOrderDetector.knownAcquisition(ts, monitors[0], Sites.UNKNOWN, false))
+        .as("a reset graph forgets the earlier chains too").isNull();
+    Hooks.unlock(session, Sites.UNKNOWN);
+    assertThat(ts.depth).isZero();
+  }
+
+  @Test
+  void aThreadKeepsItsMostRecentChainsAndChecksAnEvictedOneAgain() {
+    ReentrantLock outer = new ReentrantLock();
+    ReentrantLock[] inner = new ReentrantLock[ThreadState.SPARE_CHAINS + 2];
+    for (int i = 0; i < inner.length; i++) {
+      inner[i] = new ReentrantLock();
+      nest(outer, inner[i]);
+    }
+    ThreadState ts = ThreadState.current();
+    Hooks.lock(outer, Sites.UNKNOWN);
+    for (int i = inner.length - 1; i >= 0; i--) {
+      boolean kept = i >= inner.length - 1 - ThreadState.SPARE_CHAINS;
+      assertThat(LockOrderDetector.knownAcquisition(ts, inner[i], Sites.UNKNOWN, false) != null)
+          .as("inner lock %d", i).isEqualTo(kept);
+    }
+    Hooks.unlock(outer, Sites.UNKNOWN);
+    nest(inner[0], outer); // the evicted chain's edge still closes its cycle
+    assertThat(found).singleElement().extracting(Violation::severity)
+        .isEqualTo(Severity.WARNING);
+  }
+
+  @Test
+  void aThreadGoingRoundSeveralChainsStillThrowsOnTheCycleClosingEdgeEveryTime() {
+    runtime.use(Config.Policy.THROW);
+    ReentrantLock a = new ReentrantLock();
+    ReentrantLock b = new ReentrantLock();
+    ReentrantLock c = new ReentrantLock();
+    ReentrantLock d = new ReentrantLock();
+    nest(b, a);
+    for (int attempt = 0; attempt < 3; attempt++) {
+      nest(a, c);
+      nest(a, d);
+      Hooks.lock(a, Sites.UNKNOWN);
+      assertThatThrownBy(() -> Hooks.lock(b, Sites.UNKNOWN)) // a -> b closes a -> b -> a
+          .as("attempt %d", attempt)
+          .isInstanceOf(LockOrderViolationException.class);
+      assertThat(b.isHeldByCurrentThread()).isFalse();
+      Hooks.unlock(a, Sites.UNKNOWN);
+    }
+    assertThat(ThreadState.current().depth).isZero();
+  }
+
+  @Test
   void aResetGraphForgetsEveryThreadsValidatedChain() {
     ReentrantLock a = new ReentrantLock();
     ReentrantLock b = new ReentrantLock();
@@ -317,6 +494,14 @@ class LockGraphTests {
       System.gc();
     }
     assertThat(live).isLessThan(10_000);
+  }
+
+  /** Takes {@code inner} inside the monitor {@code outer}, with the hooks' state local. */
+  private static void nestUnder(Object outer, java.util.concurrent.locks.Lock inner) {
+    Object state = Hooks.monitorEnter(outer, Sites.UNKNOWN, null);
+    Hooks.lock(inner, Sites.UNKNOWN, state);
+    Hooks.unlock(inner, Sites.UNKNOWN, state);
+    Hooks.monitorExit(outer, state);
   }
 
   private static void nest(java.util.concurrent.locks.Lock outer, java.util.concurrent.locks.Lock inner) {
