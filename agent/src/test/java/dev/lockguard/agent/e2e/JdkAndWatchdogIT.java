@@ -4,6 +4,7 @@ import static dev.lockguard.agent.e2e.Fixtures.lineOf;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 
+import dev.lockguard.agent.report.JsonReportReader;
 import dev.lockguard.report.Report;
 import dev.lockguard.report.Violation;
 import dev.lockguard.report.Violation.Kind;
@@ -11,6 +12,7 @@ import dev.lockguard.report.Violation.LockRef;
 import dev.lockguard.report.Violation.Severity;
 import dev.lockguard.testsupport.ForkedJvm;
 import dev.lockguard.testsupport.RunningJvm;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -80,6 +82,7 @@ class JdkAndWatchdogIT {
     try (RunningJvm jvm = Fixtures.withAgent("report=" + reportFile) // the default watchdog period
         .start("fixtures.agent.RealDeadlock", variant)) {
       outcome = jvm.readLine(); // the fixture then waits to be killed
+      awaitDeadlockInFile(reportFile); // the reporter rewrites the file at most once a second
       jvm.kill();
       stderr = jvm.stderr();
     }
@@ -173,5 +176,22 @@ class JdkAndWatchdogIT {
 
   private Report run(String options, String fixture, String... args) throws Exception {
     return Fixtures.runFixture(dir, options, fixture, args).report();
+  }
+
+  /**
+   * Waits, at most 10 s, until the report file holds a DEADLOCK: the fixture sees the finding in
+   * {@code LockGuard.violations()} as soon as it is published, and the reporter's daemon writes
+   * the file up to a second later. Killing the JVM before that would lose the file, not the
+   * finding. The file is replaced atomically, so every read sees a whole report.
+   */
+  private static void awaitDeadlockInFile(Path reportFile) throws Exception {
+    long deadline = System.nanoTime() + 10_000_000_000L;
+    while (System.nanoTime() < deadline) {
+      if (Files.exists(reportFile) && JsonReportReader.read(reportFile).violations().stream()
+          .anyMatch(v -> v.kind() == Kind.DEADLOCK)) {
+        return;
+      }
+      Thread.sleep(20);
+    }
   }
 }
