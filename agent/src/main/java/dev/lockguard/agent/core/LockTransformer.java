@@ -19,10 +19,10 @@ import org.objectweb.asm.ClassWriter;
  * none of them wraps goes from reader to writer untouched, so ASM copies its bytes as they are
  * instead of reading and writing every instruction; a class whose only change is its {@code
  * <clinit>} costs the reading of that one method, or, when that rewriter can patch the bytes
- * itself ({@link ClassRewriter#rewriteAlone}), no parse at all. Frames are read expanded only when a rewriter
- * that sees the class writes expanded frames ({@link ClassRewriter#expandsFrames}); max stack is
- * recomputed because hooks push extra values. Frames are never recomputed: that would load
- * classes from inside a transformer.
+ * itself ({@link ClassRewriter#rewriteAlone}), no parse at all. Frames are read expanded only
+ * when a rewriter that sees the class writes expanded frames ({@link
+ * ClassRewriter#expandsFrames}); max stack is recomputed because hooks push extra values. Frames
+ * are never recomputed: that would load classes from inside a transformer.
  */
 public final class LockTransformer implements ClassFileTransformer {
   private final ClassFilter filter;
