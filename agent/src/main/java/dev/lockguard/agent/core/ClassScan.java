@@ -141,13 +141,11 @@ public final class ClassScan {
     return reader.b;
   }
 
-  /** The class file's unsigned 16-bit value at {@code at}. */
-  public static int u2(byte[] b, int at) {
+  private static int u2(byte[] b, int at) {
     return (b[at] & 0xFF) << 8 | b[at + 1] & 0xFF;
   }
 
-  /** The class file's 32-bit value at {@code at}. */
-  public static int u4(byte[] b, int at) {
+  private static int u4(byte[] b, int at) {
     return (b[at] & 0xFF) << 24 | (b[at + 1] & 0xFF) << 16 | (b[at + 2] & 0xFF) << 8
         | b[at + 3] & 0xFF;
   }
@@ -513,8 +511,7 @@ public final class ClassScan {
     return offset;
   }
 
-  /** Where the {@code field_info} or {@code method_info} at {@code offset} ends. */
-  public static int skipMember(byte[] b, int offset) {
+  private static int skipMember(byte[] b, int offset) {
     int attributes = u2(b, offset + 6);
     offset += 8;
     for (int a = 0; a < attributes; a++) {

@@ -1,8 +1,5 @@
 package dev.lockguard.agent.loader;
 
-import static dev.lockguard.agent.core.ClassScan.skipMember;
-import static dev.lockguard.agent.core.ClassScan.u2;
-
 import java.lang.instrument.ClassFileTransformer;
 import java.nio.charset.StandardCharsets;
 import java.security.ProtectionDomain;
@@ -141,5 +138,27 @@ public final class LoaderTransformer implements ClassFileTransformer {
     } catch (IndexOutOfBoundsException truncated) {
       return true; // let ASM say what is wrong with it
     }
+  }
+
+  // Its own class-file readers, not ClassScan's: this transformer runs from the moment it is
+  // installed, while the agent's own classes are still being loaded. Calling ClassScan from here
+  // made the agent fail at start-up behind JaCoCo's agent ("duplicate interface definition for
+  // ClassScan$Utf8Test", maven-plugin's with-jacoco build).
+  private static int skipMember(byte[] classfile, int offset) {
+    int attributes = u2(classfile, offset + 6);
+    offset += 8;
+    for (int a = 0; a < attributes; a++) {
+      offset += 6 + u4(classfile, offset + 2);
+    }
+    return offset;
+  }
+
+  private static int u2(byte[] b, int at) {
+    return (b[at] & 0xFF) << 8 | b[at + 1] & 0xFF;
+  }
+
+  private static int u4(byte[] b, int at) {
+    return (b[at] & 0xFF) << 24 | (b[at + 1] & 0xFF) << 16 | (b[at + 2] & 0xFF) << 8
+        | b[at + 3] & 0xFF;
   }
 }
