@@ -69,7 +69,7 @@ public final class ClassInitClassVisitor extends SiteClassVisitor {
         return null;
       }
       int id = ClassInits.reserve(reader.getClassName().replace('/', '.'));
-      byte[] patched = ClinitPatch.patch(classfile, reader, id);
+      byte[] patched = ClinitPatch.patch(classfile, reader, description.initializerCode(), id);
       if (patched != null) {
         description.describe();
       }

@@ -71,17 +71,15 @@ final class ClinitPatch {
    * the class has none or its initializer is one this patch does not handle.
    *
    * @param reader a reader of {@code classfile}, which starts at offset 0
+   * @param code the offset of the initializer's {@code Code} attribute, as {@link
+   *     InitDescription#initializerCode} found it, or -1 when there is none
    */
-  static byte[] patch(byte[] classfile, ClassReader reader, int id) {
-    return new ClinitPatch(classfile, reader, id).patch();
+  static byte[] patch(byte[] classfile, ClassReader reader, int code, int id) {
+    return code < 0 ? null : new ClinitPatch(classfile, reader, id).patch(code);
   }
 
-  private byte[] patch() {
+  private byte[] patch(int code) {
     char[] buffer = new char[reader.getMaxStringLength()];
-    int code = initializerCode(buffer);
-    if (code < 0) {
-      return null;
-    }
     int codeLength = reader.readInt(code + 10);
     int start = code + 14;
     if (!findReturns(start, codeLength)) {
@@ -112,25 +110,6 @@ final class ClinitPatch {
     int end = code + 6 + reader.readInt(code + 2);
     out.copy(classfile, end, classfile.length - end);
     return out.toArray();
-  }
-
-  /** The offset of the initializer's {@code Code} attribute, or -1 if there is none. */
-  private int initializerCode(char[] buffer) {
-    int offset = ClassScan.methodTable(reader);
-    int methods = reader.readUnsignedShort(offset);
-    offset += 2;
-    for (int i = 0; i < methods; i++) {
-      boolean initializer = "<clinit>".equals(reader.readUTF8(offset + 2, buffer));
-      int attributes = reader.readUnsignedShort(offset + 6);
-      offset += 8;
-      for (int a = 0; a < attributes; a++) {
-        if (initializer && "Code".equals(reader.readUTF8(offset, buffer))) {
-          return offset;
-        }
-        offset += 6 + reader.readInt(offset + 2);
-      }
-    }
-    return -1;
   }
 
   /** Collects the returns; false if the code holds {@code jsr}, {@code ret} or no instruction. */

@@ -96,6 +96,14 @@ final class InitDescription {
     return false;
   }
 
+  /**
+   * The offset of the initializer's {@code Code} attribute in the class file, or -1 when the class
+   * has none or its code was not read.
+   */
+  int initializerCode() {
+    return initializer;
+  }
+
   /** Whether the initializer, or a method of the class it calls, takes a lock or a monitor. */
   boolean takesLock() {
     return initializerLocks || !lockingCallees.isEmpty();

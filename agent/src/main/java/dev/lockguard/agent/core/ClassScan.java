@@ -5,7 +5,6 @@ import java.util.Arrays;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.Set;
 import org.objectweb.asm.ClassReader;
 import org.objectweb.asm.Opcodes;
 
@@ -181,48 +180,14 @@ public final class ClassScan {
   }
 
   /**
-   * The last set of names {@link #refersToName(ClassReader, Set)} was asked about, as bytes;
-   * matched by identity, so a set must not change between calls.
-   */
-  private static volatile Map.Entry<Set<String>, Names> lastNames;
-
-  /**
    * Whether the class refers to a method or field named one of {@code names} (its name-and-type
    * entries: every call, field access and method handle goes through one).
    */
-  public static boolean refersToName(ClassReader reader, Set<String> names) {
-    Map.Entry<Set<String>, Names> last = lastNames;
-    if (last == null || last.getKey() != names) {
-      last = Map.entry(names, Names.of(names));
-      lastNames = last;
-    }
-    return refersToName(reader, last.getValue());
-  }
-
-  /** {@link #refersToName(ClassReader, Set)}, with the names as bytes. */
   public static boolean refersToName(ClassReader reader, Names names) {
     byte[] b = bytes(reader);
     for (int item = 1; item < reader.getItemCount(); item++) {
       int offset = reader.getItem(item);
       if (offset != 0 && b[offset - 1] == NAME_AND_TYPE && is(b, utf8(reader, b, offset), names)) {
-        return true;
-      }
-    }
-    return false;
-  }
-
-  /** Whether the class refers to a method of class {@code owner} other than a constructor. */
-  public static boolean refersToMethodOf(ClassReader reader, String owner) {
-    byte[] b = bytes(reader);
-    for (int item = 1; item < reader.getItemCount(); item++) {
-      int offset = reader.getItem(item);
-      if (offset == 0) {
-        continue;
-      }
-      int tag = b[offset - 1];
-      if ((tag == METHODREF || tag == INTERFACE_METHODREF)
-          && isText(b, utf8(reader, b, reader.getItem(u2(b, offset))), owner)
-          && !isText(b, utf8(reader, b, reader.getItem(u2(b, offset + 2))), "<init>")) {
         return true;
       }
     }
@@ -489,11 +454,6 @@ public final class ClassScan {
   public static int instructionLength(ClassReader reader, int code, int at) {
     byte[] b = bytes(reader);
     return size(b, code, at, b[at] & 0xFF);
-  }
-
-  /** Where the class file's {@code methods_count} is: past its interfaces and fields. */
-  public static int methodTable(ClassReader reader) {
-    return methods(bytes(reader), reader);
   }
 
   /** A method's {@code max_locals} and code length in bytes. */

@@ -194,7 +194,7 @@ class ClinitPatchTests {
     String name = PACKAGE + "FarJump";
     byte[] original = longTable(name, 4093, 4, true); // 11 + 7 + 8 * 4093 + 4 = 32,766
     ClassReader reader = new ClassReader(original);
-    assertThat(ClinitPatch.patch(original, reader, ClassInits.reserve(name.replace('/', '.'))))
+    assertThat(patch(original, reader, ClassInits.reserve(name.replace('/', '.'))))
         .as("no patch").isNull();
 
     Rewritten rewritten =
@@ -246,14 +246,14 @@ class ClinitPatchTests {
         "Shapes$CallA", "Shapes$RingA", "Shapes$TermsEnum")) {
       byte[] original = resource("fixtures.agent.classinit." + shape);
       ClassReader reader = new ClassReader(original);
-      byte[] patch = ClinitPatch.patch(original, reader,
+      byte[] patch = patch(original, reader,
           ClassInits.reserve(reader.getClassName().replace('/', '.')));
       assertThat(agent.rewrite(original, loader, true)).as(shape).isNotNull().isEqualTo(patch);
     }
     for (String shape : List.of("Shapes$Plugin", "LockShapes$Driver", "LockShapes$Codec")) {
       byte[] original = resource("fixtures.agent.classinit." + shape);
       ClassReader reader = new ClassReader(original);
-      byte[] patch = ClinitPatch.patch(original, reader,
+      byte[] patch = patch(original, reader,
           ClassInits.reserve(reader.getClassName().replace('/', '.')));
       byte[] rewritten = agent.rewrite(original, loader, true);
       assertThat(contains(rewritten, "lockInInitializer")).as(shape).isTrue();
@@ -284,7 +284,7 @@ class ClinitPatchTests {
             byte[] original = jar.getInputStream(entry).readAllBytes();
             ClassReader reader = new ClassReader(original);
             byte[] patch = ClassScan.declaresMethod(reader, "<clinit>")
-                ? ClinitPatch.patch(original, reader, 40_000) : original; // an ldc_w id
+                ? patch(original, reader, 40_000) : original; // an ldc_w id
             declined += patch == null ? 1 : 0;
             patched += patch != null && patch != original ? 1 : 0;
             classes.put(reader.getClassName().replace('/', '.'), patch == null ? original : patch);
@@ -334,7 +334,7 @@ class ClinitPatchTests {
    */
   private static byte[] patched(byte[] original, ClassLoader loader) throws Exception {
     ClassReader reader = new ClassReader(original);
-    byte[] patched = ClinitPatch.patch(original, reader,
+    byte[] patched = patch(original, reader,
         ClassInits.reserve(reader.getClassName().replace('/', '.')));
     assertThat(patched).as("patched").isNotNull();
     Rewritten rewritten = Rewritten.of(original, loader, ClassInitClassVisitor.REWRITER);
@@ -540,5 +540,11 @@ class ClinitPatchTests {
     code.visitEnd();
     writer.visitEnd();
     return writer.toByteArray();
+  }
+
+  /** {@link ClinitPatch#patch} with the initializer's code found as the rewriter finds it. */
+  private static byte[] patch(byte[] original, ClassReader reader, int id) {
+    return ClinitPatch.patch(original, reader,
+        InitDescription.read(reader, true).initializerCode(), id);
   }
 }
