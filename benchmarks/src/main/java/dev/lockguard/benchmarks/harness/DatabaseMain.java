@@ -10,7 +10,10 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Locale;
 import java.util.SplittableRandom;
+import java.util.concurrent.BrokenBarrierException;
+import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The child program of {@link DatabaseHarness}: an H2 in-memory database (H2 on the class path,
@@ -18,7 +21,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * transactions: transfers between accounts (two updates and an audit insert, committed) and a
  * join of accounts with their audit rows. At the end it checks that money was neither made nor
  * lost and that every committed transfer left exactly one audit row, and exits with status 1 if
- * not.
+ * not. Each thread first runs as many transactions unmeasured, so that the measured round
+ * sees the code compiled by the JIT.
  *
  * <p>Prints {@code measure db-wall-ms}, {@code measure db-process-cpu-ms}, then the invariant.
  */
@@ -40,33 +44,49 @@ public final class DatabaseMain {
       statement.execute("CREATE INDEX audit_src ON audit(src)");
       statement.execute("INSERT INTO account SELECT x, " + START_BALANCE
           + " FROM SYSTEM_RANGE(1, " + ACCOUNTS + ")");
-      warmUp(url, transactions / 10);
-      statement.execute("DELETE FROM audit");
-
+      // Each thread runs an unmeasured round first, so that H2's hot code (and the agent's hooks
+      // in it) is compiled before the measured round, and the threads that measure are the ones
+      // that warmed up, as a server's pooled threads would be.
       AtomicLong transfers = new AtomicLong();
       AtomicLong retries = new AtomicLong();
-      OperatingSystemMXBean os =
-          ManagementFactory.getPlatformMXBean(OperatingSystemMXBean.class);
-      long wall = System.nanoTime();
-      long cpu = os.getProcessCpuTime();
+      CyclicBarrier warmedUp = new CyclicBarrier(threads + 1);
+      CyclicBarrier go = new CyclicBarrier(threads + 1);
       Thread[] workers = new Thread[threads];
-      Throwable[] failure = new Throwable[1];
+      AtomicReference<Throwable> failure = new AtomicReference<>();
       for (int t = 0; t < threads; t++) {
         long seed = t;
         workers[t] = new Thread(() -> {
           try {
+            work(url, seed + threads, transactions, new AtomicLong(), new AtomicLong());
+            warmedUp.await();
+            go.await();
             work(url, seed, transactions, transfers, retries);
           } catch (Throwable e) {
-            failure[0] = e;
+            failure.compareAndSet(null, e); // the first failure, not the broken barriers after it
+            warmedUp.reset(); // nobody waits for a thread that failed
+            go.reset();
           }
         }, "jdbc-" + t);
         workers[t].start();
       }
+      OperatingSystemMXBean os =
+          ManagementFactory.getPlatformMXBean(OperatingSystemMXBean.class);
+      long wall = 0;
+      long cpu = 0;
+      try {
+        warmedUp.await();
+        statement.execute("DELETE FROM audit");
+        wall = System.nanoTime();
+        cpu = os.getProcessCpuTime();
+        go.await();
+      } catch (BrokenBarrierException e) {
+        // a worker failed: joined and reported below
+      }
       for (Thread worker : workers) {
         worker.join();
       }
-      if (failure[0] != null) {
-        throw new IllegalStateException("a JDBC thread failed", failure[0]);
+      if (failure.get() != null) {
+        throw new IllegalStateException("a JDBC thread failed", failure.get());
       }
       System.out.printf(Locale.ROOT, "measure db-wall-ms %.0f%n", (System.nanoTime() - wall) / 1e6);
       System.out.printf(Locale.ROOT, "measure db-process-cpu-ms %.0f%n",
@@ -81,10 +101,6 @@ public final class DatabaseMain {
         System.exit(1);
       }
     }
-  }
-
-  private static void warmUp(String url, int transactions) throws SQLException {
-    work(url, 42, Math.max(1, transactions), new AtomicLong(), new AtomicLong());
   }
 
   private static void work(String url, long seed, int transactions, AtomicLong transfers,
