@@ -36,6 +36,16 @@ class AgentJarIT {
   }
 
   @Test
+  void everyClassInTheAgentJarIsOursOrRelocatedUnderIt() throws IOException {
+    // Not even under META-INF/versions: a class of byte-buddy's or ASM's own package name could
+    // meet the application's copy of that library.
+    assertThat(agentJarEntries())
+        .filteredOn(name -> name.endsWith(".class"))
+        .isNotEmpty()
+        .allMatch(name -> name.startsWith("dev/lockguard/agent/"), "under dev/lockguard/agent/");
+  }
+
+  @Test
   void theEmbeddedRuntimeHasTheHooksAndTheApiButNoReportReading() throws IOException {
     List<String> entries = embeddedRuntimeEntries();
 
