@@ -36,6 +36,13 @@ final class MonitorVisitor extends SiteVisitor {
    * {@code monitorenter} and the start of javac's exception range, or the JIT sees a call that
    * could throw while the monitor is held with no handler to release it, and refuses to compile
    * the method (it then runs interpreted, ten times slower).
+   *
+   * <p>The hook stays before {@code monitorenter} on purpose: there a thread records the edge it
+   * is about to block on, so two threads that really deadlock at their first meeting still give
+   * the lock-order cycle that the watchdog's DEADLOCK confirms. After {@code monitorenter} it
+   * would not let C2 coarsen a hot loop of one monitor either, with the default flags (the
+   * hooks' stores keep C2 from unrolling it): docs/performance.md, "the push after
+   * {@code monitorenter}, tried and not kept".
    */
   private void monitorEnter() {
     int site = sites.registerMonitor();
