@@ -163,6 +163,14 @@ public final class ClassScan {
   }
 
   /**
+   * {@link #is(byte[], int, Utf8Test)} for names: a call of the final class's own test, which the
+   * JIT can inline where the interface call, made with several kinds of test, it could not.
+   */
+  private static boolean is(byte[] b, int entry, Names names) {
+    return names.test(b, entry + 2, u2(b, entry));
+  }
+
+  /**
    * Whether the Utf8 entry at {@code entry} is {@code text}. No allocation for a text in ASCII
    * without NUL, the names of classes and methods in practice.
    */
