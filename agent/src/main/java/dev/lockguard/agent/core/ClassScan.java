@@ -207,10 +207,10 @@ public final class ClassScan {
 
   /**
    * The constant-pool index of the first method reference at or after {@code item} whose owner
-   * (the class's internal name, or an array descriptor) passes {@code owner} and whose name passes
-   * {@code name}; 0 when there is none. Nothing is decoded or allocated.
+   * (the class's internal name, or an array descriptor) passes {@code owner} and whose name is one
+   * of {@code name}; 0 when there is none. Nothing is decoded or allocated.
    */
-  public static int nextMethodRef(ClassReader reader, int item, Utf8Test owner, Utf8Test name) {
+  public static int nextMethodRef(ClassReader reader, int item, Utf8Test owner, Names name) {
     byte[] b = bytes(reader);
     for (int index = item; index < reader.getItemCount(); index++) {
       int offset = reader.getItem(index);
