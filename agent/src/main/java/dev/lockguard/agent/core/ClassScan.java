@@ -72,22 +72,24 @@ public final class ClassScan {
 
   /** A few names, matched whole against constant-pool strings by their bytes. */
   public static final class Names implements Utf8Test {
-    private final byte[][] names;
-    /** Bit n: some name is n bytes long, for n below 63; bit 63: some name is longer. */
+    /** The names of each length below {@link #LONG}; those of {@code LONG} bytes or more last. */
+    private final byte[][][] byLength = new byte[LONG + 1][][];
+    /** Bit n: some name is n bytes long, for n below {@link #LONG}; bit {@code LONG}: longer. */
     private final long lengths;
-    /** The length of the shortest name, in bytes. */
-    private final int shortest;
+
+    private static final int LONG = 63;
 
     private Names(byte[][] names) {
-      this.names = names;
       long bits = 0;
-      int min = Integer.MAX_VALUE;
       for (byte[] name : names) {
-        bits |= 1L << Math.min(name.length, 63);
-        min = Math.min(min, name.length);
+        int slot = Math.min(name.length, LONG);
+        bits |= 1L << slot;
+        byte[][] same = byLength[slot] == null ? new byte[1][] : Arrays.copyOf(byLength[slot],
+            byLength[slot].length + 1);
+        same[same.length - 1] = name;
+        byLength[slot] = same;
       }
       this.lengths = bits;
-      this.shortest = min;
     }
 
     public static Names of(Collection<String> names) {
@@ -96,11 +98,12 @@ public final class ClassScan {
 
     @Override
     public boolean test(byte[] classfile, int start, int length) {
-      if ((lengths & 1L << Math.min(length, 63)) == 0) {
+      int slot = Math.min(length, LONG);
+      if ((lengths & 1L << slot) == 0) {
         return false; // most strings: no name is that long
       }
       next:
-      for (byte[] name : names) {
+      for (byte[] name : byLength[slot]) { // only the names of this length (past 62: all long)
         if (name.length != length) {
           continue;
         }
@@ -160,6 +163,14 @@ public final class ClassScan {
   }
 
   /**
+   * {@link #is(byte[], int, Utf8Test)} for names: a call of the final class's own test, which the
+   * JIT can inline where the interface call, made with several kinds of test, it could not.
+   */
+  private static boolean is(byte[] b, int entry, Names names) {
+    return names.test(b, entry + 2, u2(b, entry));
+  }
+
+  /**
    * Whether the Utf8 entry at {@code entry} is {@code text}. No allocation for a text in ASCII
    * without NUL, the names of classes and methods in practice.
    */
@@ -196,10 +207,10 @@ public final class ClassScan {
 
   /**
    * The constant-pool index of the first method reference at or after {@code item} whose owner
-   * (the class's internal name, or an array descriptor) passes {@code owner} and whose name passes
-   * {@code name}; 0 when there is none. Nothing is decoded or allocated.
+   * (the class's internal name, or an array descriptor) passes {@code owner} and whose name is one
+   * of {@code name}; 0 when there is none. Nothing is decoded or allocated.
    */
-  public static int nextMethodRef(ClassReader reader, int item, Utf8Test owner, Utf8Test name) {
+  public static int nextMethodRef(ClassReader reader, int item, Utf8Test owner, Names name) {
     byte[] b = bytes(reader);
     for (int index = item; index < reader.getItemCount(); index++) {
       int offset = reader.getItem(index);
@@ -217,56 +228,23 @@ public final class ClassScan {
   }
 
   /**
-   * Whether a class the class refers to, or the descriptor of a method or field it refers to, is
-   * or names one of {@code typeNames} (internal names, matched whole: a nested class of one is
-   * another type). One pass over each string's bytes, whatever the number of types.
+   * Whether a class entry of the class (the owner of a call or field, a {@code new}, a cast, an
+   * array's element type, a class literal) is one of {@code classNames}, or the descriptor of a
+   * field it refers to is one of {@code fieldDescriptors} ({@code Lname;}). Both are matched whole,
+   * so a type that appears only inside a method's descriptor, passed along but never called,
+   * stored or made here, does not count. One look at each class and name-and-type entry.
    */
-  public static boolean mentionsType(ClassReader reader, Names typeNames) {
+  public static boolean usesType(ClassReader reader, Names classNames, Names fieldDescriptors) {
     byte[] b = bytes(reader);
     for (int item = 1; item < reader.getItemCount(); item++) {
       int offset = reader.getItem(item);
       if (offset == 0) {
-        continue;
+        continue; // the second slot of a long or double
       }
       int tag = b[offset - 1];
-      if (tag == CLASS) {
-        int entry = utf8(reader, b, offset);
-        int length = u2(b, entry);
-        if (length > 0 && b[entry + 2] == '[' ? namesType(b, entry + 2, length, typeNames)
-            : typeNames.test(b, entry + 2, length)) {
-          return true;
-        }
-      } else if (tag == NAME_AND_TYPE) {
-        int entry = utf8(reader, b, offset + 2);
-        if (namesType(b, entry + 2, u2(b, entry), typeNames)) {
-          return true;
-        }
-      }
-    }
-    return false;
-  }
-
-  /** Whether the descriptor of {@code length} bytes at {@code start} has an {@code Lname;}. */
-  private static boolean namesType(byte[] b, int start, int length, Names typeNames) {
-    if (length - 2 < typeNames.shortest) {
-      return false; // too short for an L, the shortest name and a semicolon: most descriptors
-    }
-    // Outside the names an L can only start one: the other type letters are not L, and no byte
-    // of a character beyond ASCII is an L or a semicolon.
-    int end = start + length;
-    for (int at = start; at < end; at++) {
-      if (b[at] == 'L') {
-        int semicolon = at + 1;
-        while (semicolon < end && b[semicolon] != ';') {
-          semicolon++;
-        }
-        if (semicolon == end) {
-          return false;
-        }
-        if (typeNames.test(b, at + 1, semicolon - at - 1)) {
-          return true;
-        }
-        at = semicolon;
+      if (tag == CLASS && is(b, utf8(reader, b, offset), classNames)
+          || tag == NAME_AND_TYPE && is(b, utf8(reader, b, offset + 2), fieldDescriptors)) {
+        return true;
       }
     }
     return false;

@@ -1,23 +1,30 @@
 package dev.lockguard.agent.core;
 
+import java.io.IOException;
 import java.util.Map;
 import java.util.WeakHashMap;
 import java.util.concurrent.ConcurrentHashMap;
-import net.bytebuddy.description.type.TypeDescription;
 import net.bytebuddy.dynamic.ClassFileLocator;
-import net.bytebuddy.pool.TypePool;
+import org.objectweb.asm.ClassReader;
 
 /**
  * Answers "is this application type a {@code Lock} (a {@code Queue}, ...)?" for call sites whose
- * owner is not a JDK type, by reading class files through byte-buddy's {@link TypePool} without
- * loading the classes. The pool is made on first need per class loader: most classes never ask,
- * so start-up does not pay for byte-buddy.
+ * owner is not a JDK type, by reading the headers of class files (superclass and interfaces)
+ * found through the defining loader as byte-buddy's {@link ClassFileLocator} finds them, without
+ * loading the classes. Headers and answers are kept per loader, so each type's class file is read
+ * once per loader and each question answered once, whichever class asks.
+ *
+ * <p>A type is a subtype when it is the type or some supertype is, looked for in the order a type
+ * pool's assignability test takes: the superclass first, then, when the type asked about is an
+ * interface, each interface in declaration order. A type whose class file cannot be found or
+ * read, met before the answer is known, makes the answer false (the call is left alone), and so
+ * does a hierarchy deeper than {@value #MAX_DEPTH} (only a malformed one, with a cycle, is).
  */
 public final class TypeHierarchy {
-  private static final Map<ClassLoader, TypePool> POOLS = new WeakHashMap<>();
+  private static final Map<ClassLoader, Types> TYPES = new WeakHashMap<>();
+  private static final int MAX_DEPTH = 256;
 
   private final ClassLoader loader;
-  private final Map<String, Boolean> answers = new ConcurrentHashMap<>();
 
   TypeHierarchy(ClassLoader loader) {
     this.loader = loader;
@@ -25,35 +32,95 @@ public final class TypeHierarchy {
 
   /** Whether {@code internalName} is assignable to {@code type}; false if it cannot be resolved. */
   public boolean isSubtypeOf(String internalName, Class<?> type) {
-    return answers.computeIfAbsent(internalName + ' ' + type.getName(),
-        key -> resolve(internalName, type));
+    return types().answer(internalName, type.getName().replace('.', '/'), type.isInterface(), 0)
+        == Answer.YES;
   }
 
-  private boolean resolve(String internalName, Class<?> type) {
-    try {
-      TypePool.Resolution resolution = pool().describe(internalName.replace('/', '.'));
-      if (!resolution.isResolved()) {
-        return false;
+  private Types types() {
+    synchronized (TYPES) { // WeakHashMap takes the null key: the boot loader
+      return TYPES.computeIfAbsent(loader, Types::new);
+    }
+  }
+
+  /** What a type's hierarchy says; {@code UNREADABLE}: a class file on the way could not be read. */
+  private enum Answer { YES, NO, UNREADABLE }
+
+  /** One loader's type headers and answers. */
+  private static final class Types {
+    /** The header of a type whose class file cannot be found or read. */
+    private static final String[] UNREADABLE = new String[0];
+
+    private final ClassFileLocator locator;
+    /**
+     * By internal name: the superclass (null for {@code java/lang/Object}), then the interfaces.
+     */
+    private final Map<String, String[]> headers = new ConcurrentHashMap<>();
+    /** By type and asked-for type ({@code "a/B c/D"}). */
+    private final Map<String, Answer> answers = new ConcurrentHashMap<>();
+
+    Types(ClassLoader loader) {
+      this.locator = loader == null ? ClassFileLocator.ForClassLoader.ofBootLoader()
+          : ClassFileLocator.ForClassLoader.of(loader);
+    }
+
+    /**
+     * Not {@code computeIfAbsent}: the answer recurses into the same map, and the class file is
+     * read outside any lock (the loader may load, and so transform, classes).
+     */
+    Answer answer(String type, String asked, boolean interfaces, int depth) {
+      String key = type + ' ' + asked;
+      Answer known = answers.get(key);
+      if (known == null) {
+        known = resolve(type, asked, interfaces, depth);
+        answers.putIfAbsent(key, known);
       }
-      TypeDescription description = resolution.resolve();
-      return description.isAssignableTo(type);
-    } catch (RuntimeException | LinkageError e) {
-      return false; // an unresolvable hierarchy: leave the call alone
+      return known;
     }
-  }
 
-  /** Made on first use only. */
-  private static final class BootPool {
-    static final TypePool POOL = TypePool.Default.of(ClassFileLocator.ForClassLoader.ofBootLoader());
-  }
-
-  private TypePool pool() {
-    if (loader == null) {
-      return BootPool.POOL;
+    private Answer resolve(String type, String asked, boolean interfaces, int depth) {
+      if (type.equals(asked)) {
+        return Answer.YES;
+      }
+      String[] header = depth < MAX_DEPTH ? header(type) : UNREADABLE;
+      if (header == UNREADABLE) {
+        return Answer.UNREADABLE;
+      }
+      int supertypes = interfaces ? header.length : 1;
+      for (int i = 0; i < supertypes; i++) {
+        if (header[i] != null) { // java/lang/Object has no superclass
+          Answer answer = answer(header[i], asked, interfaces, depth + 1);
+          if (answer != Answer.NO) {
+            return answer;
+          }
+        }
+      }
+      return Answer.NO;
     }
-    synchronized (POOLS) {
-      return POOLS.computeIfAbsent(loader,
-          l -> TypePool.Default.of(ClassFileLocator.ForClassLoader.of(l)));
+
+    private String[] header(String type) {
+      String[] header = headers.get(type);
+      if (header == null) {
+        header = read(type);
+        headers.putIfAbsent(type, header);
+      }
+      return header;
+    }
+
+    private String[] read(String type) {
+      try {
+        ClassFileLocator.Resolution resolution = locator.locate(type.replace('/', '.'));
+        if (!resolution.isResolved()) {
+          return UNREADABLE;
+        }
+        ClassReader reader = new ClassReader(resolution.resolve());
+        String[] interfaces = reader.getInterfaces();
+        String[] header = new String[1 + interfaces.length];
+        header[0] = reader.getSuperName();
+        System.arraycopy(interfaces, 0, header, 1, interfaces.length);
+        return header;
+      } catch (IOException | RuntimeException e) {
+        return UNREADABLE;
+      }
     }
   }
 }

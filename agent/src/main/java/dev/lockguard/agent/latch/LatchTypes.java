@@ -27,6 +27,8 @@ public final class LatchTypes {
   private final Map<String, LatchOption.Spec> userLatches = new HashMap<>();
   /** Every watched type's internal name. */
   private final ClassScan.Names watched;
+  /** Every watched type as a field descriptor ({@code Lname;}). */
+  private final ClassScan.Names watchedFields;
 
   public LatchTypes(List<LatchOption.Spec> specs) {
     List<String> names = new ArrayList<>(List.of(COUNT_DOWN_LATCH, CYCLIC_BARRIER, PHASER, EVENT));
@@ -35,6 +37,7 @@ public final class LatchTypes {
       names.add(spec.internalName());
     }
     this.watched = ClassScan.Names.of(names);
+    this.watchedFields = ClassScan.Names.of(names.stream().map(name -> "L" + name + ";").toList());
   }
 
   /** Whether a field of this descriptor holds a latch. */
@@ -60,13 +63,16 @@ public final class LatchTypes {
 
   /**
    * Whether the latch instrumentation may have anything to do in the class {@code reader} reads:
-   * it is named by {@code latches=}, or it refers to a latch type (a call, a field, a new one).
+   * it is named by {@code latches=}, or it has a class entry of a latch type (every call the
+   * rewriter hooks names the latch type as its owner) or refers to a field of a latch type (every
+   * store it hooks does). A latch type only in a method's descriptor (a latch passed along) is
+   * no site.
    */
   boolean mayConcern(ClassReader reader) {
     if (!userLatches.isEmpty() && userLatches.containsKey(reader.getClassName())) {
       return true;
     }
-    return ClassScan.mentionsType(reader, watched);
+    return ClassScan.usesType(reader, watched, watchedFields);
   }
 
   /** The {@code latches=} entry for a class, or null. */

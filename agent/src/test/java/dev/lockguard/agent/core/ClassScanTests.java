@@ -239,17 +239,45 @@ class ClassScanTests {
     }
   }
 
-  @Test
-  void aTypeIsMentionedByItsWholeNameInAClassEntryOrADescriptor() throws IOException {
-    ClassScan.Names latch = ClassScan.Names.of(List.of("java/util/concurrent/CountDownLatch"));
+  private static final ClassScan.Names LATCH =
+      ClassScan.Names.of(List.of("java/util/concurrent/CountDownLatch"));
+  private static final ClassScan.Names LATCH_FIELD =
+      ClassScan.Names.of(List.of("Ljava/util/concurrent/CountDownLatch;"));
 
-    assertThat(ClassScan.mentionsType(reader(PassesLatch.class), latch)).isTrue();
-    assertThat(ClassScan.mentionsType(reader(ArrayOfLatches.class), latch)).isTrue();
-    assertThat(ClassScan.mentionsType(reader(Latch.class), latch)).isTrue();
-    assertThat(ClassScan.mentionsType(reader(PassesLatch.class),
-        ClassScan.Names.of(List.of("java/util/concurrent/CountDown", "java/util/Lis")))).as("whole names only")
+  @Test
+  void aTypeIsUsedByItsWholeNameInAClassEntryOrAFieldDescriptor() throws IOException {
+    assertThat(ClassScan.usesType(reader(Latch.class), LATCH, LATCH_FIELD)).isTrue();
+    assertThat(ClassScan.usesType(reader(ArrayOfLatches.class), LATCH, LATCH_FIELD))
+        .as("the element type of a new array").isTrue();
+    assertThat(ClassScan.usesType(reader(PassesLatch.class), LATCH, LATCH_FIELD))
+        .as("only in a method's descriptor: passed along, no site").isFalse();
+    assertThat(ClassScan.usesType(reader(Latch.class),
+        ClassScan.Names.of(List.of("java/util/concurrent/CountDown", "java/util/concurrent/Count")),
+        ClassScan.Names.of(List.of("Ljava/util/concurrent/CountDown;")))).as("whole names only")
         .isFalse();
-    assertThat(ClassScan.mentionsType(reader(Plain.class), latch)).isFalse();
+    assertThat(ClassScan.usesType(reader(Plain.class), LATCH, LATCH_FIELD)).isFalse();
+  }
+
+  @Test
+  void aLatchPassedAlongIsNotParsedAndParsingItWouldChangeNothing() throws IOException {
+    assertThat(LATCHES.mayChange(reader(PassesLatch.class))).isFalse();
+    ClassRewriter alwaysParsed = ClassRewriter.prescanned(LATCHES::wrap, reader -> true);
+    LockTransformer transformer = new LockTransformer(
+        new ClassFilter(List.of(), List.of(), Set.of()), List.of(alwaysParsed));
+    assertThat(transformer.rewrite(bytes(PassesLatch.class), PassesLatch.class.getClassLoader(),
+        true)).isNull();
+    assertThat(transformer.rewrite(bytes(Latch.class), Latch.class.getClassLoader(), true))
+        .as("the same transformer does rewrite a latch's calls").isNotNull();
+  }
+
+  @Test
+  void aFieldOfTheTypeCountsWithoutAClassEntryOfIt() {
+    // The field's type is named only in the field reference's descriptor: no call on it.
+    ClassReader reader = calling("com/acme/Other", "run", "java/util/concurrent/CountDownLatch");
+
+    assertThat(ClassScan.usesType(reader, LATCH, LATCH_FIELD)).isTrue();
+    assertThat(ClassScan.usesType(reader, LATCH, ClassScan.Names.of(List.of("Ljava/lang/Object;"))))
+        .isFalse();
   }
 
   /** A class written with ASM that calls {@code owner.name()V} and has a field of {@code type}. */
@@ -275,8 +303,9 @@ class ClassScanTests {
     String signal = "com/acme/Sign\u00e4l\u4e2d"; // two and three bytes in modified UTF-8
     ClassReader reader = calling(signal, "f\u00fcr", signal);
 
-    assertThat(ClassScan.mentionsType(reader, ClassScan.Names.of(List.of(signal)))).isTrue();
-    assertThat(ClassScan.mentionsType(reader, ClassScan.Names.of(List.of("com/acme/Signal"))))
+    ClassScan.Names noField = ClassScan.Names.of(List.of("Lcom/acme/None;"));
+    assertThat(ClassScan.usesType(reader, ClassScan.Names.of(List.of(signal)), noField)).isTrue();
+    assertThat(ClassScan.usesType(reader, ClassScan.Names.of(List.of("com/acme/Signal")), noField))
         .isFalse();
     assertThat(ClassScan.refersToName(reader, ClassScan.Names.of(Set.of("f\u00fcr")))).isTrue();
     assertThat(ClassScan.refersToName(reader, ClassScan.Names.of(Set.of("fur")))).isFalse();
