@@ -29,8 +29,8 @@ import java.util.Set;
  *
  * <p>The transformer is a plain {@code ClassFileTransformer} running ASM visitors: byte-buddy's
  * agent builder cost most of a second of start-up (a thousand classes to load) for matching we
- * do with a few string tests. byte-buddy's class-file locator is still used, lazily, to find the
- * class files of application type hierarchies (see {@link TypeHierarchy}).
+ * do with a few string tests. Application type hierarchies are read lazily from the class files'
+ * headers (see {@link TypeHierarchy}).
  */
 final class Installer {
   private Installer() {}

@@ -1,6 +1,5 @@
 package dev.lockguard.agent.core;
 
-import java.io.IOException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -8,7 +7,6 @@ import java.util.Map;
 import java.util.WeakHashMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
-import net.bytebuddy.dynamic.ClassFileLocator;
 import org.objectweb.asm.ClassReader;
 import org.objectweb.asm.ClassVisitor;
 import org.objectweb.asm.Handle;
@@ -100,14 +98,14 @@ public final class Getters {
   }
 
   private ClassGetters locate(String internalName) {
+    byte[] classFile = ClassFiles.read(loader, internalName);
+    if (classFile == null) {
+      return ClassGetters.UNKNOWN; // not found or unreadable: name the call after its method
+    }
     try {
-      ClassFileLocator locator = loader == null ? ClassFileLocator.ForClassLoader.ofBootLoader()
-          : ClassFileLocator.ForClassLoader.of(loader);
-      ClassFileLocator.Resolution resolution = locator.locate(internalName.replace('/', '.'));
-      return resolution.isResolved() ? ClassGetters.of(new ClassReader(resolution.resolve()))
-          : ClassGetters.UNKNOWN;
-    } catch (IOException | RuntimeException e) {
-      return ClassGetters.UNKNOWN; // unreadable: name the call after its method
+      return ClassGetters.of(new ClassReader(classFile));
+    } catch (RuntimeException e) {
+      return ClassGetters.UNKNOWN; // not a class file ASM can read
     }
   }
 

@@ -1,18 +1,17 @@
 package dev.lockguard.agent.core;
 
-import java.io.IOException;
 import java.util.Map;
 import java.util.WeakHashMap;
 import java.util.concurrent.ConcurrentHashMap;
-import net.bytebuddy.dynamic.ClassFileLocator;
 import org.objectweb.asm.ClassReader;
 
 /**
  * Answers "is this application type a {@code Lock} (a {@code Queue}, ...)?" for call sites whose
  * owner is not a JDK type, by reading the headers of class files (superclass and interfaces)
- * found through the defining loader as byte-buddy's {@link ClassFileLocator} finds them, without
- * loading the classes. Headers and answers are kept per loader, so each type's class file is read
- * once per loader and each question answered once, whichever class asks.
+ * found through the defining loader's resources ({@link ClassFiles}), without loading the classes.
+ * Headers and answers are kept per loader, so each type's class file is read once per loader and
+ * each question answered once, whichever class asks. What is kept per loader holds no reference
+ * to it, so a loader the application drops is collected with its entry.
  *
  * <p>A type is a subtype when it is the type or some supertype is, looked for in the order a type
  * pool's assignability test takes: the superclass first, then, when the type asked about is an
@@ -26,19 +25,20 @@ public final class TypeHierarchy {
 
   private final ClassLoader loader;
 
-  TypeHierarchy(ClassLoader loader) {
+  /** Asks {@code loader}'s resources (null: the boot loader's). */
+  public TypeHierarchy(ClassLoader loader) {
     this.loader = loader;
   }
 
   /** Whether {@code internalName} is assignable to {@code type}; false if it cannot be resolved. */
   public boolean isSubtypeOf(String internalName, Class<?> type) {
-    return types().answer(internalName, type.getName().replace('.', '/'), type.isInterface(), 0)
-        == Answer.YES;
+    return types().answer(loader, internalName, type.getName().replace('.', '/'),
+        type.isInterface(), 0) == Answer.YES;
   }
 
   private Types types() {
     synchronized (TYPES) { // WeakHashMap takes the null key: the boot loader
-      return TYPES.computeIfAbsent(loader, Types::new);
+      return TYPES.computeIfAbsent(loader, key -> new Types());
     }
   }
 
@@ -50,7 +50,6 @@ public final class TypeHierarchy {
     /** The header of a type whose class file cannot be found or read. */
     private static final String[] UNREADABLE = new String[0];
 
-    private final ClassFileLocator locator;
     /**
      * By internal name: the superclass (null for {@code java/lang/Object}), then the interfaces.
      */
@@ -58,37 +57,33 @@ public final class TypeHierarchy {
     /** By type and asked-for type ({@code "a/B c/D"}). */
     private final Map<String, Answer> answers = new ConcurrentHashMap<>();
 
-    Types(ClassLoader loader) {
-      this.locator = loader == null ? ClassFileLocator.ForClassLoader.ofBootLoader()
-          : ClassFileLocator.ForClassLoader.of(loader);
-    }
-
     /**
      * Not {@code computeIfAbsent}: the answer recurses into the same map, and the class file is
      * read outside any lock (the loader may load, and so transform, classes).
      */
-    Answer answer(String type, String asked, boolean interfaces, int depth) {
+    Answer answer(ClassLoader loader, String type, String asked, boolean interfaces, int depth) {
       String key = type + ' ' + asked;
       Answer known = answers.get(key);
       if (known == null) {
-        known = resolve(type, asked, interfaces, depth);
+        known = resolve(loader, type, asked, interfaces, depth);
         answers.putIfAbsent(key, known);
       }
       return known;
     }
 
-    private Answer resolve(String type, String asked, boolean interfaces, int depth) {
+    private Answer resolve(ClassLoader loader, String type, String asked, boolean interfaces,
+        int depth) {
       if (type.equals(asked)) {
         return Answer.YES;
       }
-      String[] header = depth < MAX_DEPTH ? header(type) : UNREADABLE;
+      String[] header = depth < MAX_DEPTH ? header(loader, type) : UNREADABLE;
       if (header == UNREADABLE) {
         return Answer.UNREADABLE;
       }
       int supertypes = interfaces ? header.length : 1;
       for (int i = 0; i < supertypes; i++) {
         if (header[i] != null) { // java/lang/Object has no superclass
-          Answer answer = answer(header[i], asked, interfaces, depth + 1);
+          Answer answer = answer(loader, header[i], asked, interfaces, depth + 1);
           if (answer != Answer.NO) {
             return answer;
           }
@@ -97,28 +92,28 @@ public final class TypeHierarchy {
       return Answer.NO;
     }
 
-    private String[] header(String type) {
+    private String[] header(ClassLoader loader, String type) {
       String[] header = headers.get(type);
       if (header == null) {
-        header = read(type);
+        header = read(loader, type);
         headers.putIfAbsent(type, header);
       }
       return header;
     }
 
-    private String[] read(String type) {
+    private static String[] read(ClassLoader loader, String type) {
+      byte[] classFile = ClassFiles.read(loader, type);
+      if (classFile == null) {
+        return UNREADABLE;
+      }
       try {
-        ClassFileLocator.Resolution resolution = locator.locate(type.replace('/', '.'));
-        if (!resolution.isResolved()) {
-          return UNREADABLE;
-        }
-        ClassReader reader = new ClassReader(resolution.resolve());
+        ClassReader reader = new ClassReader(classFile);
         String[] interfaces = reader.getInterfaces();
         String[] header = new String[1 + interfaces.length];
         header[0] = reader.getSuperName();
         System.arraycopy(interfaces, 0, header, 1, interfaces.length);
         return header;
-      } catch (IOException | RuntimeException e) {
+      } catch (RuntimeException e) {
         return UNREADABLE;
       }
     }

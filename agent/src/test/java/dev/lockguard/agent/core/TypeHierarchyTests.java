@@ -10,6 +10,7 @@ import java.util.concurrent.locks.Lock;
 import java.util.concurrent.locks.ReentrantLock;
 import java.io.ByteArrayInputStream;
 import java.io.InputStream;
+import java.lang.ref.WeakReference;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.objectweb.asm.ClassWriter;
@@ -114,5 +115,27 @@ class TypeHierarchyTests {
     assertThat(types.isSubtypeOf("com/acme/Adopted", Lock.class)).isTrue();
     assertThat(types.isSubtypeOf("com/acme/Orphan", Lock.class))
         .as("the superclass is looked at first, and cannot be read").isFalse();
+  }
+
+  @Test
+  void aLoaderTheApplicationDropsIsNotKeptByItsAnswers() throws InterruptedException {
+    Map<String, byte[]> files =
+        Map.of("com/acme/Adopted.class", lockExtending("com/acme/Adopted", "java/lang/Object"));
+    ClassLoader loader = new ClassLoader(null) {
+      @Override
+      public InputStream getResourceAsStream(String name) {
+        byte[] file = files.get(name);
+        return file != null ? new ByteArrayInputStream(file) : super.getResourceAsStream(name);
+      }
+    };
+    assertThat(new TypeHierarchy(loader).isSubtypeOf("com/acme/Adopted", Lock.class)).isTrue();
+    WeakReference<ClassLoader> dropped = new WeakReference<>(loader);
+    loader = null;
+
+    for (int i = 0; i < 50 && dropped.get() != null; i++) {
+      System.gc();
+      Thread.sleep(10);
+    }
+    assertThat(dropped.get()).as("the loader, once the application drops it").isNull();
   }
 }

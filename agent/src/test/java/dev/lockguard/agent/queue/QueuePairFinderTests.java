@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.lockguard.agent.core.Getters;
 import dev.lockguard.agent.core.Rewritten;
+import dev.lockguard.agent.core.TypeHierarchy;
 import dev.lockguard.agent.queue.QueuePairFinder.Call;
 import java.io.IOException;
 import java.lang.reflect.Field;
@@ -12,7 +13,6 @@ import java.util.concurrent.BlockingQueue;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import net.bytebuddy.pool.TypePool;
 import org.junit.jupiter.api.Test;
 import org.objectweb.asm.ClassReader;
 import org.objectweb.asm.tree.ClassNode;
@@ -179,10 +179,9 @@ class QueuePairFinderTests {
     throw new AssertionError("no method " + method);
   }
 
-  /** As the agent answers it: through byte-buddy's type pool, without loading the class. */
+  /** As the agent answers it: from the class files' headers, without loading the class. */
   private static boolean isApplicationQueue(String internalName) {
-    TypePool pool = TypePool.Default.of(QueuePairFinderTests.class.getClassLoader());
-    TypePool.Resolution resolution = pool.describe(internalName.replace('/', '.'));
-    return resolution.isResolved() && resolution.resolve().isAssignableTo(java.util.Queue.class);
+    return new TypeHierarchy(QueuePairFinderTests.class.getClassLoader())
+        .isSubtypeOf(internalName, java.util.Queue.class);
   }
 }
