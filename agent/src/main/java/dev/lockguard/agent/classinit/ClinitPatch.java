@@ -100,14 +100,15 @@ final class ClinitPatch {
     if (!code(attribute, code, start, codeLength, handler, buffer)) {
       return null;
     }
-    Bytes out = new Bytes(classfile.length + pool.length + attribute.length);
+    int end = code + 6 + reader.readInt(code + 2);
+    // Sized exactly, so that toArray hands the buffer over instead of copying the class again.
+    Bytes out = new Bytes(classfile.length + pool.length + attribute.length - (end - code));
     out.copy(classfile, 0, 8);
     out.u2(reader.getItemCount() + pool.count);
     out.copy(classfile, 10, reader.header - 10);
     out.copy(pool.bytes, 0, pool.length);
     out.copy(classfile, reader.header, code - reader.header);
     out.copy(attribute.bytes, 0, attribute.length);
-    int end = code + 6 + reader.readInt(code + 2);
     out.copy(classfile, end, classfile.length - end);
     return out.toArray();
   }
