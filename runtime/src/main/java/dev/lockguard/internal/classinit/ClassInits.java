@@ -30,6 +30,12 @@ public final class ClassInits {
    * package reader is asked whether any does (only when a cycle through it is to be reported).
    */
   public static final int PACKAGE_ENTRY = 8;
+  /**
+   * Whether {@link #PACKAGE_ENTRY} applies is not read yet: a class without an initializer is
+   * declared from its header ({@link #declare}), and {@link Entries} asks the agent to read it
+   * from the class file only when a cycle through the class is about to be reported.
+   */
+  public static final int ENTRY_UNREAD = 16;
 
   /** A touch made in {@code <clinit>}, or in a method of the class that it calls. */
   public static final byte MAKES = 0;
@@ -84,14 +90,58 @@ public final class ClassInits {
   private ClassInits() {}
 
   /**
-   * The id of {@code className}'s record, made now if new: the agent asks for it when it meets the
-   * class's {@code <clinit>}, whose hooks pass it.
+   * Declares a class without an initializer from its header: its superclass and its interfaces
+   * outside the JDK (binary names, the array kept as it is), and its flags, typically {@link
+   * #ENTRY_UNREAD} with {@link #DEFAULT_METHODS} or {@link #NOT_AN_ENTRY}. The detector follows
+   * such a class only as a parent or a touched class, never as one on a thread's stack of
+   * initializers, so it needs no source file and no touches.
    */
+  public static void declare(String className, String superName, String[] interfaces,
+      int flags) {
+    Info info = register(className);
+    info.superName = superName;
+    info.interfaces = interfaces;
+    info.flags = flags;
+  }
+
+  /**
+   * Describes a class once the agent has read it, and returns the id its initializer's hooks
+   * pass. Names are binary names ({@code com.acme.Foo}); the arrays are kept as they are: {@code
+   * targets}, {@code members}, {@code methods}, {@code lines} and {@code hows} are parallel arrays
+   * of the touches of other classes its initializer makes: the class touched, the field or method
+   * it names (null for {@code new}), the method of this class the touch is in and its line.
+   */
+  public static int describe(String className, String fileName, String superName,
+      String[] interfaces, int flags, String[] targets, String[] members, String[] methods,
+      int[] lines, byte[] hows) {
+    Touch[] touches = new Touch[targets.length];
+    for (int i = 0; i < targets.length; i++) {
+      touches[i] = new Touch(targets[i], members[i], methods[i], lines[i], hows[i]);
+    }
+    Info info = register(className);
+    info.fileName = fileName;
+    info.superName = superName;
+    info.interfaces = interfaces;
+    info.touches = touches;
+    info.flags = flags;
+    return info.id;
+  }
+
+  /** The id of {@code className}'s record, made now if new (tests that describe no class). */
   public static int reserve(String className) {
+    return register(className).id;
+  }
+
+  /** {@code className}'s record, made now if new. */
+  private static Info register(String className) {
+    Info known = BY_NAME.get(className);
+    if (known != null) {
+      return known; // a class of the same name in another loader, or one read again
+    }
     synchronized (REGISTRATION) {
-      Info known = BY_NAME.get(className);
+      known = BY_NAME.get(className);
       if (known != null) {
-        return known.id;
+        return known;
       }
       int id = nextId++;
       Info[] current = byId;
@@ -102,29 +152,16 @@ public final class ClassInits {
       current[id] = info;
       byId = current;
       BY_NAME.put(className, info);
-      return id;
+      return info;
     }
   }
 
   /**
-   * Describes a class once the agent has read it. Names are binary names ({@code com.acme.Foo});
-   * {@code targets}, {@code members}, {@code methods}, {@code lines} and {@code hows} are parallel
-   * arrays of the touches of other classes its initializer makes: the class touched, the field or
-   * method it names (null for {@code new}), the method of this class the touch is in and its line.
+   * Records what the agent read of an {@link #ENTRY_UNREAD} class: whether only its package can
+   * start it.
    */
-  public static void describe(String className, String fileName, String superName,
-      String[] interfaces, int flags, String[] targets, String[] members, String[] methods,
-      int[] lines, byte[] hows) {
-    Touch[] touches = new Touch[targets.length];
-    for (int i = 0; i < targets.length; i++) {
-      touches[i] = new Touch(targets[i], members[i], methods[i], lines[i], hows[i]);
-    }
-    Info info = get(reserve(className));
-    info.fileName = fileName;
-    info.superName = superName;
-    info.interfaces = interfaces.clone();
-    info.touches = touches;
-    info.flags = flags;
+  static void entryRead(Info info, boolean packageOnly) {
+    info.flags = info.flags & ~ENTRY_UNREAD | (packageOnly ? PACKAGE_ENTRY : 0);
   }
 
   static Info get(int id) {
