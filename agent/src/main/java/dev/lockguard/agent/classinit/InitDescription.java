@@ -255,7 +255,11 @@ final class InitDescription {
   /** The initializer's code, then the class's own methods it calls, a few rounds deep. */
   private void readInitializer() {
     initializerLocks = readCode(initializer, "<clinit>");
+    if (ownCalls.isEmpty()) {
+      return; // most initializers call no method of their own class
+    }
     Set<String> read = new HashSet<>();
+    String[] keys = new String[methodCount]; // name + descriptor, made once for every round
     for (int round = 0; round < OWN_CALL_ROUNDS; round++) {
       Set<String> pending = new HashSet<>(ownCalls);
       pending.removeAll(read);
@@ -264,9 +268,15 @@ final class InitDescription {
       }
       read.addAll(pending);
       for (int i = 0; i < methodCount; i++) { // in the class file's order, as the touches were
+        if (codes[i] < 0) {
+          continue;
+        }
         String name = reader.readUTF8(names[i], buffer);
-        String key = codes[i] < 0 ? null : name + reader.readUTF8(names[i] + 2, buffer);
-        if (key != null && pending.contains(key)) {
+        if (keys[i] == null) {
+          keys[i] = name + reader.readUTF8(names[i] + 2, buffer);
+        }
+        String key = keys[i];
+        if (pending.contains(key)) {
           boolean locks = readCode(codes[i], name);
           if (locks || (accesses[i] & Opcodes.ACC_SYNCHRONIZED) != 0) {
             lockingCallees.add(key);

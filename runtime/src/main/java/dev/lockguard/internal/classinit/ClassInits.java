@@ -49,18 +49,18 @@ public final class ClassInits {
     static final int RUNNING = 1;
     static final int DONE = 2;
 
-    final int id;
+    /** The id the hooks pass, 0 until the class has an initializer ({@link #describe}). */
+    volatile int id;
     final String name;
     volatile String fileName;
     volatile String superName;
-    volatile String[] interfaces = new String[0];
+    volatile String[] interfaces = NO_NAMES;
     volatile int flags;
-    volatile Touch[] touches = new Touch[0];
+    volatile Touch[] touches = NO_TOUCHES;
     /** {@link #NEVER}, {@link #RUNNING} or {@link #DONE}, as the hooks saw {@code <clinit>}. */
     volatile int state;
 
-    Info(int id, String name) {
-      this.id = id;
+    Info(String name) {
       this.name = name;
     }
 
@@ -82,6 +82,8 @@ public final class ClassInits {
   /** {@code how} is one of {@link #MAKES}, {@link #READS}, {@link #WRITES}, {@link #CALLS}. */
   record Touch(String target, String member, String method, int line, byte how) {}
 
+  private static final String[] NO_NAMES = {};
+  private static final Touch[] NO_TOUCHES = {};
   private static final Object REGISTRATION = new Object();
   private static final Map<String, Info> BY_NAME = new ConcurrentHashMap<>();
   private static volatile Info[] byId = new Info[256];
@@ -94,11 +96,18 @@ public final class ClassInits {
    * outside the JDK (binary names, the array kept as it is), and its flags, typically {@link
    * #ENTRY_UNREAD} with {@link #DEFAULT_METHODS} or {@link #NOT_AN_ENTRY}. The detector follows
    * such a class only as a parent or a touched class, never as one on a thread's stack of
-   * initializers, so it needs no source file and no touches.
+   * initializers, so it needs no id, no source file and no touches: its record is made without
+   * taking the registration monitor.
    */
   public static void declare(String className, String superName, String[] interfaces,
       int flags) {
-    Info info = register(className);
+    Info info = BY_NAME.get(className);
+    if (info == null) {
+      Info made = new Info(className);
+      info = BY_NAME.putIfAbsent(className, made);
+      info = info == null ? made : info;
+    }
+    info.touches = NO_TOUCHES; // a class of the same name described before: the last one wins
     info.superName = superName;
     info.interfaces = interfaces;
     info.flags = flags;
@@ -132,26 +141,24 @@ public final class ClassInits {
     return register(className).id;
   }
 
-  /** {@code className}'s record, made now if new. */
+  /** {@code className}'s record with an id, made now if new. */
   private static Info register(String className) {
     Info known = BY_NAME.get(className);
-    if (known != null) {
+    if (known != null && known.id != 0) {
       return known; // a class of the same name in another loader, or one read again
     }
     synchronized (REGISTRATION) {
-      known = BY_NAME.get(className);
-      if (known != null) {
-        return known;
+      Info info = BY_NAME.computeIfAbsent(className, Info::new);
+      if (info.id == 0) {
+        int id = nextId++;
+        Info[] current = byId;
+        if (id >= current.length) {
+          current = Arrays.copyOf(current, current.length * 2);
+        }
+        current[id] = info;
+        byId = current;
+        info.id = id;
       }
-      int id = nextId++;
-      Info[] current = byId;
-      if (id >= current.length) {
-        current = Arrays.copyOf(current, current.length * 2);
-      }
-      Info info = new Info(id, className);
-      current[id] = info;
-      byId = current;
-      BY_NAME.put(className, info);
       return info;
     }
   }
