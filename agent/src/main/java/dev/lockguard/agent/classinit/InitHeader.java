@@ -93,9 +93,9 @@ final class InitHeader {
         int classes = u2(b, body);
         for (int i = 0; i < classes; i++) {
           int entry = body + 2 + 8 * i;
-          if (sameText(b, nameOfClass(reader, b, u2(b, entry)), name)
-              && (u2(b, entry + 4) == 0
-                  || (u2(b, entry + 6) & (Opcodes.ACC_PRIVATE | Opcodes.ACC_SYNTHETIC)) != 0)) {
+          if ((u2(b, entry + 4) == 0 // its flags first: most entries are neither
+                  || (u2(b, entry + 6) & (Opcodes.ACC_PRIVATE | Opcodes.ACC_SYNTHETIC)) != 0)
+              && sameText(b, nameOfClass(reader, b, u2(b, entry)), name)) {
             return true;
           }
         }

@@ -101,12 +101,9 @@ public final class ClassInits {
    */
   public static void declare(String className, String superName, String[] interfaces,
       int flags) {
-    Info info = BY_NAME.get(className);
-    if (info == null) {
-      Info made = new Info(className);
-      info = BY_NAME.putIfAbsent(className, made);
-      info = info == null ? made : info;
-    }
+    Info made = new Info(className); // one lookup: a name is rarely declared twice
+    Info info = BY_NAME.putIfAbsent(className, made);
+    info = info == null ? made : info;
     info.touches = NO_TOUCHES; // a class of the same name described before: the last one wins
     info.superName = superName;
     info.interfaces = interfaces;
