@@ -27,8 +27,8 @@ public final class ClassInitClassVisitor extends SiteClassVisitor {
    * Rewrites a class that has an initializer, reading no method but the initializer: the others
    * pass to the writer as they are, and are copied byte for byte unless another rewriter sees the
    * class too. A class without an initializer changes nothing and is not parsed for this
-   * rewriter; it is described from its headers alone: the runtime still needs the parents of a
-   * subclass whose superclass's initializer makes one of it.
+   * rewriter; it is declared from its header ({@link InitHeader}): the runtime still needs the
+   * parents of a subclass whose superclass's initializer makes one of it.
    */
   public static final ClassRewriter REWRITER = new ClassRewriter() {
     @Override
@@ -49,10 +49,7 @@ public final class ClassInitClassVisitor extends SiteClassVisitor {
 
     @Override
     public void notParsed(ClassReader reader, boolean loadTime) {
-      if (InitDescription.watched(reader, loadTime)
-          && InitDescription.mayExtendApplicationCode(reader)) {
-        InitDescription.read(reader, false).describe();
-      }
+      InitHeader.declare(reader, loadTime);
     }
 
     /**
@@ -68,12 +65,9 @@ public final class ClassInitClassVisitor extends SiteClassVisitor {
       if (description.takesLock()) {
         return null;
       }
-      int id = ClassInits.reserve(reader.getClassName().replace('/', '.'));
-      byte[] patched = ClinitPatch.patch(classfile, reader, description.initializerCode(), id);
-      if (patched != null) {
-        description.describe();
-      }
-      return patched;
+      // Described before the patch: if it declines, ASM's pass describes the class again, alike.
+      return ClinitPatch.patch(classfile, reader, description.initializerCode(),
+          description.describe());
     }
   };
 

@@ -40,8 +40,6 @@ final class ClinitPatch {
   private static final int SAME_FRAME_EXTENDED = 251;
   private static final int SAME_LOCALS_1_EXTENDED = 247;
   private static final int UNINITIALIZED = 8;
-  private static final byte[] STACK_MAP_TABLE =
-      "StackMapTable".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
 
   private final byte[] classfile;
   private final ClassReader reader;
@@ -100,14 +98,15 @@ final class ClinitPatch {
     if (!code(attribute, code, start, codeLength, handler, buffer)) {
       return null;
     }
-    Bytes out = new Bytes(classfile.length + pool.length + attribute.length);
+    int end = code + 6 + reader.readInt(code + 2);
+    // Sized exactly, so that toArray hands the buffer over instead of copying the class again.
+    Bytes out = new Bytes(classfile.length + pool.length + attribute.length - (end - code));
     out.copy(classfile, 0, 8);
     out.u2(reader.getItemCount() + pool.count);
     out.copy(classfile, 10, reader.header - 10);
     out.copy(pool.bytes, 0, pool.length);
     out.copy(classfile, reader.header, code - reader.header);
     out.copy(attribute.bytes, 0, attribute.length);
-    int end = code + 6 + reader.readInt(code + 2);
     out.copy(classfile, end, classfile.length - end);
     return out.toArray();
   }
@@ -188,7 +187,12 @@ final class ClinitPatch {
     return next > MAX ? null : pool;
   }
 
-  /** The index of the Utf8 "StackMapTable" in the pool, or 0 if there is none. */
+  /**
+   * The index of the Utf8 "StackMapTable" that names the initializer's own table, or 0 if it has
+   * none. The pool is not searched for another one: most initializers are straight-line code
+   * without a table, and scanning every constant of their class for the name cost more than the
+   * duplicate Utf8 (legal, 16 bytes) that is appended instead.
+   */
   private int existingStackMapName(char[] buffer, int code, int codeEnd) {
     int offset = codeEnd + 2 + 8 * reader.readUnsignedShort(codeEnd);
     int attributes = reader.readUnsignedShort(offset);
@@ -198,15 +202,6 @@ final class ClinitPatch {
         return reader.readUnsignedShort(offset);
       }
       offset += 6 + reader.readInt(offset + 2);
-    }
-    byte[] name = STACK_MAP_TABLE;
-    for (int item = 1; item < reader.getItemCount(); item++) {
-      int at = reader.getItem(item);
-      if (at != 0 && reader.readByte(at - 1) == UTF8
-          && reader.readUnsignedShort(at) == name.length
-          && Arrays.equals(classfile, at + 2, at + 2 + name.length, name, 0, name.length)) {
-        return item;
-      }
     }
     return 0;
   }

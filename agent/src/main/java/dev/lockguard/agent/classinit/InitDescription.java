@@ -79,24 +79,6 @@ final class InitDescription {
   }
 
   /**
-   * Whether the class has a parent outside the JDK or is an interface (which may declare default
-   * methods): the classes the runtime is told about even without an initializer.
-   */
-  static boolean mayExtendApplicationCode(ClassReader reader) {
-    String parent = reader.getSuperName();
-    if ((reader.getAccess() & Opcodes.ACC_INTERFACE) != 0
-        || parent != null && !parent.startsWith("java/")) {
-      return true;
-    }
-    for (String type : reader.getInterfaces()) {
-      if (!type.startsWith("java/")) {
-        return true;
-      }
-    }
-    return false;
-  }
-
-  /**
    * The offset of the initializer's {@code Code} attribute in the class file, or -1 when the class
    * has none or its code was not read.
    */
@@ -115,12 +97,23 @@ final class InitDescription {
   }
 
   /**
+   * Whether only code of the class's package can start its initialization, by its declarations
+   * ({@link EntryAccess}); what {@link PackageStarters#packageOnly} reads of a class declared
+   * unread.
+   */
+  boolean packageOnly() {
+    return entryAccess.packageOnly();
+  }
+
+  /**
    * Tells the runtime, unless the class has no initializer whose code was read, extends only the
    * JDK's classes and declares no default method: the runtime needs nothing of it then.
+   *
+   * @return the id the initializer's hooks pass, or 0 when the class was not described
    */
-  void describe() {
+  int describe() {
     if (initializer < 0 && !extendsApplicationCode() && !defaultMethods) {
-      return;
+      return 0;
     }
     int count = touches.size();
     String[] targets = new String[count];
@@ -149,7 +142,7 @@ final class InitDescription {
         | (defaultMethods ? ClassInits.DEFAULT_METHODS : 0)
         | (notAnEntry ? ClassInits.NOT_AN_ENTRY
             : entryAccess.packageOnly() ? ClassInits.PACKAGE_ENTRY : 0);
-    ClassInits.describe(owner.replace('/', '.'), sourceFile, parentClass,
+    return ClassInits.describe(owner.replace('/', '.'), sourceFile, parentClass,
         parents.toArray(new String[0]), flags, targets, members, methods, lines, hows);
   }
 
@@ -262,7 +255,11 @@ final class InitDescription {
   /** The initializer's code, then the class's own methods it calls, a few rounds deep. */
   private void readInitializer() {
     initializerLocks = readCode(initializer, "<clinit>");
+    if (ownCalls.isEmpty()) {
+      return; // most initializers call no method of their own class
+    }
     Set<String> read = new HashSet<>();
+    String[] keys = new String[methodCount]; // name + descriptor, made once for every round
     for (int round = 0; round < OWN_CALL_ROUNDS; round++) {
       Set<String> pending = new HashSet<>(ownCalls);
       pending.removeAll(read);
@@ -271,9 +268,15 @@ final class InitDescription {
       }
       read.addAll(pending);
       for (int i = 0; i < methodCount; i++) { // in the class file's order, as the touches were
+        if (codes[i] < 0) {
+          continue;
+        }
         String name = reader.readUTF8(names[i], buffer);
-        String key = codes[i] < 0 ? null : name + reader.readUTF8(names[i] + 2, buffer);
-        if (key != null && pending.contains(key)) {
+        if (keys[i] == null) {
+          keys[i] = name + reader.readUTF8(names[i] + 2, buffer);
+        }
+        String key = keys[i];
+        if (pending.contains(key)) {
           boolean locks = readCode(codes[i], name);
           if (locks || (accesses[i] & Opcodes.ACC_SYNCHRONIZED) != 0) {
             lockingCallees.add(key);

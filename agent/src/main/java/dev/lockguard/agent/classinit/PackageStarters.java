@@ -2,6 +2,7 @@ package dev.lockguard.agent.classinit;
 
 import dev.lockguard.internal.classinit.PackageReader;
 import java.io.IOException;
+import java.io.InputStream;
 import java.lang.instrument.Instrumentation;
 import java.net.JarURLConnection;
 import java.net.URISyntaxException;
@@ -33,7 +34,9 @@ import org.objectweb.asm.Opcodes;
  * resources), and counts a class whose bytecode has {@code new}, {@code getstatic}, {@code
  * putstatic} or {@code invokestatic} of the class, or a method handle to one of those, or that
  * extends it (or implements it) and can itself be started. It runs only when a cycle through
- * such a class is about to be reported, in the runtime's reading thread ({@code Entries}).
+ * such a class is about to be reported, in the runtime's reading thread ({@code Entries}). The
+ * same thread asks it first, for a class declared without its members ({@link InitHeader}),
+ * whether only its package can start it, read from the class file where its loader finds it.
  */
 public final class PackageStarters implements PackageReader {
   /** How far up a class's superclasses in the package are followed. */
@@ -43,6 +46,40 @@ public final class PackageStarters implements PackageReader {
 
   public PackageStarters(Instrumentation instrumentation) {
     this.instrumentation = instrumentation;
+  }
+
+  /**
+   * {@inheritDoc} A name loaded by several loaders is package-only when every class file of it
+   * that can be read says so.
+   */
+  @Override
+  public Boolean packageOnly(String className) {
+    Boolean answer = null;
+    for (Class<?> type : instrumentation.getAllLoadedClasses()) {
+      if (type.getName().equals(className)) {
+        Boolean one = packageOnly(type);
+        answer = one == null ? answer : answer == null ? one : answer && one;
+      }
+    }
+    return answer;
+  }
+
+  /**
+   * Whether only code of its package can start {@code type}'s initialization, read from its class
+   * file where its loader finds it; null when there is none (the JDK's loader, a class defined
+   * from bytes of no resource) or it does not parse.
+   */
+  static Boolean packageOnly(Class<?> type) {
+    ClassLoader loader = type.getClassLoader();
+    if (loader == null) {
+      return null;
+    }
+    try (InputStream in = loader.getResourceAsStream(type.getName().replace('.', '/') + ".class")) {
+      return in == null ? null : InitDescription.read(new ClassReader(in.readAllBytes()), false)
+          .packageOnly();
+    } catch (IOException | RuntimeException e) {
+      return null; // not a class file ASM can read
+    }
   }
 
   @Override

@@ -3,6 +3,7 @@ package dev.lockguard.agent.classinit;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import fixtures.agent.classinit.entries.PackageEntries;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.URL;
 import java.net.URLClassLoader;
@@ -79,6 +80,55 @@ class PackageStartersTests {
   @Test
   void aClassOutsideAnyReadablePlaceIsNotAnswered() {
     assertThat(PackageStarters.starterOf(List.class, Set.of())).isNull();
+  }
+
+  @Test
+  void theClassFileSaysWhetherOnlyItsPackageCanStartAClass() throws Exception {
+    assertThat(PackageStarters.packageOnly(
+        Class.forName(ENTRIES + "DefaultSubstitutor", false, loader()))).isTrue();
+    assertThat(PackageStarters.packageOnly(Class.forName(ENTRIES + "CtPrimitive", false, loader())))
+        .as("public, but its constructor is package-private").isTrue();
+    assertThat(PackageStarters.packageOnly(
+        Class.forName(ENTRIES + "Clock$UserTimeClock", false, loader()))).isFalse();
+    assertThat(PackageStarters.packageOnly(Class.forName(ENTRIES + "Palette", false, loader())))
+        .as("private constructor, public static method").isFalse();
+  }
+
+  @Test
+  void aClassFileThatCannotBeReadIsNotAnswered() throws Exception {
+    byte[] classfile;
+    try (InputStream in = loader().getResourceAsStream(
+        ENTRIES.replace('.', '/') + "Palette.class")) {
+      classfile = in.readAllBytes();
+    }
+    Path garbage = Files.write(dir.resolve("garbage.class"), new byte[] {(byte) 0xCA, 0x0F});
+    Defining fromBytes = new Defining(null);
+    Defining overGarbage = new Defining(garbage.toUri().toURL());
+
+    assertThat(PackageStarters.packageOnly(fromBytes.define(classfile)))
+        .as("defined from bytes: no class file where its loader looks").isNull();
+    assertThat(PackageStarters.packageOnly(overGarbage.define(classfile)))
+        .as("its loader's class file is not one").isNull();
+    assertThat(PackageStarters.packageOnly(List.class)).as("the JDK's").isNull();
+  }
+
+  /** Defines classes from bytes, and finds every resource at {@code resource} (null: none). */
+  private static final class Defining extends ClassLoader {
+    private final URL resource;
+
+    Defining(URL resource) {
+      super(ClassLoader.getPlatformClassLoader());
+      this.resource = resource;
+    }
+
+    Class<?> define(byte[] classfile) {
+      return defineClass(null, classfile, 0, classfile.length);
+    }
+
+    @Override
+    protected URL findResource(String name) {
+      return resource;
+    }
   }
 
   private static ClassLoader loader() {

@@ -263,6 +263,49 @@ class ClassInitIT {
   }
 
   @Test
+  void classesWithoutAnInitializerAreReadForTheirEntriesOnlyWhenACycleThroughThemIsReported()
+      throws Exception {
+    Fixtures.Outcome outcome =
+        Fixtures.runFixture(dir.resolve("lazy"), "", "classinit.lazy.LazyEntries");
+    String lazy = "fixtures.agent.classinit.lazy.LazyEntries$";
+    String makes = lazy + "Registry.<clinit>(" + lazyLine("@registry-empty") + ")";
+
+    assertThat(outcome.report().violations()).as("Codec$Plain (private) and DefaultFormat"
+        + " (package-private, made only by Format) stay silent: " + outcome.result()).hasSize(1);
+    Violation registry = outcome.report().violations().get(0);
+    assertThat(registry.kind()).isEqualTo(Kind.POTENTIAL_DEADLOCK);
+    assertThat(registry.severity()).isEqualTo(Severity.ERROR);
+    assertThat(registry.threads()).containsExactly("main");
+    assertThat(registry.locks()).containsExactly(new LockRef(lazy + "Registry", TYPE),
+        new LockRef(lazy + "EmptyRegistry", TYPE), new LockRef(lazy + "Middle", TYPE));
+    assertThat(registry.message()).isEqualTo("Class initialization deadlock: thread A initializes"
+        + " LazyEntries$Registry and needs LazyEntries$EmptyRegistry (" + lazyLine("@registry-empty")
+        + " makes a LazyEntries$EmptyRegistry); thread B initializes LazyEntries$EmptyRegistry,"
+        + " whose superclass LazyEntries$Middle it must initialize first; thread C initializes"
+        + " LazyEntries$Middle (started by LazyEntries$EmptyRegistry, in its package), whose"
+        + " superclass LazyEntries$Registry it must initialize first; each thread holds the"
+        + " initialization of its class and waits for the next one's for ever, and neither"
+        + " ThreadMXBean nor jstack reports the hang. Seen without a hang in thread \"main\","
+        + " which initialized them one inside the other. Fix: keep LazyEntries$Registry's"
+        + " initializer from making or touching the class that extends it: move that instance"
+        + " into a lazy holder class (a private static nested class whose field holds it) or a"
+        + " factory method, or out of LazyEntries$Registry.");
+    assertThat(registry.sites()).containsExactly(makes);
+    assertThat(registry.edges()).extracting(EdgeRef::from, EdgeRef::to, EdgeRef::thread)
+        .containsExactly(tuple(lazy + "Registry", lazy + "EmptyRegistry", "main"),
+            tuple(lazy + "EmptyRegistry", lazy + "Middle", "main"),
+            tuple(lazy + "Middle", lazy + "Registry", "main"));
+    assertThat(registry.edges()).allSatisfy(edge -> {
+      assertThat(edge.heldAt().get(0)).isEqualTo(makes);
+      assertThat(edge.acquiredAt()).containsExactly(makes);
+    });
+    assertThat(registry.edges().get(0).heldAt()).containsExactly(makes,
+        "fixtures.agent.classinit.lazy.LazyEntries.main(" + lazyLine("@main-registry") + ")");
+    assertThat(Pattern.compile("Class initialization deadlock: ")
+        .matcher(outcome.result().stderr()).results().count()).isEqualTo(1);
+  }
+
+  @Test
   void classinitOffWatchesNoInitializer() throws Exception {
     Report report = Fixtures.runFixture(dir.resolve("off"), "classinit=off", "classinit.Shapes")
         .report();
@@ -337,6 +380,10 @@ class ClassInitIT {
 
   private static String lockLine(String marker) {
     return Fixtures.lineOf("classinit/LockShapes", marker);
+  }
+
+  private static String lazyLine(String marker) {
+    return Fixtures.lineOf("classinit/lazy/LazyEntries", marker);
   }
 
   private static String entryLine(String marker) {

@@ -30,6 +30,12 @@ public final class ClassInits {
    * package reader is asked whether any does (only when a cycle through it is to be reported).
    */
   public static final int PACKAGE_ENTRY = 8;
+  /**
+   * Whether {@link #PACKAGE_ENTRY} applies is not read yet: a class without an initializer is
+   * declared from its header ({@link #declare}), and {@link Entries} asks the agent to read it
+   * from the class file only when a cycle through the class is about to be reported.
+   */
+  public static final int ENTRY_UNREAD = 16;
 
   /** A touch made in {@code <clinit>}, or in a method of the class that it calls. */
   public static final byte MAKES = 0;
@@ -43,18 +49,18 @@ public final class ClassInits {
     static final int RUNNING = 1;
     static final int DONE = 2;
 
-    final int id;
+    /** The id the hooks pass, 0 until the class has an initializer ({@link #describe}). */
+    volatile int id;
     final String name;
     volatile String fileName;
     volatile String superName;
-    volatile String[] interfaces = new String[0];
+    volatile String[] interfaces = NO_NAMES;
     volatile int flags;
-    volatile Touch[] touches = new Touch[0];
+    volatile Touch[] touches = NO_TOUCHES;
     /** {@link #NEVER}, {@link #RUNNING} or {@link #DONE}, as the hooks saw {@code <clinit>}. */
     volatile int state;
 
-    Info(int id, String name) {
-      this.id = id;
+    Info(String name) {
       this.name = name;
     }
 
@@ -76,6 +82,8 @@ public final class ClassInits {
   /** {@code how} is one of {@link #MAKES}, {@link #READS}, {@link #WRITES}, {@link #CALLS}. */
   record Touch(String target, String member, String method, int line, byte how) {}
 
+  private static final String[] NO_NAMES = {};
+  private static final Touch[] NO_TOUCHES = {};
   private static final Object REGISTRATION = new Object();
   private static final Map<String, Info> BY_NAME = new ConcurrentHashMap<>();
   private static volatile Info[] byId = new Info[256];
@@ -84,47 +92,80 @@ public final class ClassInits {
   private ClassInits() {}
 
   /**
-   * The id of {@code className}'s record, made now if new: the agent asks for it when it meets the
-   * class's {@code <clinit>}, whose hooks pass it.
+   * Declares a class without an initializer from its header: its superclass and its interfaces
+   * outside the JDK (binary names, the array kept as it is), and its flags, typically {@link
+   * #ENTRY_UNREAD} with {@link #DEFAULT_METHODS} or {@link #NOT_AN_ENTRY}. The detector follows
+   * such a class only as a parent or a touched class, never as one on a thread's stack of
+   * initializers, so it needs no id, no source file and no touches: its record is made without
+   * taking the registration monitor.
    */
-  public static int reserve(String className) {
-    synchronized (REGISTRATION) {
-      Info known = BY_NAME.get(className);
-      if (known != null) {
-        return known.id;
-      }
-      int id = nextId++;
-      Info[] current = byId;
-      if (id >= current.length) {
-        current = Arrays.copyOf(current, current.length * 2);
-      }
-      Info info = new Info(id, className);
-      current[id] = info;
-      byId = current;
-      BY_NAME.put(className, info);
-      return id;
-    }
+  public static void declare(String className, String superName, String[] interfaces,
+      int flags) {
+    Info made = new Info(className); // one lookup: a name is rarely declared twice
+    Info info = BY_NAME.putIfAbsent(className, made);
+    info = info == null ? made : info;
+    info.touches = NO_TOUCHES; // a class of the same name described before: the last one wins
+    info.superName = superName;
+    info.interfaces = interfaces;
+    info.flags = flags;
   }
 
   /**
-   * Describes a class once the agent has read it. Names are binary names ({@code com.acme.Foo});
-   * {@code targets}, {@code members}, {@code methods}, {@code lines} and {@code hows} are parallel
-   * arrays of the touches of other classes its initializer makes: the class touched, the field or
-   * method it names (null for {@code new}), the method of this class the touch is in and its line.
+   * Describes a class once the agent has read it, and returns the id its initializer's hooks
+   * pass. Names are binary names ({@code com.acme.Foo}); the arrays are kept as they are: {@code
+   * targets}, {@code members}, {@code methods}, {@code lines} and {@code hows} are parallel arrays
+   * of the touches of other classes its initializer makes: the class touched, the field or method
+   * it names (null for {@code new}), the method of this class the touch is in and its line.
    */
-  public static void describe(String className, String fileName, String superName,
+  public static int describe(String className, String fileName, String superName,
       String[] interfaces, int flags, String[] targets, String[] members, String[] methods,
       int[] lines, byte[] hows) {
     Touch[] touches = new Touch[targets.length];
     for (int i = 0; i < targets.length; i++) {
       touches[i] = new Touch(targets[i], members[i], methods[i], lines[i], hows[i]);
     }
-    Info info = get(reserve(className));
+    Info info = register(className);
     info.fileName = fileName;
     info.superName = superName;
-    info.interfaces = interfaces.clone();
+    info.interfaces = interfaces;
     info.touches = touches;
     info.flags = flags;
+    return info.id;
+  }
+
+  /** The id of {@code className}'s record, made now if new (tests that describe no class). */
+  public static int reserve(String className) {
+    return register(className).id;
+  }
+
+  /** {@code className}'s record with an id, made now if new. */
+  private static Info register(String className) {
+    Info known = BY_NAME.get(className);
+    if (known != null && known.id != 0) {
+      return known; // a class of the same name in another loader, or one read again
+    }
+    synchronized (REGISTRATION) {
+      Info info = BY_NAME.computeIfAbsent(className, Info::new);
+      if (info.id == 0) {
+        int id = nextId++;
+        Info[] current = byId;
+        if (id >= current.length) {
+          current = Arrays.copyOf(current, current.length * 2);
+        }
+        current[id] = info;
+        byId = current;
+        info.id = id;
+      }
+      return info;
+    }
+  }
+
+  /**
+   * Records what the agent read of an {@link #ENTRY_UNREAD} class: whether only its package can
+   * start it.
+   */
+  static void entryRead(Info info, boolean packageOnly) {
+    info.flags = info.flags & ~ENTRY_UNREAD | (packageOnly ? PACKAGE_ENTRY : 0);
   }
 
   static Info get(int id) {

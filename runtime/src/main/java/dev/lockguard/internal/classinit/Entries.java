@@ -22,7 +22,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * agent's {@link PackageReader} reads the package's class files, in a thread of its
  * own that holds none of the application's locks or initializations: the thread that closed the
  * cycle waits for it, at most {@value #READ_MILLIS} ms, and counts the class as an entry when no
- * answer comes (better a report too many than a deadlock missed).
+ * answer comes (better a report too many than a deadlock missed). A class without an initializer
+ * was declared without reading its members ({@link ClassInits#ENTRY_UNREAD}): the reader reads
+ * its class file first, the same way, and a class file it cannot read counts as an entry.
  */
 public final class Entries {
   /** How long a thread waits for a package to be read. */
@@ -56,13 +58,28 @@ public final class Entries {
       if (info.has(ClassInits.NOT_AN_ENTRY)) {
         continue;
       }
-      String starter = info.has(ClassInits.PACKAGE_ENTRY) ? starterOf(info.name, notCounted)
-          : ANY_CODE;
+      String starter = packageOnly(info) ? starterOf(info.name, notCounted) : ANY_CODE;
       if (starter != null) {
         entries.put(info, starter);
       }
     }
     return entries;
+  }
+
+  /**
+   * Whether only code of its package can start {@code info}'s initialization, reading its class
+   * file now if it was declared unread; false when that cannot be read.
+   */
+  private static boolean packageOnly(Info info) {
+    if (info.has(ClassInits.ENTRY_UNREAD)) {
+      PackageReader reading = reader;
+      Boolean[] answer = new Boolean[1];
+      if (reading != null && ask(() -> answer[0] = reading.packageOnly(info.name))
+          && answer[0] != null) {
+        ClassInits.entryRead(info, answer[0]);
+      }
+    }
+    return info.has(ClassInits.PACKAGE_ENTRY);
   }
 
   /** The class of its package that starts {@code className}, "" if unknown, null if none. */
@@ -81,13 +98,18 @@ public final class Entries {
 
   private static String read(String className, Set<String> notCounted) {
     PackageReader reading = reader;
-    if (reading == null) {
-      return null;
-    }
     String[] answer = new String[1];
-    PerThread.Step<String[]> step = (into, name, skipped, site, extra) -> into[0] =
-        reading.starterOf(className, notCounted);
-    Thread thread = new Thread(() -> PerThread.current().run(step, answer, null, null, 0, 0),
+    return reading != null && ask(() -> answer[0] = reading.starterOf(className, notCounted))
+        ? answer[0] : null;
+  }
+
+  /**
+   * Runs {@code question} in a reading thread of its own and waits for it at most {@value
+   * #READ_MILLIS} ms; false when it did not finish by then, or the waiting thread was interrupted.
+   */
+  private static boolean ask(Runnable question) {
+    PerThread.Step<Runnable> step = (asked, first, second, site, extra) -> asked.run();
+    Thread thread = new Thread(() -> PerThread.current().run(step, question, null, null, 0, 0),
         "lockguard-package-reader");
     thread.setDaemon(true);
     thread.start();
@@ -95,8 +117,8 @@ public final class Entries {
       thread.join(READ_MILLIS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt(); // the application's interrupt, kept for it
-      return null;
+      return false;
     }
-    return thread.isAlive() ? null : answer[0];
+    return !thread.isAlive();
   }
 }

@@ -1,0 +1,192 @@
+package dev.lockguard.agent.classinit;
+
+import dev.lockguard.internal.classinit.ClassInits;
+import org.objectweb.asm.ClassReader;
+import org.objectweb.asm.Opcodes;
+
+/**
+ * Declares a class without an initializer to the runtime ({@link ClassInits#declare}) from what
+ * its class file says before and after its members, with no {@code String} made unless the class
+ * is declared: the runtime follows such a class only as a parent or a touched class, so it needs
+ * at once its parents outside the JDK, whether it is an interface with default methods (which its
+ * implementations initialize first) and whether it is not an entry (synthetic, anonymous or
+ * private nested: {@code mayStart} asks that whenever a cycle closes through it, as with an enum
+ * constant's body). Whether only its package can start it is left unread ({@link
+ * ClassInits#ENTRY_UNREAD}): {@link PackageStarters#packageOnly} reads it from the class file
+ * when a cycle through the class is about to be reported.
+ */
+final class InitHeader {
+  private static final byte[] JAVA = {'j', 'a', 'v', 'a', '/'};
+  private static final byte[] INNER_CLASSES = {
+      'I', 'n', 'n', 'e', 'r', 'C', 'l', 'a', 's', 's', 'e', 's'};
+
+  private InitHeader() {}
+
+  /**
+   * Declares the class of {@code reader}, being loaded ({@code loadTime}), unless it is the JDK's
+   * or extends only the JDK's classes and declares no default method: the runtime needs nothing
+   * of it then.
+   */
+  static void declare(ClassReader reader, boolean loadTime) {
+    byte[] b = bytes(reader);
+    int header = reader.header;
+    int name = nameOfClass(reader, b, u2(b, header + 2));
+    if (!loadTime || startsWith(b, name, JAVA)) {
+      return;
+    }
+    int access = u2(b, header);
+    int superIndex = u2(b, header + 4);
+    int superName = superIndex == 0 ? -1 : nameOfClass(reader, b, superIndex);
+    boolean applicationSuper = superName >= 0 && !startsWith(b, superName, JAVA);
+    int interfaceCount = u2(b, header + 6);
+    int applicationInterfaces = 0;
+    for (int i = 0; i < interfaceCount; i++) {
+      applicationInterfaces += isJava(reader, b, header + 8 + 2 * i) ? 0 : 1;
+    }
+    boolean isInterface = (access & Opcodes.ACC_INTERFACE) != 0;
+    if (!isInterface && !applicationSuper && applicationInterfaces == 0) {
+      return;
+    }
+    int offset = header + 8 + 2 * interfaceCount;
+    int fields = u2(b, offset);
+    offset += 2;
+    for (int i = 0; i < fields; i++) {
+      offset = skipMember(b, offset);
+    }
+    int methods = u2(b, offset);
+    offset += 2;
+    boolean defaultMethods = false;
+    for (int i = 0; i < methods; i++) {
+      // No <clinit> here (the class has none): any method neither abstract nor static is one.
+      defaultMethods |= isInterface
+          && (u2(b, offset) & (Opcodes.ACC_ABSTRACT | Opcodes.ACC_STATIC)) == 0;
+      offset = skipMember(b, offset);
+    }
+    if (!applicationSuper && applicationInterfaces == 0 && !defaultMethods) {
+      return;
+    }
+    boolean notAnEntry = (access & Opcodes.ACC_SYNTHETIC) != 0
+        || nestedOnly(reader, b, offset, name);
+    String[] interfaces = new String[applicationInterfaces];
+    for (int i = 0, next = 0; i < interfaceCount; i++) {
+      if (!isJava(reader, b, header + 8 + 2 * i)) {
+        interfaces[next++] = binaryName(reader, b, header + 8 + 2 * i);
+      }
+    }
+    int flags = (defaultMethods ? ClassInits.DEFAULT_METHODS : 0)
+        | (notAnEntry ? ClassInits.NOT_AN_ENTRY : ClassInits.ENTRY_UNREAD);
+    ClassInits.declare(binaryName(reader, b, header + 2),
+        applicationSuper ? binaryName(reader, b, header + 4) : null, interfaces, flags);
+  }
+
+  /**
+   * Whether the class's own entry in its {@code InnerClasses} attribute, among the class
+   * attributes at {@code offset}, says it is anonymous (an enum constant's body), private
+   * (a lazy holder) or synthetic: only its outer class's code can start it then.
+   */
+  private static boolean nestedOnly(ClassReader reader, byte[] b, int offset, int name) {
+    int attributes = u2(b, offset);
+    offset += 2;
+    for (int a = 0; a < attributes; a++) {
+      int body = offset + 6;
+      if (equal(b, reader.getItem(u2(b, offset)), INNER_CLASSES)) {
+        int classes = u2(b, body);
+        for (int i = 0; i < classes; i++) {
+          int entry = body + 2 + 8 * i;
+          if ((u2(b, entry + 4) == 0 // its flags first: most entries are neither
+                  || (u2(b, entry + 6) & (Opcodes.ACC_PRIVATE | Opcodes.ACC_SYNTHETIC)) != 0)
+              && sameText(b, nameOfClass(reader, b, u2(b, entry)), name)) {
+            return true;
+          }
+        }
+      }
+      offset = body + u4(b, offset + 2);
+    }
+    return false;
+  }
+
+  /** Whether the class named at constant-pool index {@code at}'s u2 is the JDK's. */
+  private static boolean isJava(ClassReader reader, byte[] b, int at) {
+    return startsWith(b, nameOfClass(reader, b, u2(b, at)), JAVA);
+  }
+
+  /** Where the {@code Utf8} entry of the name of the {@code Class} entry {@code index} lies. */
+  private static int nameOfClass(ClassReader reader, byte[] b, int index) {
+    return reader.getItem(u2(b, reader.getItem(index)));
+  }
+
+  /**
+   * The binary name ({@code com.acme.Foo}) of the class whose {@code Class} constant's index is
+   * the u2 at {@code at}.
+   */
+  private static String binaryName(ClassReader reader, byte[] b, int at) {
+    int entry = nameOfClass(reader, b, u2(b, at));
+    int length = u2(b, entry);
+    char[] chars = new char[length];
+    for (int i = 0; i < length; i++) {
+      byte c = b[entry + 2 + i];
+      if (c <= 0) { // beyond ASCII: modified UTF-8, which ASM decodes
+        return reader.readClass(at, chars).replace('/', '.');
+      }
+      chars[i] = c == '/' ? '.' : (char) c;
+    }
+    return new String(chars);
+  }
+
+  private static boolean startsWith(byte[] b, int entry, byte[] prefix) {
+    if (u2(b, entry) < prefix.length) {
+      return false;
+    }
+    for (int i = 0; i < prefix.length; i++) {
+      if (b[entry + 2 + i] != prefix[i]) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static boolean equal(byte[] b, int entry, byte[] text) {
+    return u2(b, entry) == text.length && startsWith(b, entry, text);
+  }
+
+  /** Whether the {@code Utf8} entries at {@code one} and {@code other} hold the same text. */
+  private static boolean sameText(byte[] b, int one, int other) {
+    int length = u2(b, one);
+    if (one == other) {
+      return true;
+    }
+    if (u2(b, other) != length) {
+      return false;
+    }
+    for (int i = 2; i < length + 2; i++) {
+      if (b[one + i] != b[other + i]) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static int skipMember(byte[] b, int offset) {
+    int attributes = u2(b, offset + 6);
+    offset += 8;
+    for (int a = 0; a < attributes; a++) {
+      offset += 6 + u4(b, offset + 2);
+    }
+    return offset;
+  }
+
+  /** The class file the reader reads, in place (constant offsets index into it). */
+  @SuppressWarnings("deprecation") // ASM keeps b public for reading bytes in place
+  private static byte[] bytes(ClassReader reader) {
+    return reader.b;
+  }
+
+  private static int u2(byte[] b, int at) {
+    return (b[at] & 0xFF) << 8 | b[at + 1] & 0xFF;
+  }
+
+  private static int u4(byte[] b, int at) {
+    return (b[at] & 0xFF) << 24 | (b[at + 1] & 0xFF) << 16 | (b[at + 2] & 0xFF) << 8
+        | b[at + 3] & 0xFF;
+  }
+}
