@@ -1,5 +1,10 @@
 package dev.lockguard.agent.classinit;
 
+import static dev.lockguard.agent.core.ClassScan.bytes;
+import static dev.lockguard.agent.core.ClassScan.skipMember;
+import static dev.lockguard.agent.core.ClassScan.u2;
+import static dev.lockguard.agent.core.ClassScan.u4;
+
 import dev.lockguard.internal.classinit.ClassInits;
 import org.objectweb.asm.ClassReader;
 import org.objectweb.asm.Opcodes;
@@ -164,29 +169,5 @@ final class InitHeader {
       }
     }
     return true;
-  }
-
-  private static int skipMember(byte[] b, int offset) {
-    int attributes = u2(b, offset + 6);
-    offset += 8;
-    for (int a = 0; a < attributes; a++) {
-      offset += 6 + u4(b, offset + 2);
-    }
-    return offset;
-  }
-
-  /** The class file the reader reads, in place (constant offsets index into it). */
-  @SuppressWarnings("deprecation") // ASM keeps b public for reading bytes in place
-  private static byte[] bytes(ClassReader reader) {
-    return reader.b;
-  }
-
-  private static int u2(byte[] b, int at) {
-    return (b[at] & 0xFF) << 8 | b[at + 1] & 0xFF;
-  }
-
-  private static int u4(byte[] b, int at) {
-    return (b[at] & 0xFF) << 24 | (b[at + 1] & 0xFF) << 16 | (b[at + 2] & 0xFF) << 8
-        | b[at + 3] & 0xFF;
   }
 }

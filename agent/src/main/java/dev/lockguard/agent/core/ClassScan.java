@@ -139,15 +139,17 @@ public final class ClassScan {
 
   /** The class file the reader reads, in place (constant offsets index into it). */
   @SuppressWarnings("deprecation") // ASM keeps b public for exactly this: reading bytes in place
-  private static byte[] bytes(ClassReader reader) {
+  public static byte[] bytes(ClassReader reader) {
     return reader.b;
   }
 
-  private static int u2(byte[] b, int at) {
+  /** The big-endian unsigned 16-bit value at {@code at}. */
+  public static int u2(byte[] b, int at) {
     return (b[at] & 0xFF) << 8 | b[at + 1] & 0xFF;
   }
 
-  private static int u4(byte[] b, int at) {
+  /** The big-endian 32-bit value at {@code at}. */
+  public static int u4(byte[] b, int at) {
     return (b[at] & 0xFF) << 24 | (b[at + 1] & 0xFF) << 16 | (b[at + 2] & 0xFF) << 8
         | b[at + 3] & 0xFF;
   }
@@ -449,7 +451,8 @@ public final class ClassScan {
     return offset;
   }
 
-  private static int skipMember(byte[] b, int offset) {
+  /** Where the field or method whose {@code field_info} or {@code method_info} starts ends. */
+  public static int skipMember(byte[] b, int offset) {
     int attributes = u2(b, offset + 6);
     offset += 8;
     for (int a = 0; a < attributes; a++) {
