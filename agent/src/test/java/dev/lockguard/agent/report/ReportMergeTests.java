@@ -13,6 +13,7 @@ import dev.lockguard.report.Violation.Kind;
 import dev.lockguard.report.Violation.LockRef;
 import dev.lockguard.report.Violation.Severity;
 import java.util.LinkedHashSet;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
@@ -108,6 +109,23 @@ class ReportMergeTests {
     assertThat(ReportMerge.jvms(List.of(fork, ReportFixtures.fullReport(), fork)))
         .isEqualTo("2 JVMs: pid 7 (surefire fork in /work/app/core, Java 17.0.15),"
             + " pid 4242 (com.acme.Dining, Java 17.0.15)");
+  }
+
+  @Test
+  void theJvmsLineCountsTheForksThatRanTheSameThingInTheSamePlace() {
+    List<Report> forks = new ArrayList<>();
+    for (long pid = 101; pid <= 146; pid++) {
+      forks.add(new Report(new Report.JvmInfo(pid, "17.0.15",
+          "org.apache.maven.surefire.booter.ForkedBooter", "now", "/work/HikariCP"), List.of(),
+          ReportFixtures.stats()));
+    }
+    forks.add(new Report(new Report.JvmInfo(200, "17.0.15", "org.apache.maven.surefire.booter"
+        + ".ForkedBooter", "now", "/work/HikariCP/other"), List.of(), ReportFixtures.stats()));
+    forks.add(ReportFixtures.fullReport());
+
+    assertThat(ReportMerge.jvms(forks)).isEqualTo("48 JVMs: 46 x surefire fork in /work/HikariCP,"
+        + " Java 17.0.15 (pids 101, 102, 103 and 43 more), pid 200 (surefire fork in"
+        + " /work/HikariCP/other, Java 17.0.15), pid 4242 (com.acme.Dining, Java 17.0.15)");
   }
 
   private static OrderGraph.Edge edge(String from, String to, String thread, int line) {
