@@ -42,8 +42,8 @@ class PluginIT {
         "demo.Locks.firstThenSecond(Locks.java:12)", "demo.Locks.secondThenFirst(Locks.java:20)");
     assertThat(Files.readString(project.resolve("target/lockguard/lockguard.txt")))
         .startsWith("==> merged 2 reports: ")
-        .containsPattern("\n==> 2 JVMs: pid \\d+ \\(surefire fork in \\S*cross-jvm-cycle, Java [^)]+\\),"
-            + " pid \\d+ \\(surefire fork in \\S*cross-jvm-cycle, Java [^)]+\\) <==\n");
+        .containsPattern("\n==> 2 JVMs: 2 x surefire fork in \\S*cross-jvm-cycle, Java [^(]+"
+            + " \\(pids \\d+, \\d+\\) <==\n");
     assertThat(log)
         .contains("[ERROR] Failed to execute goal dev.lockguard:lockguard-maven-plugin:")
         .contains(":check (default) on project cross-jvm-cycle: lockguard: 1 finding at or above"
