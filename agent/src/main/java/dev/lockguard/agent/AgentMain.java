@@ -4,9 +4,9 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
 import java.lang.instrument.Instrumentation;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.jar.JarFile;
 
 /**
@@ -65,10 +65,35 @@ public final class AgentMain {
       return; // attached twice: the first attach already did it
     }
     try (InputStream jar = openRuntimeJar()) {
-      Path copy = Files.createTempFile("lockguard-runtime-", ".jar");
+      instrumentation.appendToBootstrapClassLoaderSearch(new JarFile(copyToTempFile(jar).toFile()));
+    }
+  }
+
+  /**
+   * Copies the runtime jar to a new file in {@code java.io.tmpdir}, deleted at exit. The name is
+   * the process id and the clock's nanoseconds, not {@code Files.createTempFile}'s random number:
+   * seeding its {@code SecureRandom} loads the security providers, about 20 ms of every JVM's
+   * start-up (docs/performance.md, "Start-up, 30 November 2026"). The file is created new, never
+   * one that exists or a link followed, so another process's file is never written or deleted.
+   */
+  private static Path copyToTempFile(InputStream jar) throws IOException {
+    Path directory = Path.of(System.getProperty("java.io.tmpdir"));
+    String prefix = "lockguard-runtime-" + ProcessHandle.current().pid() + "-";
+    for (int attempt = 1; ; attempt++) {
+      Path copy = directory.resolve(prefix + Long.toHexString(System.nanoTime()) + ".jar");
+      try {
+        Files.copy(jar, copy); // creates the file new: fails before reading when it exists
+      } catch (FileAlreadyExistsException taken) {
+        if (attempt == 10) {
+          throw taken;
+        }
+        continue;
+      } catch (IOException e) {
+        Files.deleteIfExists(copy);
+        throw e;
+      }
       copy.toFile().deleteOnExit();
-      Files.copy(jar, copy, StandardCopyOption.REPLACE_EXISTING);
-      instrumentation.appendToBootstrapClassLoaderSearch(new JarFile(copy.toFile()));
+      return copy;
     }
   }
 
