@@ -16,8 +16,16 @@ import java.util.List;
 public final class Watchdog {
   /** The deadlocks reported, by id, so that each is published once, then only if it turns worse. */
   private static final Ledger<String, Void> REPORTED = new Ledger<>();
-  /** Deadlocks in class initialization, which ThreadMXBean does not see. */
-  private static final ClassInitStalls CLASS_INIT_STALLS = new ClassInitStalls();
+
+  /**
+   * Deadlocks in class initialization, which ThreadMXBean does not see; created at the first look,
+   * on the watchdog's thread, not at start-up: its {@code ThreadMXBean} loads the platform
+   * management beans, about 10 ms of every JVM's start (docs/performance.md, "Start-up, 30
+   * November 2026").
+   */
+  private static final class Stalls {
+    static final ClassInitStalls INSTANCE = new ClassInitStalls();
+  }
 
   private Watchdog() {}
 
@@ -51,7 +59,7 @@ public final class Watchdog {
       Violation report = cycle.report();
       Findings.publishOnce(REPORTED, report.id(), report.severity(), () -> report);
     }
-    for (DeadlockCycles.Cycle cycle : CLASS_INIT_STALLS.findNow()) {
+    for (DeadlockCycles.Cycle cycle : Stalls.INSTANCE.findNow()) {
       Violation report = cycle.report();
       Findings.publishOnce(REPORTED, report.id(), report.severity(), () -> report);
     }
@@ -62,7 +70,7 @@ public final class Watchdog {
    * DeadlockCycles#findNow()} cannot see; public for the JUnit extension, not an API.
    */
   public static List<DeadlockCycles.Cycle> classInitDeadlocks() {
-    return CLASS_INIT_STALLS.found();
+    return Stalls.INSTANCE.found();
   }
 
   /** Forgets the deadlocks reported so far (unit tests only). */
