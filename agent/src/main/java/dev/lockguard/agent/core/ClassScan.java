@@ -93,7 +93,14 @@ public final class ClassScan {
     }
 
     public static Names of(Collection<String> names) {
-      return new Names(names.stream().map(ClassScan::modifiedUtf8).toArray(byte[][]::new));
+      // A loop, not a stream: the rewriters build their names in premain, where a stream
+      // pipeline's first use costs every JVM's start-up its classes and lambdas.
+      byte[][] encoded = new byte[names.size()][];
+      int i = 0;
+      for (String name : names) {
+        encoded[i++] = modifiedUtf8(name);
+      }
+      return new Names(encoded);
     }
 
     @Override

@@ -37,7 +37,11 @@ public final class LatchTypes {
       names.add(spec.internalName());
     }
     this.watched = ClassScan.Names.of(names);
-    this.watchedFields = ClassScan.Names.of(names.stream().map(name -> "L" + name + ";").toList());
+    List<String> descriptors = new ArrayList<>(names.size());
+    for (String name : names) {
+      descriptors.add("L" + name + ";");
+    }
+    this.watchedFields = ClassScan.Names.of(descriptors);
   }
 
   /** Whether a field of this descriptor holds a latch. */

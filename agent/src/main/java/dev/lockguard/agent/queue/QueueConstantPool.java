@@ -2,7 +2,8 @@ package dev.lockguard.agent.queue;
 
 import dev.lockguard.agent.core.ClassScan;
 import dev.lockguard.internal.queue.QueueOp;
-import java.util.Arrays;
+import java.util.ArrayList;
+import java.util.List;
 import org.objectweb.asm.ClassReader;
 
 /**
@@ -13,10 +14,20 @@ import org.objectweb.asm.ClassReader;
  */
 final class QueueConstantPool {
   /** Every queue operation's method name (the timed polls and offers share theirs). */
-  private static final ClassScan.Names OP_NAMES = ClassScan.Names.of(Arrays.stream(
-      QueueOp.values()).filter(op -> op != QueueOp.TIMED).map(op -> op.methodName).toList());
+  private static final ClassScan.Names OP_NAMES = opNames();
 
   private QueueConstantPool() {}
+
+  /** A loop, not a stream: this runs in premain, where a stream costs start-up its classes. */
+  private static ClassScan.Names opNames() {
+    List<String> names = new ArrayList<>();
+    for (QueueOp op : QueueOp.values()) {
+      if (op != QueueOp.TIMED) {
+        names.add(op.methodName);
+      }
+    }
+    return ClassScan.Names.of(names);
+  }
 
   /** Whether the class's method references include both a check and an act on a possible queue. */
   static boolean mayHavePairs(ClassReader reader) {
