@@ -1,6 +1,8 @@
 package dev.lockguard.agent.classinit;
 
 import static dev.lockguard.agent.core.ClassScan.bytes;
+import static dev.lockguard.agent.core.ClassScan.isText;
+import static dev.lockguard.agent.core.ClassScan.methods;
 import static dev.lockguard.agent.core.ClassScan.skipMember;
 import static dev.lockguard.agent.core.ClassScan.u2;
 import static dev.lockguard.agent.core.ClassScan.u4;
@@ -22,8 +24,6 @@ import org.objectweb.asm.Opcodes;
  */
 final class InitHeader {
   private static final byte[] JAVA = {'j', 'a', 'v', 'a', '/'};
-  private static final byte[] INNER_CLASSES = {
-      'I', 'n', 'n', 'e', 'r', 'C', 'l', 'a', 's', 's', 'e', 's'};
 
   private InitHeader() {}
 
@@ -52,12 +52,7 @@ final class InitHeader {
     if (!isInterface && !applicationSuper && applicationInterfaces == 0) {
       return;
     }
-    int offset = header + 8 + 2 * interfaceCount;
-    int fields = u2(b, offset);
-    offset += 2;
-    for (int i = 0; i < fields; i++) {
-      offset = skipMember(b, offset);
-    }
+    int offset = methods(b, reader);
     int methods = u2(b, offset);
     offset += 2;
     boolean defaultMethods = false;
@@ -94,7 +89,7 @@ final class InitHeader {
     offset += 2;
     for (int a = 0; a < attributes; a++) {
       int body = offset + 6;
-      if (equal(b, reader.getItem(u2(b, offset)), INNER_CLASSES)) {
+      if (isText(b, reader.getItem(u2(b, offset)), "InnerClasses")) {
         int classes = u2(b, body);
         for (int i = 0; i < classes; i++) {
           int entry = body + 2 + 8 * i;
@@ -148,10 +143,6 @@ final class InitHeader {
       }
     }
     return true;
-  }
-
-  private static boolean equal(byte[] b, int entry, byte[] text) {
-    return u2(b, entry) == text.length && startsWith(b, entry, text);
   }
 
   /** Whether the {@code Utf8} entries at {@code one} and {@code other} hold the same text. */

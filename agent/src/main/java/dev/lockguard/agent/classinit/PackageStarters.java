@@ -1,8 +1,8 @@
 package dev.lockguard.agent.classinit;
 
+import dev.lockguard.agent.core.ClassFiles;
 import dev.lockguard.internal.classinit.PackageReader;
 import java.io.IOException;
-import java.io.InputStream;
 import java.lang.instrument.Instrumentation;
 import java.net.JarURLConnection;
 import java.net.URISyntaxException;
@@ -74,10 +74,11 @@ public final class PackageStarters implements PackageReader {
     if (loader == null) {
       return null;
     }
-    try (InputStream in = loader.getResourceAsStream(type.getName().replace('.', '/') + ".class")) {
-      return in == null ? null : InitDescription.read(new ClassReader(in.readAllBytes()), false)
-          .packageOnly();
-    } catch (IOException | RuntimeException e) {
+    byte[] classFile = ClassFiles.read(loader, type.getName().replace('.', '/'));
+    try {
+      return classFile == null ? null
+          : InitDescription.read(new ClassReader(classFile), false).packageOnly();
+    } catch (RuntimeException e) {
       return null; // not a class file ASM can read
     }
   }

@@ -181,9 +181,9 @@ public final class ClassScan {
 
   /**
    * Whether the Utf8 entry at {@code entry} is {@code text}. No allocation for a text in ASCII
-   * without NUL, the names of classes and methods in practice.
+   * without NUL, the names of classes, methods and attributes in practice.
    */
-  private static boolean isText(byte[] b, int entry, String text) {
+  public static boolean isText(byte[] b, int entry, String text) {
     int length = u2(b, entry);
     for (int i = 0; i < text.length(); i++) {
       char c = text.charAt(i);
@@ -447,7 +447,7 @@ public final class ClassScan {
   public record Code(int maxLocals, int length) {}
 
   /** Where the class file's method count is: past its interfaces and fields. */
-  private static int methods(byte[] b, ClassReader reader) {
+  public static int methods(byte[] b, ClassReader reader) {
     int offset = reader.header + 6;
     offset += 2 + 2 * u2(b, offset); // interfaces
     int fields = u2(b, offset);
