@@ -41,6 +41,7 @@ final class ClassInitDetector {
     if (info == null) {
       return;
     }
+    ClassInits.readIfUnread(info); // what it touches: read now, not when it was loaded
     info.state = Info.RUNNING;
     stack.push(id, stack.thread.lockset.size());
   }

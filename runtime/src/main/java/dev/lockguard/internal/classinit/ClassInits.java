@@ -1,12 +1,21 @@
 package dev.lockguard.internal.classinit;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * What the agent read of each class at load time: its superclass and interfaces, whether other
  * code can start its initialization, and what its static initializer touches.
+ *
+ * <p>A class with an initializer is declared from its header when it is loaded ({@link
+ * #declareInitializer}), and its class file is kept: what its initializer touches is read from
+ * it by the agent's {@link Reader} only when the initializer starts ({@link #readIfUnread}), so a
+ * class loaded and never initialized costs its load no more than its header. The class files kept
+ * are capped at {@value #UNREAD_BYTES} bytes; past that a class is read as it is declared.
  *
  * <p>Classes are known by binary name: two classes of one name in two class loaders share a
  * record, the last one loaded winning (a cycle is still among classes of that name). Registration
@@ -59,6 +68,11 @@ public final class ClassInits {
     volatile Touch[] touches = NO_TOUCHES;
     /** {@link #NEVER}, {@link #RUNNING} or {@link #DONE}, as the hooks saw {@code <clinit>}. */
     volatile int state;
+    /**
+     * The class file of a class declared with its initializer unread ({@link
+     * #declareInitializer}), until {@link #readIfUnread} has the agent read it; null otherwise.
+     */
+    volatile byte[] unread;
 
     Info(String name) {
       this.name = name;
@@ -82,6 +96,29 @@ public final class ClassInits {
   /** {@code how} is one of {@link #MAKES}, {@link #READS}, {@link #WRITES}, {@link #CALLS}. */
   record Touch(String target, String member, String method, int line, byte how) {}
 
+  /**
+   * Reads what a class's initializer touches from its class file and tells it with {@link
+   * #describe}: the agent's bytecode reader, which the runtime does not have.
+   */
+  public interface Reader {
+    /** Reads {@code classfile} and calls {@link ClassInits#describe} with what it read. */
+    void describe(byte[] classfile);
+  }
+
+  /** The most bytes of class files kept unread at once. */
+  static final long UNREAD_BYTES = 64L << 20;
+  private static final VarHandle UNREAD;
+
+  static {
+    try {
+      UNREAD = MethodHandles.lookup().findVarHandle(Info.class, "unread", byte[].class);
+    } catch (ReflectiveOperationException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
+
+  private static final AtomicLong UNREAD_HELD = new AtomicLong();
+  private static volatile Reader reader;
   private static final String[] NO_NAMES = {};
   private static final Touch[] NO_TOUCHES = {};
   private static final Object REGISTRATION = new Object();
@@ -111,6 +148,72 @@ public final class ClassInits {
   }
 
   /**
+   * Declares a class with an initializer from its header, as {@link #declare} does one without
+   * ({@code flags} with {@link #HAS_CLINIT}), and keeps its class file for the {@link Reader} to
+   * read when the initializer starts; or has the reader read it now, when no reader is set or the
+   * class files kept already reach {@value #UNREAD_BYTES} bytes.
+   *
+   * @return the id the initializer's hooks pass
+   */
+  public static int declareInitializer(String className, String superName, String[] interfaces,
+      int flags, byte[] classfile) {
+    Info info = register(className);
+    info.superName = superName;
+    info.interfaces = interfaces;
+    info.touches = NO_TOUCHES;
+    info.fileName = null;
+    info.flags = flags;
+    Reader reading = reader;
+    if (reading != null && UNREAD_HELD.addAndGet(classfile.length) <= UNREAD_BYTES) {
+      release((byte[]) UNREAD.getAndSet(info, classfile)); // one of the same name before
+    } else {
+      UNREAD_HELD.addAndGet(-classfile.length);
+      release((byte[]) UNREAD.getAndSet(info, (byte[]) null));
+      if (reading != null) {
+        reading.describe(classfile);
+      }
+    }
+    return info.id;
+  }
+
+  /** The agent's reader of class files that {@link #declareInitializer} keeps. */
+  public static void readWith(Reader classReader) {
+    reader = classReader;
+  }
+
+  /**
+   * Has the agent read {@code info}'s class file now, if it was kept unread: its initializer is
+   * starting, and the detector needs what it touches. A class file that does not read leaves the
+   * class with its header's description and no touches.
+   */
+  static void readIfUnread(Info info) {
+    byte[] classfile = (byte[]) UNREAD.getAndSet(info, (byte[]) null);
+    Reader reading = reader;
+    if (classfile == null) {
+      return;
+    }
+    release(classfile);
+    if (reading != null) {
+      try {
+        reading.describe(classfile);
+      } catch (RuntimeException | LinkageError | StackOverflowError unreadable) {
+        // a class file the reader cannot decode: the header's description stays
+      }
+    }
+  }
+
+  private static void release(byte[] classfile) {
+    if (classfile != null) {
+      UNREAD_HELD.addAndGet(-classfile.length);
+    }
+  }
+
+  /** The bytes of class files kept unread now (tests). */
+  static long unreadBytes() {
+    return UNREAD_HELD.get();
+  }
+
+  /**
    * Describes a class once the agent has read it, and returns the id its initializer's hooks
    * pass. Names are binary names ({@code com.acme.Foo}); the arrays are kept as they are: {@code
    * targets}, {@code members}, {@code methods}, {@code lines} and {@code hows} are parallel arrays
@@ -125,6 +228,7 @@ public final class ClassInits {
       touches[i] = new Touch(targets[i], members[i], methods[i], lines[i], hows[i]);
     }
     Info info = register(className);
+    release((byte[]) UNREAD.getAndSet(info, (byte[]) null));
     info.fileName = fileName;
     info.superName = superName;
     info.interfaces = interfaces;

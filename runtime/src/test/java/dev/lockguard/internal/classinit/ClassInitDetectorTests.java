@@ -130,6 +130,99 @@ class ClassInitDetectorTests {
     assertThat(runtime.findings()).isEmpty();
   }
 
+  /**
+   * A class declared from its header with its class file kept is read when its initializer
+   * starts, not before: the reader gets the very class file, once, and the cycle its reading
+   * shows is reported as if the class had been described when it was loaded.
+   */
+  @Test
+  void aClassDeclaredUnreadIsReadWhenItsInitializerStarts() {
+    byte[] classfile = {1, 2, 3, 4, 5};
+    java.util.List<byte[]> read = new java.util.ArrayList<>();
+    ClassInits.readWith(bytes -> {
+      read.add(bytes);
+      described("t8.Base", null, ClassInits.HAS_CLINIT, "t8.Sub", ClassInits.MAKES);
+    });
+    try {
+      long kept = ClassInits.unreadBytes();
+      int base = ClassInits.declareInitializer("t8.Base", null, NONE,
+          ClassInits.HAS_CLINIT | ClassInits.ENTRY_UNREAD, classfile);
+      described("t8.Sub", "t8.Base", 0, null, (byte) 0);
+      assertThat(read).as("not read while loading").isEmpty();
+      assertThat(ClassInits.unreadBytes()).isEqualTo(kept + classfile.length);
+
+      ClassInitHooks.enter(base);
+      ClassInitHooks.exit(base);
+      ClassInitHooks.enter(base); // a second start (a test's reset) reads nothing again
+      ClassInitHooks.exit(base);
+
+      assertThat(read).containsExactly(classfile);
+      assertThat(ClassInits.unreadBytes()).isEqualTo(kept);
+    } finally {
+      ClassInits.readWith(null);
+    }
+    Violation cycle = only();
+    assertThat(cycle.locks()).containsExactly(new LockRef("t8.Base", "class initialization"),
+        new LockRef("t8.Sub", "class initialization"));
+    assertThat(cycle.sites()).containsExactly("t8.Base.<clinit>(Base.java:7)");
+  }
+
+  /** Declared again (another loader's class of that name): the class file kept is the last. */
+  @Test
+  void aClassDeclaredTwiceKeepsOneClassFile() {
+    java.util.List<byte[]> read = new java.util.ArrayList<>();
+    ClassInits.readWith(read::add);
+    try {
+      long kept = ClassInits.unreadBytes();
+      byte[] first = new byte[10];
+      byte[] second = new byte[7];
+      int id = ClassInits.declareInitializer("t9.Twice", null, NONE, ClassInits.HAS_CLINIT,
+          first);
+      assertThat(ClassInits.declareInitializer("t9.Twice", null, NONE, ClassInits.HAS_CLINIT,
+          second)).isEqualTo(id);
+      assertThat(ClassInits.unreadBytes()).isEqualTo(kept + second.length);
+
+      ClassInitHooks.enter(id);
+      ClassInitHooks.exit(id);
+
+      assertThat(read).containsExactly(second);
+      assertThat(ClassInits.unreadBytes()).isEqualTo(kept);
+    } finally {
+      ClassInits.readWith(null);
+    }
+  }
+
+  /**
+   * Past the cap on class files kept, a class is read as it is declared; a reader that fails
+   * leaves the class with its header's description, and the hook does not throw.
+   */
+  @Test
+  void pastTheCapAClassIsReadAtOnceAndAFailingReadIsContained() {
+    java.util.List<Integer> read = new java.util.ArrayList<>();
+    ClassInits.readWith(bytes -> read.add(bytes.length));
+    try {
+      long kept = ClassInits.unreadBytes();
+      byte[] huge = new byte[(int) (ClassInits.UNREAD_BYTES - kept) + 1];
+      ClassInits.declareInitializer("t10.Huge", null, NONE, ClassInits.HAS_CLINIT, huge);
+      assertThat(read).containsExactly(huge.length);
+      assertThat(ClassInits.unreadBytes()).isEqualTo(kept);
+    } finally {
+      ClassInits.readWith(null);
+    }
+    ClassInits.readWith(bytes -> {
+      throw new ArrayIndexOutOfBoundsException("a class file the reader cannot decode");
+    });
+    try {
+      int broken = ClassInits.declareInitializer("t10.Broken", null, NONE,
+          ClassInits.HAS_CLINIT, new byte[3]);
+      ClassInitHooks.enter(broken);
+      ClassInitHooks.exit(broken);
+    } finally {
+      ClassInits.readWith(null);
+    }
+    assertThat(runtime.findings()).isEmpty();
+  }
+
   /** Describes a class that touches {@code touched} (or nothing) at line 7; returns its id. */
   private static int described(String name, String superName, int flags, String touched,
       byte how) {
