@@ -13,6 +13,7 @@ import dev.lockguard.agent.loader.ReachableLoaders;
 import dev.lockguard.agent.lockorder.LockSiteClassVisitor;
 import dev.lockguard.agent.queue.QueueCheckClassVisitor;
 import dev.lockguard.internal.Lifecycle;
+import dev.lockguard.internal.classinit.ClassInits;
 import dev.lockguard.internal.classinit.Entries;
 import dev.lockguard.internal.lockorder.Steering;
 import dev.lockguard.internal.core.Config;
@@ -61,10 +62,11 @@ final class Installer {
     LockTransformer locks =
         new LockTransformer(filter, rewriters(new LatchTypes(options.latches()),
             options.classInit()));
-    instrumentation.addTransformer(loaders.gate(locks, filter::instrument), true);
-    if (options.classInit()) {
+    if (options.classInit()) { // before the transformer, which keeps class files for it
+      ClassInits.readWith(ClassInitClassVisitor.READER);
       Entries.readPackagesWith(new PackageStarters(instrumentation));
     }
+    instrumentation.addTransformer(loaders.gate(locks, filter::instrument), true);
     retransformLoaded(instrumentation, filter, loaders);
   }
 
@@ -75,7 +77,7 @@ final class Installer {
     List<ClassRewriter> rewriters = new ArrayList<>(List.of(QueueCheckClassVisitor.REWRITER,
         LockSiteClassVisitor.REWRITER, LatchClassVisitor.rewriter(latchTypes)));
     if (classInit) {
-      rewriters.add(ClassInitClassVisitor.REWRITER); // last: it names monitors the others saw
+      rewriters.add(ClassInitClassVisitor.AFTER_LOCK_ORDER); // last: it names monitors the others saw
     }
     return rewriters;
   }

@@ -14,11 +14,13 @@ import org.objectweb.asm.MethodVisitor;
  * ClinitHooks}) and tells the runtime ({@link ClassInits#describe}) what the class's
  * initialization needs, as {@link InitDescription} reads it from the class file.
  *
- * <p>The reading is cheap: {@link InitDescription} decodes the declarations and the code of the
- * initializer and of the methods it calls straight from the class file. When only this rewriter
- * may change a class and neither its initializer nor those methods take a lock, the hooks are
- * patched into the bytes ({@link ClinitPatch}) and ASM does not parse the class at all; otherwise
- * this visitor rides on the transformer's one pass and only adds the hooks, the locks' included.
+ * <p>The reading is lazy or cheap. When only this rewriter may change a class, the hooks are
+ * patched into the bytes ({@link ClinitPatch}), ASM does not parse the class at all, and the
+ * class is declared from its header ({@link InitHeader}): {@link InitDescription} reads its
+ * initializer when the initializer starts, which a class loaded and never initialized never
+ * does. Otherwise this visitor rides on the transformer's one pass and adds the hooks, the locks'
+ * included; {@link InitDescription} then reads the class at once, straight from the class file,
+ * for the methods that take a lock.
  * Classes retransformed after they were loaded are left alone: their initializers ran before the
  * agent could watch them.
  */
@@ -28,9 +30,28 @@ public final class ClassInitClassVisitor extends SiteClassVisitor {
    * pass to the writer as they are, and are copied byte for byte unless another rewriter sees the
    * class too. A class without an initializer changes nothing and is not parsed for this
    * rewriter; it is declared from its header ({@link InitHeader}): the runtime still needs the
-   * parents of a subclass whose superclass's initializer makes one of it.
+   * parents of a subclass whose superclass's initializer makes one of it. For a transformer
+   * without the lock-order rewriter: it looks for locks itself ({@link Rewriter#rewriteAlone}).
    */
-  public static final ClassRewriter REWRITER = new ClassRewriter() {
+  public static final ClassRewriter REWRITER = new Rewriter(true);
+  /**
+   * {@link #REWRITER} for the agent's transformer, where the lock-order rewriter sees each class
+   * first: a class only this rewriter changes has no lock that rewriter would rewrite, so the
+   * look for locks is not made twice.
+   */
+  public static final ClassRewriter AFTER_LOCK_ORDER = new Rewriter(false);
+
+  private static final ClassScan.Names LOCK_CALLS =
+      ClassScan.Names.of(java.util.List.of("lock", "lockInterruptibly"));
+
+  private static final class Rewriter implements ClassRewriter {
+    /** Whether {@link #rewriteAlone} must look for locks: no other rewriter looked. */
+    private final boolean looksForLocks;
+
+    Rewriter(boolean looksForLocks) {
+      this.looksForLocks = looksForLocks;
+    }
+
     @Override
     public ClassVisitor wrap(ClassVisitor next, Target target) {
       return new ClassInitClassVisitor(next, target);
@@ -53,23 +74,34 @@ public final class ClassInitClassVisitor extends SiteClassVisitor {
     }
 
     /**
-     * The hooks patched into the bytes, when neither the initializer nor the methods it calls
-     * take a lock (the lock hook needs ASM's pass) and the patch handles the code.
+     * The hooks patched into the bytes, and the class declared from its header with its class
+     * file kept: the runtime has {@link InitDescription} read it when the initializer starts
+     * ({@link InitHeader#declareInitializer}). Null, for ASM's pass, which adds the lock hook,
+     * when the class may take a lock (a monitor, a {@code synchronized} method or a call named
+     * like {@code Lock.lock()}: after the lock-order rewriter, no class that comes here alone
+     * does), or the patch does not handle the initializer's code.
      */
     @Override
     public byte[] rewriteAlone(byte[] classfile, ClassReader reader, boolean loadTime) {
       if (!InitDescription.watched(reader, loadTime)) {
         return classfile;
       }
-      InitDescription description = InitDescription.read(reader, true);
-      if (description.takesLock()) {
+      if (looksForLocks && !ClassScan.methodsWithSites(reader, LOCK_CALLS, true).isEmpty()) {
         return null;
       }
-      // Described before the patch: if it declines, ASM's pass describes the class again, alike.
-      return ClinitPatch.patch(classfile, reader, description.initializerCode(),
-          description.describe());
+      int code = ClassScan.codeOf(reader, "<clinit>");
+      // Declared before the patch: if it declines, ASM's pass describes the class at once.
+      return code < 0 ? null
+          : ClinitPatch.patch(classfile, reader, code, InitHeader.declareInitializer(reader));
     }
-  };
+  }
+
+  /**
+   * The runtime's reader of the class files it keeps unread ({@link ClassInits#readWith}): reads
+   * the class's initializer and the methods it calls, and describes the class.
+   */
+  public static final ClassInits.Reader READER =
+      classfile -> InitDescription.read(new ClassReader(classfile), true).describe();
 
   /** The class's description, read at its header; null when the class is not watched. */
   private InitDescription description;

@@ -21,6 +21,12 @@ import org.objectweb.asm.Opcodes;
  * constant's body). Whether only its package can start it is left unread ({@link
  * ClassInits#ENTRY_UNREAD}): {@link PackageStarters#packageOnly} reads it from the class file
  * when a cycle through the class is about to be reported.
+ *
+ * <p>A class with an initializer is declared the same way when only the class-initialization
+ * rewriter changes it ({@link #declareInitializer}), with its class file kept for the runtime to
+ * have {@link InitDescription} read when the initializer starts: most of what the description
+ * reads (the touches, the source file, the package entry) matters only then, and a class may be
+ * loaded and never initialized.
  */
 final class InitHeader {
   private static final byte[] JAVA = {'j', 'a', 'v', 'a', '/'};
@@ -33,11 +39,28 @@ final class InitHeader {
    * of it then.
    */
   static void declare(ClassReader reader, boolean loadTime) {
+    declare(reader, loadTime, false);
+  }
+
+  /**
+   * Declares the class of {@code reader}, being loaded and watched ({@link
+   * InitDescription#watched}), which has an initializer: its header now, and its class file kept
+   * for the runtime to have read when the initializer starts ({@link
+   * ClassInits#declareInitializer}).
+   *
+   * @return the id the initializer's hooks pass
+   */
+  static int declareInitializer(ClassReader reader) {
+    return declare(reader, true, true);
+  }
+
+  /** Declares the class; returns its id if it has an initializer, else 0. */
+  private static int declare(ClassReader reader, boolean loadTime, boolean initializer) {
     byte[] b = bytes(reader);
     int header = reader.header;
     int name = nameOfClass(reader, b, u2(b, header + 2));
-    if (!loadTime || startsWith(b, name, JAVA)) {
-      return;
+    if (!initializer && (!loadTime || startsWith(b, name, JAVA))) {
+      return 0;
     }
     int access = u2(b, header);
     int superIndex = u2(b, header + 4);
@@ -49,21 +72,21 @@ final class InitHeader {
       applicationInterfaces += isJava(reader, b, header + 8 + 2 * i) ? 0 : 1;
     }
     boolean isInterface = (access & Opcodes.ACC_INTERFACE) != 0;
-    if (!isInterface && !applicationSuper && applicationInterfaces == 0) {
-      return;
+    if (!initializer && !isInterface && !applicationSuper && applicationInterfaces == 0) {
+      return 0;
     }
     int offset = methods(b, reader);
     int methods = u2(b, offset);
     offset += 2;
     boolean defaultMethods = false;
     for (int i = 0; i < methods; i++) {
-      // No <clinit> here (the class has none): any method neither abstract nor static is one.
+      // Any method neither abstract nor static is one (<clinit> is static).
       defaultMethods |= isInterface
           && (u2(b, offset) & (Opcodes.ACC_ABSTRACT | Opcodes.ACC_STATIC)) == 0;
       offset = skipMember(b, offset);
     }
-    if (!applicationSuper && applicationInterfaces == 0 && !defaultMethods) {
-      return;
+    if (!initializer && !applicationSuper && applicationInterfaces == 0 && !defaultMethods) {
+      return 0;
     }
     boolean notAnEntry = (access & Opcodes.ACC_SYNTHETIC) != 0
         || nestedOnly(reader, b, offset, name);
@@ -75,8 +98,14 @@ final class InitHeader {
     }
     int flags = (defaultMethods ? ClassInits.DEFAULT_METHODS : 0)
         | (notAnEntry ? ClassInits.NOT_AN_ENTRY : ClassInits.ENTRY_UNREAD);
-    ClassInits.declare(binaryName(reader, b, header + 2),
-        applicationSuper ? binaryName(reader, b, header + 4) : null, interfaces, flags);
+    String className = binaryName(reader, b, header + 2);
+    String parent = applicationSuper ? binaryName(reader, b, header + 4) : null;
+    if (initializer) {
+      return ClassInits.declareInitializer(className, parent, interfaces,
+          flags | ClassInits.HAS_CLINIT, b);
+    }
+    ClassInits.declare(className, parent, interfaces, flags);
+    return 0;
   }
 
   /**

@@ -307,6 +307,33 @@ public final class ClassScan {
   }
 
   /**
+   * Where the {@code Code} attribute of the class's method named {@code methodName} starts (its
+   * name index), or -1 when the class declares no such method or the method has no code; for a
+   * name that is not overloaded, such as {@code <clinit>}.
+   */
+  public static int codeOf(ClassReader reader, String methodName) {
+    byte[] b = bytes(reader);
+    int offset = methods(b, reader);
+    int methods = u2(b, offset);
+    offset += 2;
+    for (int i = 0; i < methods; i++) {
+      if (isText(b, utf8(reader, b, offset + 2), methodName)) {
+        int attributes = u2(b, offset + 6);
+        offset += 8;
+        for (int a = 0; a < attributes; a++) {
+          if (isText(b, utf8(reader, b, offset), "Code")) {
+            return offset;
+          }
+          offset += 6 + u4(b, offset + 2);
+        }
+        return -1;
+      }
+      offset = skipMember(b, offset);
+    }
+    return -1;
+  }
+
+  /**
    * The methods that may hold a site of a rewriter that watches calls of methods named one of
    * {@code names} and, if {@code monitors}, monitors ({@link #methodsCalling}).
    */

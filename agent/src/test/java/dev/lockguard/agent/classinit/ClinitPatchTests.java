@@ -240,7 +240,8 @@ class ClinitPatchTests {
   void theEndToEndShapesTakeBothPaths() throws Exception {
     LockTransformer agent = new LockTransformer(new ClassFilter(List.of(), List.of(), Set.of()),
         List.of(QueueCheckClassVisitor.REWRITER, LockSiteClassVisitor.REWRITER,
-            LatchClassVisitor.rewriter(new LatchTypes(List.of())), ClassInitClassVisitor.REWRITER));
+            LatchClassVisitor.rewriter(new LatchTypes(List.of())),
+            ClassInitClassVisitor.AFTER_LOCK_ORDER));
     ClassLoader loader = getClass().getClassLoader();
     for (String shape : List.of("Shapes$GuavaList", "Shapes$AOffset", "Shapes$FieldA",
         "Shapes$CallA", "Shapes$RingA", "Shapes$TermsEnum")) {

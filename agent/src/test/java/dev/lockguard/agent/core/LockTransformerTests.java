@@ -21,7 +21,7 @@ import org.junit.jupiter.api.Test;
 class LockTransformerTests {
   private static final ClassRewriter[] AGENT = {QueueCheckClassVisitor.REWRITER,
       LockSiteClassVisitor.REWRITER, LatchClassVisitor.rewriter(new LatchTypes(List.of())),
-      ClassInitClassVisitor.REWRITER};
+      ClassInitClassVisitor.AFTER_LOCK_ORDER};
 
   /** No lock, queue or latch: only the class-init rewriter may change it. */
   public static final class InitializerOnly {
