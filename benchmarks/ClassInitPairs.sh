@@ -4,13 +4,20 @@
 # agent, classinit on and off back to back (which goes first alternates), and the ratio of the
 # loading thread's CPU time taken per pair. Prints each pair and the median ratio.
 #
-#   benchmarks/ClassInitPairs.sh [PAIRS] [AGENT_JAR]
+#   benchmarks/ClassInitPairs.sh [PAIRS] [AGENT_JAR] [--initialize]
+#
+# With --initialize, ClassLoadingMain also initializes every class, so the hooks run and each
+# initializer is read (lazily, as it starts): the cost a real application pays.
 #
 # Needs the benchmarks build (benchmarks/target/benchmarks.jar and the corpus it downloads).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 pairs=${1:-14}
 agent=${2:-agent/target/lockguard-agent.jar}
+mode=${3:-}
+if [ -n "$mode" ] && [ "$mode" != --initialize ]; then
+  echo "unknown third argument '$mode': the only one is --initialize" >&2; exit 2
+fi
 jar=benchmarks/target/benchmarks.jar
 corpus=benchmarks/target/corpus
 for file in "$agent" "$jar" "$corpus"; do
@@ -18,7 +25,7 @@ for file in "$agent" "$jar" "$corpus"; do
 done
 
 cpu() { # the loading thread's CPU milliseconds of one run
-  java "$@" -cp "$jar" dev.lockguard.benchmarks.harness.ClassLoadingMain "$corpus" 2>/dev/null \
+  java "$@" -cp "$jar" dev.lockguard.benchmarks.harness.ClassLoadingMain "$corpus" $mode 2>/dev/null \
     | awk '/^measure load-thread-cpu-ms /{print $3}'
 }
 

@@ -21,6 +21,11 @@ import java.util.stream.Stream;
  * initializing any. A class whose dependencies are not in the directory fails to load in every
  * form alike; the counts are printed so that the forms can be seen to do the same work.
  *
+ * <p>With {@code --initialize} after the corpus it also initializes each class ({@code
+ * Class.forName(name, true, loader)}), running the libraries' static initializers: what the
+ * class-initialization detector's hooks and its lazy reading of initializers cost shows there.
+ * A class whose initializer fails counts as failed, alike in every form.
+ *
  * <p>Prints {@code measure load-wall-ms}, {@code measure load-thread-cpu-ms} (the loading
  * thread, which runs the agent's transformer) and {@code measure load-process-cpu-ms} (every
  * thread: the JIT compiling the agent's code included), then {@code classes N failed F}.
@@ -31,8 +36,13 @@ public final class ClassLoadingMain {
   public static void main(String[] args) throws Exception {
     Path corpus = Path.of(args[0]);
     List<Path> jars = jars(corpus);
-    if (args.length > 1) { // quick runs: the first jars only
-      jars = jars.subList(0, Math.min(jars.size(), Integer.parseInt(args[1])));
+    boolean initialize = false;
+    for (int i = 1; i < args.length; i++) {
+      if (args[i].equals("--initialize")) {
+        initialize = true;
+      } else { // quick runs: the first jars only
+        jars = jars.subList(0, Math.min(jars.size(), Integer.parseInt(args[i])));
+      }
     }
     URL[] urls = new URL[jars.size()];
     for (int i = 0; i < urls.length; i++) {
@@ -50,7 +60,8 @@ public final class ClassLoadingMain {
       for (Path jar : jars) {
         for (String name : classNames(jar)) {
           try {
-            Class.forName(name, false, loader).getDeclaredFields(); // links, does not initialize
+            // Links; initializes only with --initialize.
+            Class.forName(name, initialize, loader).getDeclaredFields();
             loaded++;
           } catch (ClassNotFoundException | LinkageError e) {
             failed++; // a dependency outside the corpus: the same in every form
