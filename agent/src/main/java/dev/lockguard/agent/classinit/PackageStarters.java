@@ -3,8 +3,10 @@ package dev.lockguard.agent.classinit;
 import dev.lockguard.agent.core.ClassFiles;
 import dev.lockguard.internal.classinit.PackageReader;
 import java.io.IOException;
+import java.lang.ref.WeakReference;
 import java.lang.instrument.Instrumentation;
 import java.net.JarURLConnection;
+import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.URL;
 import java.net.URLConnection;
@@ -115,7 +117,9 @@ public final class PackageStarters implements PackageReader {
 
   /**
    * The class files of {@code type}'s package where its loader finds them, by internal name; null
-   * when the place of {@code type}'s own class file cannot be read.
+   * when the place of {@code type}'s own class file cannot be read. The last package read is kept
+   * for the next question: the classes of one cycle, and the cycles of one package, are asked
+   * about one after another.
    */
   private static Map<String, byte[]> packageOf(Class<?> type) {
     ClassLoader loader = type.getClassLoader();
@@ -125,6 +129,10 @@ public final class PackageStarters implements PackageReader {
       return null; // the JDK's, or the unnamed package: not looked into
     }
     String dir = name.substring(0, slash + 1);
+    LastPackage last = lastPackage;
+    if (last != null && last.loader.get() == loader && last.dir.equals(dir)) {
+      return last.classes;
+    }
     Map<String, byte[]> classes = new LinkedHashMap<>();
     try {
       URL own = loader.getResource(name + ".class");
@@ -138,18 +146,23 @@ public final class PackageStarters implements PackageReader {
     } catch (IOException | RuntimeException e) {
       return null;
     }
+    lastPackage = new LastPackage(new WeakReference<>(loader), dir, classes);
     return classes;
   }
+
+  /** The package {@link #packageOf} read last; its loader held weakly. */
+  private record LastPackage(WeakReference<ClassLoader> loader, String dir,
+      Map<String, byte[]> classes) {}
+
+  private static volatile LastPackage lastPackage;
 
   /** Adds the class files of {@code dir} at the jar or directory of {@code url}. */
   private static boolean read(URL url, String dir, Map<String, byte[]> into) throws IOException {
     if (url.getProtocol().equals("jar")) {
-      URLConnection connection = url.openConnection();
-      if (!(connection instanceof JarURLConnection jarConnection)) {
-        return false;
-      }
-      jarConnection.setUseCaches(false); // our own JarFile, closed here, not the loader's
-      try (JarFile jar = jarConnection.getJarFile()) {
+      try (JarFile jar = openUnverified(url)) {
+        if (jar == null) {
+          return false;
+        }
         for (JarEntry entry : jar.stream().toList()) {
           String entryName = entry.getName();
           if (inPackage(entryName, dir)) {
@@ -179,6 +192,33 @@ public final class PackageStarters implements PackageReader {
       }
     }
     return true;
+  }
+
+  /**
+   * Our own {@link JarFile} of a {@code jar:} URL, closed by the caller, not the loader's: opened
+   * without verifying its signatures when the jar is a file (the bytes are only read here, and
+   * a signed jar's verification hashes every entry read), else through the connection; null
+   * when the URL is not a jar's.
+   */
+  private static JarFile openUnverified(URL url) throws IOException {
+    String spec = url.getFile();
+    int separator = spec.indexOf("!/");
+    if (separator > 0) {
+      try {
+        URI inner = new URI(spec.substring(0, separator));
+        if ("file".equals(inner.getScheme())) {
+          return new JarFile(Path.of(inner).toFile(), false);
+        }
+      } catch (URISyntaxException | IllegalArgumentException e) {
+        // not a file's: the connection below opens it
+      }
+    }
+    URLConnection connection = url.openConnection();
+    if (!(connection instanceof JarURLConnection jarConnection)) {
+      return null;
+    }
+    jarConnection.setUseCaches(false);
+    return jarConnection.getJarFile();
   }
 
   private static boolean inPackage(String path, String dir) {
