@@ -15,7 +15,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * #declareInitializer}), and its class file is kept: what its initializer touches is read from
  * it by the agent's {@link Reader} only when the initializer starts ({@link #readIfUnread}), so a
  * class loaded and never initialized costs its load no more than its header. The class files kept
- * are capped at {@value #UNREAD_BYTES} bytes; past that a class is read as it is declared.
+ * are capped ({@link #UNREAD_BYTES}); past that a class is read as it is declared.
  *
  * <p>Classes are known by binary name: two classes of one name in two class loaders share a
  * record, the last one loaded winning (a cycle is still among classes of that name). Registration
@@ -105,8 +105,11 @@ public final class ClassInits {
     void describe(byte[] classfile);
   }
 
-  /** The most bytes of class files kept unread at once. */
-  static final long UNREAD_BYTES = 64L << 20;
+  /**
+   * The most bytes of class files kept unread at once: a sixteenth of the heap's limit, at most
+   * 64 MB (16 MB under {@code -Xmx256m}).
+   */
+  static final long UNREAD_BYTES = Math.min(64L << 20, Runtime.getRuntime().maxMemory() / 16);
   private static final VarHandle UNREAD;
 
   static {
@@ -150,8 +153,9 @@ public final class ClassInits {
   /**
    * Declares a class with an initializer from its header, as {@link #declare} does one without
    * ({@code flags} with {@link #HAS_CLINIT}), and keeps its class file for the {@link Reader} to
-   * read when the initializer starts; or has the reader read it now, when no reader is set or the
-   * class files kept already reach {@value #UNREAD_BYTES} bytes.
+   * read when the initializer starts; or has the reader read it now, when the class files kept
+   * already reach {@link #UNREAD_BYTES}. With no reader set (unit tests that describe their
+   * classes themselves) nothing is kept or read.
    *
    * @return the id the initializer's hooks pass
    */
