@@ -3,15 +3,11 @@ package dev.lockguard.agent;
 import dev.lockguard.agent.classinit.ClassInitClassVisitor;
 import dev.lockguard.agent.classinit.PackageStarters;
 import dev.lockguard.agent.core.ClassFilter;
-import dev.lockguard.agent.core.ClassRewriter;
 import dev.lockguard.agent.core.LockTransformer;
 import dev.lockguard.agent.core.TypeHierarchy;
-import dev.lockguard.agent.latch.LatchClassVisitor;
 import dev.lockguard.agent.latch.LatchTypes;
 import dev.lockguard.agent.loader.LoaderTransformer;
 import dev.lockguard.agent.loader.ReachableLoaders;
-import dev.lockguard.agent.lockorder.LockSiteClassVisitor;
-import dev.lockguard.agent.queue.QueueCheckClassVisitor;
 import dev.lockguard.internal.Lifecycle;
 import dev.lockguard.internal.classinit.ClassInits;
 import dev.lockguard.internal.classinit.Entries;
@@ -60,7 +56,7 @@ final class Installer {
     ReachableLoaders loaders = new ReachableLoaders();
     instrumentation.addTransformer(new LoaderTransformer(loaders), true);
     LockTransformer locks =
-        new LockTransformer(filter, rewriters(new LatchTypes(options.latches()),
+        new LockTransformer(filter, Rewriters.of(new LatchTypes(options.latches()),
             options.classInit()));
     if (options.classInit()) { // before the transformer, which keeps class files for it
       ClassInits.readWith(ClassInitClassVisitor.READER);
@@ -68,18 +64,6 @@ final class Installer {
     }
     instrumentation.addTransformer(loaders.gate(locks, filter::instrument), true);
     retransformLoaded(instrumentation, filter, loaders);
-  }
-
-  /** The detectors' rewriters, in the order they see each class. */
-  private static List<ClassRewriter> rewriters(LatchTypes latchTypes, boolean classInit) {
-    // The queue check analyses each method's data flow, so it reads the class before any
-    // rewriting; the other rewriters then see its hooks as plain static calls.
-    List<ClassRewriter> rewriters = new ArrayList<>(List.of(QueueCheckClassVisitor.REWRITER,
-        LockSiteClassVisitor.REWRITER, LatchClassVisitor.rewriter(latchTypes)));
-    if (classInit) {
-      rewriters.add(ClassInitClassVisitor.AFTER_LOCK_ORDER); // last: it names monitors the others saw
-    }
-    return rewriters;
   }
 
   /**

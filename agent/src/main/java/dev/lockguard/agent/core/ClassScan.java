@@ -293,17 +293,7 @@ public final class ClassScan {
 
   /** Whether the class declares a method of this name (its method headers, no code read). */
   public static boolean declaresMethod(ClassReader reader, String methodName) {
-    byte[] b = bytes(reader);
-    int offset = methods(b, reader);
-    int methods = u2(b, offset);
-    offset += 2;
-    for (int i = 0; i < methods; i++) {
-      if (isText(b, utf8(reader, b, offset + 2), methodName)) {
-        return true;
-      }
-      offset = skipMember(b, offset);
-    }
-    return false;
+    return method(reader, methodName) >= 0;
   }
 
   /**
@@ -312,21 +302,31 @@ public final class ClassScan {
    * name that is not overloaded, such as {@code <clinit>}.
    */
   public static int codeOf(ClassReader reader, String methodName) {
+    int offset = method(reader, methodName);
+    if (offset < 0) {
+      return -1;
+    }
+    byte[] b = bytes(reader);
+    int attributes = u2(b, offset + 6);
+    offset += 8;
+    for (int a = 0; a < attributes; a++) {
+      if (isText(b, utf8(reader, b, offset), "Code")) {
+        return offset;
+      }
+      offset += 6 + u4(b, offset + 2);
+    }
+    return -1;
+  }
+
+  /** Where the first method named {@code methodName} starts ({@code method_info}), or -1. */
+  private static int method(ClassReader reader, String methodName) {
     byte[] b = bytes(reader);
     int offset = methods(b, reader);
     int methods = u2(b, offset);
     offset += 2;
     for (int i = 0; i < methods; i++) {
       if (isText(b, utf8(reader, b, offset + 2), methodName)) {
-        int attributes = u2(b, offset + 6);
-        offset += 8;
-        for (int a = 0; a < attributes; a++) {
-          if (isText(b, utf8(reader, b, offset), "Code")) {
-            return offset;
-          }
-          offset += 6 + u4(b, offset + 2);
-        }
-        return -1;
+        return offset;
       }
       offset = skipMember(b, offset);
     }

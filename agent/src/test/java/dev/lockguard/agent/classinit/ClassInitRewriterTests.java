@@ -3,13 +3,11 @@ package dev.lockguard.agent.classinit;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.lockguard.LockGuard;
+import dev.lockguard.agent.Rewriters;
 import dev.lockguard.agent.core.ClassFilter;
 import dev.lockguard.agent.core.LockTransformer;
 import dev.lockguard.agent.core.Rewritten;
-import dev.lockguard.agent.latch.LatchClassVisitor;
 import dev.lockguard.agent.latch.LatchTypes;
-import dev.lockguard.agent.lockorder.LockSiteClassVisitor;
-import dev.lockguard.agent.queue.QueueCheckClassVisitor;
 import dev.lockguard.internal.TestSupport;
 import dev.lockguard.internal.classinit.ClassInitHooks;
 import dev.lockguard.internal.classinit.ClassInits;
@@ -67,9 +65,7 @@ class ClassInitRewriterTests {
   @Test
   void aClassOnlyThisRewriterChangesIsReadWhenItsInitializerStarts() throws Exception {
     LockTransformer agent = new LockTransformer(new ClassFilter(List.of(), List.of(), Set.of()),
-        List.of(QueueCheckClassVisitor.REWRITER, LockSiteClassVisitor.REWRITER,
-            LatchClassVisitor.rewriter(new LatchTypes(List.of())),
-            ClassInitClassVisitor.AFTER_LOCK_ORDER));
+        Rewriters.of(new LatchTypes(List.of()), true));
     List<byte[]> read = new ArrayList<>();
     List<Violation> findings = new ArrayList<>();
     Consumer<Violation> listener = findings::add;

@@ -3,14 +3,12 @@ package dev.lockguard.agent.classinit;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.lockguard.agent.Rewriters;
 import dev.lockguard.agent.core.ClassFilter;
 import dev.lockguard.agent.core.ClassScan;
 import dev.lockguard.agent.core.LockTransformer;
 import dev.lockguard.agent.core.Rewritten;
-import dev.lockguard.agent.latch.LatchClassVisitor;
 import dev.lockguard.agent.latch.LatchTypes;
-import dev.lockguard.agent.lockorder.LockSiteClassVisitor;
-import dev.lockguard.agent.queue.QueueCheckClassVisitor;
 import dev.lockguard.internal.classinit.ClassInits;
 import java.io.IOException;
 import java.io.InputStream;
@@ -239,9 +237,7 @@ class ClinitPatchTests {
   @Test
   void theEndToEndShapesTakeBothPaths() throws Exception {
     LockTransformer agent = new LockTransformer(new ClassFilter(List.of(), List.of(), Set.of()),
-        List.of(QueueCheckClassVisitor.REWRITER, LockSiteClassVisitor.REWRITER,
-            LatchClassVisitor.rewriter(new LatchTypes(List.of())),
-            ClassInitClassVisitor.AFTER_LOCK_ORDER));
+        Rewriters.of(new LatchTypes(List.of()), true));
     ClassLoader loader = getClass().getClassLoader();
     for (String shape : List.of("Shapes$GuavaList", "Shapes$AOffset", "Shapes$FieldA",
         "Shapes$CallA", "Shapes$RingA", "Shapes$TermsEnum")) {
