@@ -262,22 +262,48 @@ public final class PackageStarters implements PackageReader {
       return null;
     }
 
-    /** Whether {@code name} is skipped or extends a skipped class. */
+    /**
+     * Whether {@code name}'s code cannot run before a skipped class is initialized: it is skipped,
+     * it extends a skipped class, or it is an anonymous or local class (its {@code
+     * EnclosingMethod} names the class it is declared in) of a class whose code cannot. Such a
+     * class is made only by the code that declares it: jgit's transport protocols, anonymous
+     * classes of the transports, start other transports only once the transports' superclass is
+     * initialized.
+     */
     private boolean codeSkipped(String name, ClassReader reader) {
-      String current = name;
-      ClassReader read = reader;
-      for (int depth = 0; depth < MAX_ANCESTRY; depth++) {
-        if (skipped.contains(current)) {
-          return true;
-        }
-        current = read == null ? null : read.getSuperName();
-        if (current == null) {
-          return false;
-        }
-        byte[] parent = classes.get(current);
-        read = parent == null ? null : new ClassReader(parent);
+      return codeSkipped(name, reader, 0);
+    }
+
+    private boolean codeSkipped(String name, ClassReader reader, int depth) {
+      if (skipped.contains(name)) {
+        return true;
       }
-      return false;
+      if (reader == null || depth == MAX_ANCESTRY) {
+        return false;
+      }
+      String enclosing = enclosingClass(reader); // declared there: made only by that code
+      return skippedAt(reader.getSuperName(), depth) || skippedAt(enclosing, depth);
+    }
+
+    /** {@link #codeSkipped} for the class named {@code name} in the package, if any. */
+    private boolean skippedAt(String name, int depth) {
+      if (name == null) {
+        return false;
+      }
+      byte[] bytes = classes.get(name);
+      return codeSkipped(name, bytes == null ? null : new ClassReader(bytes), depth + 1);
+    }
+
+    /** The class an anonymous or local class is declared in ({@code EnclosingMethod}), or null. */
+    private static String enclosingClass(ClassReader reader) {
+      String[] enclosing = new String[1];
+      reader.accept(new ClassVisitor(Opcodes.ASM9) {
+        @Override
+        public void visitOuterClass(String owner, String name, String descriptor) {
+          enclosing[0] = owner;
+        }
+      }, ClassReader.SKIP_CODE | ClassReader.SKIP_DEBUG | ClassReader.SKIP_FRAMES);
+      return enclosing[0];
     }
 
     private static boolean startedOutside(ClassReader reader) {

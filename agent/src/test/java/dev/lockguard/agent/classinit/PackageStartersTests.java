@@ -42,6 +42,29 @@ class PackageStartersTests {
         .isEqualTo(ENTRIES + "Palette");
   }
 
+  /**
+   * jgit's transports: the code that starts {@code LocalTransport} is its own protocol's and
+   * {@code BundleTransport}'s protocol's, anonymous classes that only the transports' initializers
+   * make, so it runs only once {@code Transport} is initialized: no starter.
+   */
+  @Test
+  void anAnonymousClassOfASubclassStartsNothingBeforeTheSuperclassIsInitialized()
+      throws Exception {
+    Class<?> local = Class.forName(ENTRIES + "LocalTransport", false, loader());
+
+    assertThat(PackageStarters.starterOf(local,
+        Set.of(ENTRIES + "Transport", ENTRIES + "LocalTransport"))).isEmpty();
+  }
+
+  /** The same shape, with an anonymous class of a class outside the cycle as the starter. */
+  @Test
+  void anAnonymousClassOfAnotherClassIsAStarter() throws Exception {
+    Class<?> local = Class.forName(ENTRIES + "LocalChannel", false, loader());
+
+    assertThat(PackageStarters.starterOf(local,
+        Set.of(ENTRIES + "Channel", ENTRIES + "LocalChannel"))).isEqualTo(ENTRIES + "Dialer$1");
+  }
+
   @Test
   void aSubclassAnyCodeCanStartStartsItsSuperclass() throws Exception {
     Class<?> leaf = Class.forName(ENTRIES + "Leaf", false, loader());

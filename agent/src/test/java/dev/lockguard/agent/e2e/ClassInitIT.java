@@ -235,8 +235,9 @@ class ClassInitIT {
         Fixtures.runFixture(dir.resolve("entries"), "", "classinit.entries.PackageEntries");
     String entries = "fixtures.agent.classinit.entries.PackageEntries$";
 
-    assertThat(outcome.report().violations()).as(outcome.result().toString()).hasSize(2)
-        .allSatisfy(violation -> {
+    assertThat(outcome.report().violations()).as("Substitutor, CtKind and Transport (jgit's"
+        + " transports, started only by their protocols) stay silent: " + outcome.result())
+        .hasSize(2).allSatisfy(violation -> {
           assertThat(violation.kind()).isEqualTo(Kind.POTENTIAL_DEADLOCK);
           assertThat(violation.severity()).isEqualTo(Severity.ERROR);
         });
