@@ -41,8 +41,7 @@ public final class ClassInitClassVisitor extends SiteClassVisitor {
    */
   public static final ClassRewriter AFTER_LOCK_ORDER = new Rewriter(false);
 
-  private static final ClassScan.Names LOCK_CALLS =
-      ClassScan.Names.of(java.util.List.of("lock", "lockInterruptibly"));
+  private static final ClassScan.Names LOCK_CALLS = ClassScan.Names.of(InitDescription.LOCK_CALLS);
 
   private static final class Rewriter implements ClassRewriter {
     /** Whether {@link #rewriteAlone} must look for locks: no other rewriter looked. */

@@ -25,7 +25,8 @@ import org.objectweb.asm.Opcodes;
 final class InitDescription {
   /** How many times the class's own methods called from its initializer are followed. */
   private static final int OWN_CALL_ROUNDS = 4;
-  private static final Set<String> LOCK_CALLS = Set.of("lock", "lockInterruptibly");
+  /** The names of the lock calls the lock hook goes before: {@code Lock.lock()} and kin. */
+  static final Set<String> LOCK_CALLS = Set.of("lock", "lockInterruptibly");
 
   /** One touch of another class. */
   record Touch(String target, String member, String method, int line, byte how) {}

@@ -13,6 +13,7 @@ import java.net.URLConnection;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Enumeration;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -57,13 +58,22 @@ public final class PackageStarters implements PackageReader {
   @Override
   public Boolean packageOnly(String className) {
     Boolean answer = null;
-    for (Class<?> type : instrumentation.getAllLoadedClasses()) {
-      if (type.getName().equals(className)) {
-        Boolean one = packageOnly(type);
-        answer = one == null ? answer : answer == null ? one : answer && one;
-      }
+    for (Class<?> type : loaded(className)) {
+      Boolean one = packageOnly(type);
+      answer = one == null ? answer : answer == null ? one : answer && one;
     }
     return answer;
+  }
+
+  /** The loaded classes of that name, one a loader. */
+  private List<Class<?>> loaded(String className) {
+    List<Class<?>> named = new ArrayList<>();
+    for (Class<?> type : instrumentation.getAllLoadedClasses()) {
+      if (type.getName().equals(className)) {
+        named.add(type);
+      }
+    }
+    return named;
   }
 
   /**
@@ -87,17 +97,14 @@ public final class PackageStarters implements PackageReader {
 
   @Override
   public String starterOf(String className, Set<String> notCounted) {
-    boolean loaded = false;
-    for (Class<?> type : instrumentation.getAllLoadedClasses()) {
-      if (type.getName().equals(className)) {
-        loaded = true;
-        String starter = starterOf(type, notCounted);
-        if (starter == null || !starter.isEmpty()) {
-          return starter;
-        }
+    List<Class<?>> types = loaded(className);
+    for (Class<?> type : types) {
+      String starter = starterOf(type, notCounted);
+      if (starter == null || !starter.isEmpty()) {
+        return starter;
       }
     }
-    return loaded ? "" : null;
+    return types.isEmpty() ? null : "";
   }
 
   /** {@link #starterOf(String, Set)} for one loaded class of that name. */

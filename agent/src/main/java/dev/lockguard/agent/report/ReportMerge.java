@@ -57,8 +57,8 @@ final class ReportMerge {
    * One line naming the JVMs merged: {@code 2 JVMs: pid 11 (surefire fork in /repo/module, Java
    * 17), ...}. A surefire fork is named as one, not by its booter jar's temporary path or its
    * booter class, with the directory it ran in, which names the module. JVMs that ran the same
-   * thing in the same place are one entry with a count and their first pids ({@code 46 surefire
-   * forks in /repo, Java 17 (pids 11, 12, 13 and 43 more)}): a suite that forks a JVM per test class
+   * thing in the same place are one entry with a count and their first pids ({@code 46 x surefire
+   * fork in /repo, Java 17 (pids 11, 12, 13 and 43 more)}): a suite that forks a JVM per test class
    * still gets a line a person can read.
    */
   static String jvms(List<Report> reports) {

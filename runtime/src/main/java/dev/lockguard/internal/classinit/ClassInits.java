@@ -143,8 +143,15 @@ public final class ClassInits {
       int flags) {
     Info made = new Info(className); // one lookup: a name is rarely declared twice
     Info info = BY_NAME.putIfAbsent(className, made);
-    info = info == null ? made : info;
-    info.touches = NO_TOUCHES; // a class of the same name described before: the last one wins
+    header(info == null ? made : info, superName, interfaces, flags);
+  }
+
+  /**
+   * What a declaration from the header sets; a class of the same name described before loses its
+   * touches: the last one loaded wins.
+   */
+  private static void header(Info info, String superName, String[] interfaces, int flags) {
+    info.touches = NO_TOUCHES;
     info.superName = superName;
     info.interfaces = interfaces;
     info.flags = flags;
@@ -162,20 +169,16 @@ public final class ClassInits {
   public static int declareInitializer(String className, String superName, String[] interfaces,
       int flags, byte[] classfile) {
     Info info = register(className);
-    info.superName = superName;
-    info.interfaces = interfaces;
-    info.touches = NO_TOUCHES;
+    header(info, superName, interfaces, flags);
     info.fileName = null;
-    info.flags = flags;
     Reader reading = reader;
-    if (reading != null && UNREAD_HELD.addAndGet(classfile.length) <= UNREAD_BYTES) {
+    if (reading == null) {
+      release((byte[]) UNREAD.getAndSet(info, (byte[]) null));
+    } else if (UNREAD_HELD.addAndGet(classfile.length) <= UNREAD_BYTES) {
       release((byte[]) UNREAD.getAndSet(info, classfile)); // one of the same name before
     } else {
       UNREAD_HELD.addAndGet(-classfile.length);
-      release((byte[]) UNREAD.getAndSet(info, (byte[]) null));
-      if (reading != null) {
-        reading.describe(classfile);
-      }
+      reading.describe(classfile); // describe releases one of the same name kept before
     }
     return info.id;
   }
