@@ -20,7 +20,8 @@ import org.objectweb.asm.MethodVisitor;
  * initializer when the initializer starts, which a class loaded and never initialized never
  * does. Otherwise this visitor rides on the transformer's one pass and adds the hooks, the locks'
  * included; {@link InitDescription} then reads the class at once, straight from the class file,
- * for the methods that take a lock.
+ * for the methods that take a lock. An initializer that cannot start another application class's
+ * initialization ({@link InertInitializer}) gets no hooks at all.
  * Classes retransformed after they were loaded are left alone: their initializers ran before the
  * agent could watch them.
  */
@@ -75,7 +76,8 @@ public final class ClassInitClassVisitor extends SiteClassVisitor {
     /**
      * The hooks patched into the bytes, and the class declared from its header with its class
      * file kept: the runtime has {@link InitDescription} read it when the initializer starts
-     * ({@link InitHeader#declareInitializer}). Null, for ASM's pass, which adds the lock hook,
+     * ({@link InitHeader#declareInitializer}). An inert initializer ({@link InertInitializer})
+     * gets no hooks: the class is declared as one without an initializer. Null, for ASM's pass, which adds the lock hook,
      * when the class may take a lock (a monitor, a {@code synchronized} method or a call named
      * like {@code Lock.lock()}: after the lock-order rewriter, no class that comes here alone
      * does), or the patch does not handle the initializer's code.
@@ -89,9 +91,15 @@ public final class ClassInitClassVisitor extends SiteClassVisitor {
         return null;
       }
       int code = ClassScan.codeOf(reader, "<clinit>");
+      if (code < 0) {
+        return null;
+      }
+      if (InertInitializer.test(reader, code)) {
+        InitHeader.declare(reader, true); // as a class without an initializer: no hooks
+        return classfile;
+      }
       // Declared before the patch: if it declines, ASM's pass describes the class at once.
-      return code < 0 ? null
-          : ClinitPatch.patch(classfile, reader, code, InitHeader.declareInitializer(reader));
+      return ClinitPatch.patch(classfile, reader, code, InitHeader.declareInitializer(reader));
     }
   }
 

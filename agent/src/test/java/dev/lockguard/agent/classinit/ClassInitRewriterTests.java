@@ -114,6 +114,51 @@ class ClassInitRewriterTests {
     }
   }
 
+  /**
+   * {@code Shapes.OffsetEmpty}'s initializer only makes an {@code int[]}: it is inert ({@link
+   * InertInitializer}). Under the agent's four rewriters the class is left byte for byte as it
+   * was, nothing of it is kept, and it is declared as a class without an initializer: the cycle
+   * its superclass {@code AOffset} closes by making one is still reported, whole, from {@code
+   * AOffset}'s hooks alone.
+   */
+  @Test
+  void anInertInitializerGetsNoHooksAndItsCycleIsStillReported() throws Exception {
+    LockTransformer agent = new LockTransformer(new ClassFilter(List.of(), List.of(), Set.of()),
+        Rewriters.of(new LatchTypes(List.of()), true));
+    List<Violation> findings = new ArrayList<>();
+    Consumer<Violation> listener = findings::add;
+    TestSupport.reset();
+    TestSupport.quiet();
+    ClassInits.readWith(ClassInitClassVisitor.READER);
+    LockGuard.addListener(listener);
+    try {
+      long kept = unreadBytes();
+      ClassLoader loader = getClass().getClassLoader();
+      byte[] empty = classFile(SHAPES + "OffsetEmpty");
+      assertThat(agent.rewrite(empty, loader, true)).as("left as it is").isNull();
+      assertThat(unreadBytes()).isEqualTo(kept);
+      assertThat(agent.rewrite(classFile(SHAPES + "AOffset"), loader, true)).as("patched")
+          .isNotNull();
+
+      int offset = ClassInits.reserve(SHAPES + "AOffset");
+      ClassInitHooks.enter(offset); // makes an OffsetEmpty, whose initializer has no hooks
+      ClassInitHooks.exit(offset);
+
+      assertThat(findings).hasSize(1);
+      Violation cycle = findings.get(0);
+      assertThat(cycle.kind()).isEqualTo(Violation.Kind.POTENTIAL_DEADLOCK);
+      assertThat(cycle.locks()).extracting(Violation.LockRef::name)
+          .containsExactly(SHAPES + "AOffset", SHAPES + "OffsetEmpty");
+      assertThat(cycle.sites()).containsExactly(SHAPES + "AOffset.<clinit>(Shapes.java:46)");
+      assertThat(cycle.message()).contains("thread B initializes Shapes$OffsetEmpty, whose"
+          + " superclass Shapes$AOffset it must initialize first");
+    } finally {
+      LockGuard.removeListener(listener);
+      ClassInits.readWith(null);
+      TestSupport.reset();
+    }
+  }
+
   private static byte[] classFile(String className) throws IOException {
     try (InputStream in = ClassInitRewriterTests.class.getClassLoader()
         .getResourceAsStream(className.replace('.', '/') + ".class")) {

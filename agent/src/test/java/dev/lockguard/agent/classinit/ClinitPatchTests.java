@@ -31,15 +31,29 @@ import org.objectweb.asm.ClassWriter;
 import org.objectweb.asm.Label;
 import org.objectweb.asm.MethodVisitor;
 import org.objectweb.asm.Opcodes;
+import org.objectweb.asm.Type;
 
 /**
  * {@link ClinitPatch} on javac's output and on initializers written with ASM in shapes javac does
  * not write: each patched class passes ASM's verifier, the JVM's (it is defined in a fresh loader
  * and initialized) and runs its hooks in order; the transformer takes the patch when it can and
- * ASM's pass when it cannot.
+ * ASM's pass when it cannot. Every initializer here touches {@link Touched}, so that none is
+ * inert ({@link InertInitializer}): the transformer leaves an inert one as it is.
  */
 class ClinitPatchTests {
   private static final String PACKAGE = "dev/lockguard/agent/classinit/";
+  private static final String TOUCHED = Type.getInternalName(Touched.class);
+
+  /** Another class each initializer here touches, so that none is inert. */
+  public static final class Touched {
+    public static int count;
+
+    /** {@link Boolean#getBoolean}. */
+    public static boolean none(String property) {
+      count++;
+      return Boolean.getBoolean(property);
+    }
+  }
 
   /** The colours {@link EnumSwitch} switches on. */
   public enum Colour { RED, GREEN, BLUE, CYAN }
@@ -67,6 +81,7 @@ class ClinitPatchTests {
     public static final int SUM;
 
     static {
+      Touched.count++;
       int sum = 0;
       for (String name : new String[] {"one", "two", "three", "many"}) {
         switch (name) {
@@ -103,6 +118,7 @@ class ClinitPatchTests {
     public static final String PARSED;
 
     static {
+      Touched.count++;
       int sum = 0;
       for (int prime : PRIMES) {
         sum += prime;
@@ -121,7 +137,7 @@ class ClinitPatchTests {
   /** An initializer that throws: the catch-all handler calls exit before the throw goes on. */
   public static final class Throws {
     static {
-      if (!Boolean.getBoolean("lockguard.none")) {
+      if (!Touched.none("lockguard.none")) {
         throw new IllegalStateException("boom");
       }
     }
@@ -436,6 +452,7 @@ class ClinitPatchTests {
     ClassWriter writer = newClass(name, Opcodes.V17, ClassWriter.COMPUTE_FRAMES, "RESULT", "I");
     MethodVisitor code = writer.visitMethod(Opcodes.ACC_STATIC, "<clinit>", "()V", null, null);
     code.visitCode();
+    touch(code);                                             // 4 bytes: the alignments stay
     for (int i = 0; i < nops; i++) {
       code.visitInsn(Opcodes.NOP);
     }
@@ -472,7 +489,7 @@ class ClinitPatchTests {
 
   /**
    * {@code TABLE = new int[entries]}, each entry {@code 7 * i} (8 bytes of code each), then
-   * {@code padding} nops, all jumped over when {@code Boolean.getBoolean("lockguard.none")}: a
+   * {@code padding} nops, all jumped over when {@code Touched.none("lockguard.none")}: a
    * jump of {@code 11 + 8 * entries + padding} bytes; with {@code earlyReturn}, 7 bytes more,
    * for a return between the jump and the table.
    */
@@ -482,8 +499,7 @@ class ClinitPatchTests {
     code.visitCode();
     Label end = new Label();
     code.visitLdcInsn("lockguard.none");
-    code.visitMethodInsn(Opcodes.INVOKESTATIC, "java/lang/Boolean", "getBoolean",
-        "(Ljava/lang/String;)Z", false);
+    code.visitMethodInsn(Opcodes.INVOKESTATIC, TOUCHED, "none", "(Ljava/lang/String;)Z", false);
     code.visitJumpInsn(Opcodes.IFNE, end);                   // the far jump
     if (earlyReturn) {
       Label table = new Label();
@@ -512,13 +528,17 @@ class ClinitPatchTests {
     return writer.toByteArray();
   }
 
-  /** {@code for (int i = 0; i < 10; i++) RESULT += i;} in a class file of {@code version}. */
+  /**
+   * {@code Touched.count; for (int i = 0; i < 10; i++) RESULT += i;} in a class file of {@code
+   * version}.
+   */
   private static byte[] loop(String name, int version) {
     ClassWriter writer = newClass(name, version, ClassWriter.COMPUTE_MAXS, "RESULT", "I");
     MethodVisitor code = writer.visitMethod(Opcodes.ACC_STATIC, "<clinit>", "()V", null, null);
     code.visitCode();
     Label test = new Label();
     Label body = new Label();
+    touch(code);
     code.visitInsn(Opcodes.ICONST_0);
     code.visitVarInsn(Opcodes.ISTORE, 0);                    // int i = 0;
     code.visitJumpInsn(Opcodes.GOTO, test);
@@ -537,6 +557,12 @@ class ClinitPatchTests {
     code.visitEnd();
     writer.visitEnd();
     return writer.toByteArray();
+  }
+
+  /** {@code Touched.count;} as a statement: 4 bytes of code that read another class's field. */
+  private static void touch(MethodVisitor code) {
+    code.visitFieldInsn(Opcodes.GETSTATIC, TOUCHED, "count", "I");
+    code.visitInsn(Opcodes.POP);
   }
 
   /** {@link ClinitPatch#patch} with the initializer's code found as the rewriter finds it. */

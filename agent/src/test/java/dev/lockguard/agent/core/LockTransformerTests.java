@@ -23,12 +23,18 @@ class LockTransformerTests {
       LockSiteClassVisitor.REWRITER, LatchClassVisitor.rewriter(new LatchTypes(List.of())),
       ClassInitClassVisitor.AFTER_LOCK_ORDER};
 
+  /** What {@link InitializerOnly}'s initializer counts in. */
+  public static final class Counted {
+    public static int count;
+  }
+
   /** No lock, queue or latch: only the class-init rewriter may change it. */
   public static final class InitializerOnly {
     public static final int[] SQUARES = new int[8];
     public static final String NAME; // public: the rewritten class is in another loader
 
     static {
+      Counted.count++; // another class touched: the initializer is not inert
       for (int i = 0; i < SQUARES.length; i++) { // a loop: a frame in <clinit>
         SQUARES[i] = i * i;
       }

@@ -89,6 +89,10 @@ class ClassInitIT {
         + " it must initialize first;");
   }
 
+  /**
+   * {@code OffsetEmpty}'s own initializer is inert ({@code InertInitializer}): the agent gives it
+   * no hooks, and the cycle comes from {@code AOffset}'s hooks and {@code OffsetEmpty}'s header.
+   */
   @Test
   void subclassWithAnInitializerRunsInsideItsSuperclasss() {
     Violation systemds = finding("AOffset");

@@ -1,0 +1,292 @@
+package dev.lockguard.agent.classinit;
+
+import static dev.lockguard.agent.core.ClassScan.bytes;
+import static dev.lockguard.agent.core.ClassScan.isText;
+import static dev.lockguard.agent.core.ClassScan.methods;
+import static dev.lockguard.agent.core.ClassScan.u2;
+import static dev.lockguard.agent.core.ClassScan.u4;
+
+import dev.lockguard.agent.core.ClassScan;
+import java.util.Set;
+import org.objectweb.asm.ClassReader;
+import org.objectweb.asm.Opcodes;
+
+/**
+ * Whether a class's initializer is inert: it cannot start another application class's
+ * initialization, so the class can be in a cycle of initializations only through its parents,
+ * like a class without an initializer, and the runtime would learn nothing from its hooks. Such
+ * a class is declared from its header ({@link InitHeader#declare}) and its initializer is left as
+ * it is: no hooks for the JVM to parse and verify, no class file kept. About a third of
+ * the initializers of a large application are inert: constants, maps of strings, enums whose
+ * constants take strings and numbers.
+ *
+ * <p>The test errs towards "not inert": a wrong "inert" would hide a cycle, a wrong "not inert"
+ * costs only the hooks. It reads the initializer and every method of the class that code calls,
+ * constructors and instance methods too (and every method of the class once the initializer makes
+ * an instance of it, for JDK code may call them: a map calls {@code hashCode}), and says inert
+ * only if none of that code
+ *
+ * <ul>
+ *   <li>names another application class in a {@code new}, a static field access or a call, or
+ *       in a class constant where it also calls a JDK method that initializes the class it is
+ *       given ({@code EnumSet.allOf(Other.class)} initializes {@code Other});
+ *   <li>calls a JDK class that may run application code: one that loads classes by name, reads
+ *       service providers, runs tasks or reflects ({@link #plainJdk});
+ *   <li>makes an {@code invokedynamic} other than a string concatenation (a lambda may run any
+ *       code) or loads a dynamic constant or a method handle;
+ *   <li>takes a monitor, calls a lock's {@code lock()} or is a {@code synchronized} method;
+ *   <li>calls a method the class inherits from an application class, or one without code (native
+ *       or abstract: a subclass's code would run).
+ * </ul>
+ */
+final class InertInitializer {
+  private static final int CLASS = 7;
+  private static final int LDC_W = 0x13;
+  /** How many of the class's methods are read before the answer is "not inert". */
+  private static final int MAX_METHODS = 64;
+
+  /** The JDK packages whose classes, but those in {@link #NOT_PLAIN}, run no application code. */
+  private static final Set<String> PLAIN_PACKAGES = Set.of("java/util", "java/util/concurrent",
+      "java/util/concurrent/atomic", "java/util/concurrent/locks", "java/util/regex", "java/util/function", "java/util/stream",
+      "java/math", "java/io", "java/time", "java/time/temporal", "java/nio");
+  /**
+   * The classes of {@link #PLAIN_PACKAGES} that may run application code: they load classes by
+   * name or read providers, or run tasks or threads.
+   */
+  private static final Set<String> NOT_PLAIN = Set.of("java/util/ServiceLoader",
+      "java/util/ResourceBundle", "java/util/Timer", "java/util/TimerTask",
+      "java/util/concurrent/Executors", "java/util/concurrent/ForkJoinPool",
+      "java/util/concurrent/CompletableFuture", "java/util/concurrent/ThreadPoolExecutor",
+      "java/util/concurrent/ScheduledThreadPoolExecutor", "java/util/concurrent/FutureTask",
+      "java/io/ObjectInputStream", "java/io/ObjectOutputStream", "java/time/ZoneId",
+      "java/nio/file/FileSystems");
+  /** Classes outside those packages that run no application code. */
+  private static final Set<String> PLAIN_CLASSES = Set.of("java/nio/charset/StandardCharsets","java/lang/Object", "java/lang/String",
+      "java/lang/StringBuilder", "java/lang/StringBuffer", "java/lang/Integer", "java/lang/Long",
+      "java/lang/Short", "java/lang/Byte", "java/lang/Character", "java/lang/Boolean",
+      "java/lang/Float", "java/lang/Double", "java/lang/Number", "java/lang/Math",
+      "java/lang/StrictMath", "java/lang/Enum", "java/lang/CharSequence", "java/lang/Comparable",
+      "java/lang/Iterable", "java/lang/ThreadLocal", "java/lang/Void");
+  /**
+   * Single members of other JDK classes that run no application code ({@code owner.name}): the
+   * methods named, and the fields of {@code System}.
+   */
+  private static final Set<String> PLAIN_METHODS = Set.of("java/lang/Class.desiredAssertionStatus",
+      "java/lang/Class.getName", "java/lang/Class.getSimpleName",
+      "java/lang/Class.getCanonicalName", "java/lang/Class.getTypeName",
+      "java/lang/Class.getPackageName", "java/lang/Class.getClassLoader",
+      "java/lang/Class.getResource", "java/lang/Class.getResourceAsStream",
+      "java/lang/System.getProperty", "java/lang/System.getenv",
+      "java/lang/System.currentTimeMillis", "java/lang/System.nanoTime",
+      "java/lang/System.arraycopy", "java/lang/System.identityHashCode",
+      "java/lang/System.lineSeparator", "java/lang/System.out", "java/lang/System.err",
+      "java/lang/Runtime.getRuntime",
+      "java/lang/Runtime.availableProcessors", "java/lang/Runtime.maxMemory",
+      "java/lang/invoke/MethodHandles.lookup",
+      "java/lang/invoke/MethodHandles$Lookup.findVarHandle");
+
+  /**
+   * The plain calls that initialize the class they are given ({@code owner.name}): harmless on a
+   * class constant of the class itself ({@code Enum.valueOf} in every enum), not on another's.
+   */
+  private static final Set<String> BY_CLASS = Set.of("java/lang/Enum.valueOf",
+      "java/util/EnumSet.allOf", "java/util/EnumSet.noneOf", "java/util/EnumSet.range",
+      "java/util/EnumSet.complementOf", "java/util/EnumMap.<init>");
+
+  private final ClassReader reader;
+  private final byte[] b;
+  private final char[] buffer;
+  private final String owner;
+  /** Whether the class's parents are the JDK's alone: a method it inherits is the JDK's. */
+  private final boolean jdkParents;
+  private int count;
+  private int[] names = new int[16];
+  private int[] accesses = new int[16];
+  private int[] codes = new int[16];
+  private boolean[] queued;
+  private int[] queue;
+  private int queueLength;
+  /** Whether the code read loads a class constant of another application class. */
+  private boolean otherClass;
+  /** Whether the code read calls one of {@link #BY_CLASS}. */
+  private boolean byClass;
+
+  private InertInitializer(ClassReader reader) {
+    this.reader = reader;
+    this.b = bytes(reader);
+    this.buffer = new char[reader.getMaxStringLength()];
+    this.owner = reader.getClassName();
+    String superName = reader.getSuperName();
+    this.jdkParents = superName != null && superName.startsWith("java/")
+        && reader.getInterfaces().length == 0;
+  }
+
+  /**
+   * Whether the initializer whose {@code Code} attribute is at {@code code} is inert.
+   *
+   * @param reader a reader of the class, which starts at offset 0
+   */
+  static boolean test(ClassReader reader, int code) {
+    return new InertInitializer(reader).test(code);
+  }
+
+  private boolean test(int initializer) {
+    readMethods();
+    queued = new boolean[count];
+    queue = new int[count];
+    for (int i = 0; i < count; i++) {
+      if (codes[i] == initializer) {
+        enqueue(i);
+      }
+    }
+    for (int next = 0; next < queueLength; next++) {
+      int method = queue[next];
+      if (next == MAX_METHODS || (accesses[method] & Opcodes.ACC_SYNCHRONIZED) != 0
+          || codes[method] < 0 || !inert(codes[method])) {
+        return false;
+      }
+    }
+    return queueLength > 0 && !(otherClass && byClass);
+  }
+
+  /** The methods' name offsets, flags and {@code Code} offsets (-1: none). */
+  private void readMethods() {
+    int offset = methods(b, reader);
+    count = u2(b, offset);
+    offset += 2;
+    names = new int[count];
+    accesses = new int[count];
+    codes = new int[count];
+    for (int i = 0; i < count; i++) {
+      accesses[i] = u2(b, offset);
+      names[i] = offset + 2;
+      codes[i] = -1;
+      int attributes = u2(b, offset + 6);
+      offset += 8;
+      for (int a = 0; a < attributes; a++) {
+        if (isText(b, reader.getItem(u2(b, offset)), "Code")) {
+          codes[i] = offset;
+        }
+        offset += 6 + u4(b, offset + 2);
+      }
+    }
+  }
+
+  private void enqueue(int method) {
+    if (!queued[method]) {
+      queued[method] = true;
+      queue[queueLength++] = method;
+    }
+  }
+
+  /** Whether the code at {@code code} is inert, queuing the class's methods it calls. */
+  private boolean inert(int code) {
+    int start = code + 14;
+    int end = start + u4(b, code + 10);
+    for (int at = start; at < end; ) {
+      int opcode = b[at] & 0xFF;
+      boolean inert = switch (opcode) {
+        case Opcodes.NEW -> {
+          String type = reader.readClass(at + 1, buffer);
+          if (type.equals(owner)) {
+            for (int i = 0; i < count; i++) {
+              enqueue(i); // JDK code may call any of an instance's methods
+            }
+            yield true;
+          }
+          yield plainJdk(type, null);
+        }
+        case Opcodes.GETSTATIC, Opcodes.PUTSTATIC -> {
+          int field = reader.getItem(u2(b, at + 1));
+          String type = reader.readClass(field, buffer);
+          yield type.equals(owner)
+              || plainJdk(type, reader.readUTF8(reader.getItem(u2(b, field + 2)), buffer));
+        }
+        case Opcodes.INVOKEVIRTUAL, Opcodes.INVOKESPECIAL, Opcodes.INVOKESTATIC,
+            Opcodes.INVOKEINTERFACE -> call(reader.getItem(u2(b, at + 1)), opcode);
+        case Opcodes.INVOKEDYNAMIC -> concatenation(reader.getItem(u2(b, at + 1)));
+        case Opcodes.LDC -> constant(b[at + 1] & 0xFF);
+        case LDC_W -> constant(u2(b, at + 1));
+        case Opcodes.MONITORENTER -> false;
+        default -> true;
+      };
+      int size = ClassScan.instructionLength(reader, start, at);
+      if (!inert || size <= 0 || size > end - at) {
+        return false;
+      }
+      at += size;
+    }
+    return true;
+  }
+
+  /**
+   * A call of the method reference at {@code reference}: plain, or the class's own, queued; not a
+   * lock's {@code lock()}.
+   */
+  private boolean call(int reference, int opcode) {
+    String type = reader.readClass(reference, buffer);
+    int nameAndType = reader.getItem(u2(b, reference + 2));
+    String name = reader.readUTF8(nameAndType, buffer);
+    if (opcode != Opcodes.INVOKESTATIC && InitDescription.LOCK_CALLS.contains(name)) {
+      return false;
+    }
+    if (type.startsWith("[")) {
+      return true; // an array's clone()
+    }
+    if (!type.equals(owner)) {
+      byClass |= BY_CLASS.contains(type + '.' + name);
+      return plainJdk(type, name);
+    }
+    String descriptor = reader.readUTF8(nameAndType + 2, buffer);
+    for (int i = 0; i < count; i++) {
+      if (name.equals(reader.readUTF8(names[i], buffer))
+          && descriptor.equals(reader.readUTF8(names[i] + 2, buffer))) {
+        enqueue(i);
+        return true;
+      }
+    }
+    return jdkParents; // inherited: Object's or Enum's is plain, an application class's is not
+  }
+
+  /** Whether the {@code invokedynamic} whose constant is at {@code entry} concatenates strings. */
+  private boolean concatenation(int entry) {
+    int nameAndType = reader.getItem(u2(b, entry + 2));
+    String name = reader.readUTF8(nameAndType, buffer);
+    return (name.equals("makeConcatWithConstants") || name.equals("makeConcat"))
+        && reader.readUTF8(nameAndType + 2, buffer).endsWith(")Ljava/lang/String;");
+  }
+
+  /**
+   * Whether loading constant {@code index} is plain: a number, a string or a class (noting one of
+   * another application class, which {@link #BY_CLASS} would initialize).
+   */
+  private boolean constant(int index) {
+    int entry = reader.getItem(index);
+    int tag = b[entry - 1];
+    if (tag == CLASS) {
+      String type = reader.readUTF8(entry, buffer);
+      otherClass |= !type.equals(owner) && !type.startsWith("[") && !type.startsWith("java/");
+      return true;
+    }
+    return tag == 3 || tag == 4 || tag == 5 || tag == 6 || tag == 8; // numbers and strings
+  }
+
+  /**
+   * Whether {@code type}, a JDK class, runs no application code when its member {@code name} is
+   * called or accessed (null: a {@code new}); false for any other class.
+   */
+  static boolean plainJdk(String type, String name) {
+    if (!type.startsWith("java/")) {
+      return false;
+    }
+    int slash = type.lastIndexOf('/');
+    if (type.startsWith("java/lang/") && slash == "java/lang".length()) {
+      return PLAIN_CLASSES.contains(type) || type.endsWith("Exception") || type.endsWith("Error")
+          || name != null && PLAIN_METHODS.contains(type + '.' + name);
+    }
+    if (PLAIN_PACKAGES.contains(type.substring(0, slash))) {
+      return !NOT_PLAIN.contains(type);
+    }
+    return PLAIN_CLASSES.contains(type) || name != null && PLAIN_METHODS.contains(type + '.' + name);
+  }
+}
