@@ -180,17 +180,17 @@ final class ClassInitDetector {
   /**
    * Reports the cycle that {@code back} closes: the thread's initializers from the one {@code
    * back} returns to, down to the innermost, then {@code back}; unless a cycle through that
-   * class is in {@code closed} already (null: none yet).
+   * class was reported already ({@code closed}; null: none yet). A cycle no second thread can
+   * enter is not reported and closes nothing: another through the same class may be one (a
+   * superclass that makes a private subclass, then a public one).
    *
-   * @return the classes cycles were closed through, this one's too
+   * @return the classes cycles were reported through, this one's too if it was
    */
   private static List<Info> report(InitStack stack, List<InitLink> back, List<Info> closed) {
     Info start = back.get(back.size() - 1).to();
     if (closed != null && closed.contains(start)) {
       return closed;
     }
-    List<Info> done = closed != null ? closed : new ArrayList<>();
-    done.add(start);
     int first = stack.indexOf(start.id);
     List<Info> classes = new ArrayList<>();
     for (int i = first; i < stack.depth() - 1; i++) {
@@ -200,12 +200,14 @@ final class ClassInitDetector {
       classes.add(link.from());
     }
     if (mayStart(classes) < 2) {
-      return done; // only one class of the cycle can start initializing: no second thread can
+      return closed; // only one class of the cycle can start initializing: no second thread can
     }
     Map<Info, String> entries = Entries.of(classes); // may read a package: only now
     if (entries.size() < 2) {
-      return done;
+      return closed;
     }
+    List<Info> done = closed != null ? closed : new ArrayList<>();
+    done.add(start);
     StackTraceElement[] frames = Stacks.current(Stacks.Trim.HOOK);
     List<InitLink> cycle = nestedLinks(stack, first, frames);
     cycle.addAll(back);

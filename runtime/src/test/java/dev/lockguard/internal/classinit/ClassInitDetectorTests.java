@@ -51,6 +51,31 @@ class ClassInitDetectorTests {
     assertThat(runtime.findings()).isEmpty();
   }
 
+  /**
+   * A superclass whose initializer makes first a subclass no other code can start, then one any
+   * code can (jgit's {@code QuotedString}: the private {@code GitPathStyle}, then the public
+   * {@code BourneStyle}). Both cycles close through the superclass; the silent first one must not
+   * hide the second.
+   */
+  @Test
+  void aSilentCycleDoesNotHideAnotherThroughTheSameClass() {
+    ClassInits.describe("t9.Quoted", "Quoted.java", null, NONE, ClassInits.HAS_CLINIT,
+        new String[] {"t9.Quoted$Git", "t9.Quoted$Bourne"}, new String[] {null, null},
+        new String[] {"<clinit>", "<clinit>"}, new int[] {7, 8},
+        new byte[] {ClassInits.MAKES, ClassInits.MAKES});
+    described("t9.Quoted$Git", "t9.Quoted", ClassInits.NOT_AN_ENTRY, null, (byte) 0);
+    described("t9.Quoted$Bourne", "t9.Quoted", 0, null, (byte) 0);
+    int quoted = ClassInits.reserve("t9.Quoted");
+
+    ClassInitHooks.enter(quoted);
+    ClassInitHooks.exit(quoted);
+
+    Violation cycle = only();
+    assertThat(cycle.locks()).extracting(LockRef::name)
+        .containsExactly("t9.Quoted", "t9.Quoted$Bourne");
+    assertThat(cycle.sites()).containsExactly("t9.Quoted.<clinit>(Quoted.java:8)");
+  }
+
   @Test
   void aSubclassOnlyItsPackageStartsIsAnEntryOnlyIfThePackageReaderNamesAStarter() {
     int base = described("t6.Base", null, ClassInits.HAS_CLINIT, "t6.Sub", ClassInits.MAKES);
