@@ -32,8 +32,9 @@ import org.objectweb.asm.Opcodes;
  *       given ({@code EnumSet.allOf(Other.class)} initializes {@code Other});
  *   <li>calls a JDK class that may run application code: one that loads classes by name, reads
  *       service providers, runs tasks or reflects ({@link #plainJdk});
- *   <li>makes an {@code invokedynamic} other than a string concatenation (a lambda may run any
- *       code) or loads a dynamic constant or a method handle;
+ *   <li>makes an {@code invokedynamic} other than a string concatenation or a lambda whose code
+ *       is plain or the class's own (read as a method it calls), or loads a dynamic constant or
+ *       a method handle;
  *   <li>takes a monitor, calls a lock's {@code lock()} or is a {@code synchronized} method;
  *   <li>calls a method the class inherits from an application class, or one without code (native
  *       or abstract: a subclass's code would run).
@@ -41,6 +42,9 @@ import org.objectweb.asm.Opcodes;
  */
 final class InertInitializer {
   private static final int CLASS = 7;
+  private static final int METHOD_HANDLE = 15;
+  /** A method handle's kind for a static method, {@code REF_invokeStatic}. */
+  private static final int STATIC_HANDLE = 6;
   private static final int LDC_W = 0x13;
   /** How many of the class's methods are read before the answer is "not inert". */
   private static final int MAX_METHODS = 64;
@@ -106,6 +110,8 @@ final class InertInitializer {
   private boolean[] queued;
   private int[] queue;
   private int queueLength;
+  /** Where the class's attributes start (their count), past its methods. */
+  private int attributes;
   /** Whether the code read loads a class constant of another application class. */
   private boolean otherClass;
   /** Whether the code read calls one of {@link #BY_CLASS}. */
@@ -170,6 +176,7 @@ final class InertInitializer {
         offset += 6 + u4(b, offset + 2);
       }
     }
+    attributes = offset;
   }
 
   private void enqueue(int method) {
@@ -204,7 +211,7 @@ final class InertInitializer {
         }
         case Opcodes.INVOKEVIRTUAL, Opcodes.INVOKESPECIAL, Opcodes.INVOKESTATIC,
             Opcodes.INVOKEINTERFACE -> call(reader.getItem(u2(b, at + 1)), opcode);
-        case Opcodes.INVOKEDYNAMIC -> concatenation(reader.getItem(u2(b, at + 1)));
+        case Opcodes.INVOKEDYNAMIC -> dynamic(reader.getItem(u2(b, at + 1)));
         case Opcodes.LDC -> constant(b[at + 1] & 0xFF);
         case LDC_W -> constant(u2(b, at + 1));
         case Opcodes.MONITORENTER -> false;
@@ -248,12 +255,50 @@ final class InertInitializer {
     return jdkParents; // inherited: Object's or Enum's is plain, an application class's is not
   }
 
-  /** Whether the {@code invokedynamic} whose constant is at {@code entry} concatenates strings. */
-  private boolean concatenation(int entry) {
+  /**
+   * Whether the {@code invokedynamic} whose constant is at {@code entry} is plain: a string
+   * concatenation, or a lambda or method reference whose code is plain or the class's own
+   * (queued: JDK code may run it while the initializer does, as {@code computeIfAbsent} does).
+   */
+  private boolean dynamic(int entry) {
     int nameAndType = reader.getItem(u2(b, entry + 2));
     String name = reader.readUTF8(nameAndType, buffer);
-    return (name.equals("makeConcatWithConstants") || name.equals("makeConcat"))
-        && reader.readUTF8(nameAndType + 2, buffer).endsWith(")Ljava/lang/String;");
+    if ((name.equals("makeConcatWithConstants") || name.equals("makeConcat"))
+        && reader.readUTF8(nameAndType + 2, buffer).endsWith(")Ljava/lang/String;")) {
+      return true;
+    }
+    int bootstrap = bootstrapMethod(u2(b, entry));
+    if (bootstrap < 0 || u2(b, bootstrap + 2) < 2) {
+      return false;
+    }
+    int factory = reader.getItem(u2(b, bootstrap)); // a MethodHandle: kind, then reference
+    if (!reader.readClass(reader.getItem(u2(b, factory + 1)), buffer)
+        .equals("java/lang/invoke/LambdaMetafactory")) {
+      return false;
+    }
+    int implementation = reader.getItem(u2(b, bootstrap + 6)); // the second argument
+    if (b[implementation - 1] != METHOD_HANDLE) {
+      return false;
+    }
+    int kind = b[implementation];
+    return call(reader.getItem(u2(b, implementation + 1)),
+        kind == STATIC_HANDLE ? Opcodes.INVOKESTATIC : Opcodes.INVOKEVIRTUAL);
+  }
+
+  /** Where entry {@code index} of the {@code BootstrapMethods} attribute lies, or -1. */
+  private int bootstrapMethod(int index) {
+    int offset = attributes + 2;
+    for (int a = 0; a < u2(b, attributes); a++) {
+      if (isText(b, reader.getItem(u2(b, offset)), "BootstrapMethods")) {
+        int entry = offset + 8;
+        for (int i = 0; i < index && i < u2(b, offset + 6); i++) {
+          entry += 4 + 2 * u2(b, entry + 2);
+        }
+        return index < u2(b, offset + 6) ? entry : -1;
+      }
+      offset += 6 + u4(b, offset + 2);
+    }
+    return -1;
   }
 
   /**

@@ -101,6 +101,16 @@ class InertInitializerTests {
     }
   }
 
+  /** A lambda whose code, its own, JDK code runs while the initializer does. */
+  public static final class PlainLambda {
+    static final Map<String, List<String>> GROUPS = new HashMap<>();
+    static final Supplier<String> NAME = String::new;
+
+    static {
+      GROUPS.computeIfAbsent("a", key -> new ArrayList<>()).add("b");
+    }
+  }
+
   /** A lock made, never taken. */
   public static final class MadeLock {
     static final ReentrantLock LOCK = new ReentrantLock();
@@ -138,9 +148,18 @@ class InertInitializerTests {
     static final ServiceLoader<Runnable> TASKS = ServiceLoader.load(Runnable.class);
   }
 
-  /** A lambda's code may run while the initializer does, and reach any class. */
-  public static final class MakesLambda {
-    static final Supplier<String> NAME = () -> "name";
+  /** A lambda's code may run while the initializer does: this one reaches another class. */
+  public static final class LambdaTouches {
+    static final Map<String, Object> VALUES = new HashMap<>();
+
+    static {
+      VALUES.computeIfAbsent("a", key -> Other.VALUE);
+    }
+  }
+
+  /** A reference to another class's method. */
+  public static final class ReferencesOther {
+    static final Supplier<Object> MAKE = Other::make;
   }
 
   /** {@code EnumSet.allOf(OtherLevel.class)} initializes {@code OtherLevel}. */
@@ -218,7 +237,7 @@ class InertInitializerTests {
   @Test
   void initializersThatStartNoOtherClassAreInert() throws IOException {
     for (Class<?> type : List.of(Constants.class, Unit.class, Table.class, Singleton.class,
-        MadeLock.class)) {
+        PlainLambda.class, MadeLock.class)) {
       assertThat(inert(type)).as(type.getSimpleName()).isTrue();
     }
   }
@@ -227,7 +246,8 @@ class InertInitializerTests {
   void eachWayToStartAnotherClassIsNotInert() throws IOException {
     List<String> inert = new ArrayList<>();
     for (Class<?> type : List.of(MakesOther.class, ReadsOther.class, CallsOther.class,
-        LoadsByName.class, LoadsServices.class, MakesLambda.class, AllOfOther.class,
+        LoadsByName.class, LoadsServices.class, LambdaTouches.class, ReferencesOther.class,
+        AllOfOther.class,
         ConstructorTouches.class, HashCodeTouches.class, SynchronizedHelper.class,
         TakesMonitor.class, TakesLock.class, CallsInherited.class)) {
       if (inert(type)) {
