@@ -3,10 +3,14 @@ package dev.lockguard.agent.classinit;
 import static dev.lockguard.agent.core.ClassScan.bytes;
 import static dev.lockguard.agent.core.ClassScan.isText;
 import static dev.lockguard.agent.core.ClassScan.methods;
+import static dev.lockguard.agent.core.ClassScan.sameText;
+import static dev.lockguard.agent.core.ClassScan.startsWith;
 import static dev.lockguard.agent.core.ClassScan.u2;
 import static dev.lockguard.agent.core.ClassScan.u4;
 
 import dev.lockguard.agent.core.ClassScan;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
 import java.util.Set;
 import org.objectweb.asm.ClassReader;
 import org.objectweb.asm.Opcodes;
@@ -51,8 +55,9 @@ final class InertInitializer {
 
   /** The JDK packages whose classes, but those in {@link #NOT_PLAIN}, run no application code. */
   private static final Set<String> PLAIN_PACKAGES = Set.of("java/util", "java/util/concurrent",
-      "java/util/concurrent/atomic", "java/util/concurrent/locks", "java/util/regex", "java/util/function", "java/util/stream",
-      "java/math", "java/io", "java/time", "java/time/temporal", "java/nio");
+      "java/util/concurrent/atomic", "java/util/concurrent/locks", "java/util/regex",
+      "java/util/function", "java/util/stream", "java/math", "java/io", "java/time",
+      "java/time/temporal", "java/nio");
   /**
    * The classes of {@link #PLAIN_PACKAGES} that may run application code: they load classes by
    * name or read providers, or run tasks or threads.
@@ -65,48 +70,53 @@ final class InertInitializer {
       "java/io/ObjectInputStream", "java/io/ObjectOutputStream", "java/time/ZoneId",
       "java/nio/file/FileSystems");
   /** Classes outside those packages that run no application code. */
-  private static final Set<String> PLAIN_CLASSES = Set.of("java/nio/charset/StandardCharsets","java/lang/Object", "java/lang/String",
+  private static final Set<String> PLAIN_CLASSES = Set.of("java/nio/charset/StandardCharsets",
+      "java/lang/Object", "java/lang/String",
       "java/lang/StringBuilder", "java/lang/StringBuffer", "java/lang/Integer", "java/lang/Long",
       "java/lang/Short", "java/lang/Byte", "java/lang/Character", "java/lang/Boolean",
       "java/lang/Float", "java/lang/Double", "java/lang/Number", "java/lang/Math",
       "java/lang/StrictMath", "java/lang/Enum", "java/lang/CharSequence", "java/lang/Comparable",
       "java/lang/Iterable", "java/lang/ThreadLocal", "java/lang/Void");
   /**
-   * Single members of other JDK classes that run no application code ({@code owner.name}): the
-   * methods named, and the fields of {@code System}.
+   * Single members of other JDK classes that run no application code, by class: the methods
+   * named, and the fields of {@code System}.
    */
-  private static final Set<String> PLAIN_METHODS = Set.of("java/lang/Class.desiredAssertionStatus",
-      "java/lang/Class.getName", "java/lang/Class.getSimpleName",
-      "java/lang/Class.getCanonicalName", "java/lang/Class.getTypeName",
-      "java/lang/Class.getPackageName", "java/lang/Class.getClassLoader",
-      "java/lang/Class.getResource", "java/lang/Class.getResourceAsStream",
-      "java/lang/System.getProperty", "java/lang/System.getenv",
-      "java/lang/System.currentTimeMillis", "java/lang/System.nanoTime",
-      "java/lang/System.arraycopy", "java/lang/System.identityHashCode",
-      "java/lang/System.lineSeparator", "java/lang/System.out", "java/lang/System.err",
-      "java/lang/Runtime.getRuntime",
-      "java/lang/Runtime.availableProcessors", "java/lang/Runtime.maxMemory",
-      "java/lang/invoke/MethodHandles.lookup",
-      "java/lang/invoke/MethodHandles$Lookup.findVarHandle");
+  private static final Map<String, Set<String>> PLAIN_MEMBERS = Map.of(
+      "java/lang/Class", Set.of("desiredAssertionStatus", "getName", "getSimpleName",
+          "getCanonicalName", "getTypeName", "getPackageName", "getClassLoader", "getResource",
+          "getResourceAsStream"),
+      "java/lang/System", Set.of("getProperty", "getenv", "currentTimeMillis", "nanoTime",
+          "arraycopy", "identityHashCode", "lineSeparator", "out", "err"),
+      "java/lang/Runtime", Set.of("getRuntime", "availableProcessors", "maxMemory"),
+      "java/lang/invoke/MethodHandles", Set.of("lookup"),
+      "java/lang/invoke/MethodHandles$Lookup", Set.of("findVarHandle"));
 
   /**
-   * The plain calls that initialize the class they are given ({@code owner.name}): harmless on a
-   * class constant of the class itself ({@code Enum.valueOf} in every enum), not on another's.
+   * The plain calls that initialize the class they are given, by class: harmless on a class
+   * constant of the class itself ({@code Enum.valueOf} in every enum), not on another's.
    */
-  private static final Set<String> BY_CLASS = Set.of("java/lang/Enum.valueOf",
-      "java/util/EnumSet.allOf", "java/util/EnumSet.noneOf", "java/util/EnumSet.range",
-      "java/util/EnumSet.complementOf", "java/util/EnumMap.<init>");
+  private static final Map<String, Set<String>> BY_CLASS = Map.of(
+      "java/lang/Enum", Set.of("valueOf"),
+      "java/util/EnumSet", Set.of("allOf", "noneOf", "range", "complementOf"),
+      "java/util/EnumMap", Set.of("<init>"));
+  private static final byte[] ARRAY = {'['};
+  private static final byte[] STRING_RESULT =
+      ")Ljava/lang/String;".getBytes(StandardCharsets.US_ASCII);
 
   private final ClassReader reader;
   private final byte[] b;
-  private final char[] buffer;
-  private final String owner;
+  /** For the names of JDK classes and their members, made when the first is read. */
+  private char[] buffer;
+  /** The class's own {@code Class} constant, and where its name's {@code Utf8} entry lies. */
+  private final int thisClass;
+  private final int thisName;
   /** Whether the class's parents are the JDK's alone: a method it inherits is the JDK's. */
   private final boolean jdkParents;
   private int count;
-  private int[] names = new int[16];
-  private int[] accesses = new int[16];
-  private int[] codes = new int[16];
+  /** The methods' name offsets, flags and {@code Code} offsets (-1: none). */
+  private int[] names;
+  private int[] accesses;
+  private int[] codes;
   private boolean[] queued;
   private int[] queue;
   private int queueLength;
@@ -120,11 +130,11 @@ final class InertInitializer {
   private InertInitializer(ClassReader reader) {
     this.reader = reader;
     this.b = bytes(reader);
-    this.buffer = new char[reader.getMaxStringLength()];
-    this.owner = reader.getClassName();
-    String superName = reader.getSuperName();
-    this.jdkParents = superName != null && superName.startsWith("java/")
-        && reader.getInterfaces().length == 0;
+    this.thisClass = u2(b, reader.header + 2);
+    this.thisName = nameOf(thisClass);
+    int superClass = u2(b, reader.header + 4);
+    this.jdkParents = superClass != 0 && startsWith(b, nameOf(superClass), InitHeader.JAVA)
+        && u2(b, reader.header + 6) == 0;
   }
 
   /**
@@ -155,7 +165,7 @@ final class InertInitializer {
     return queueLength > 0 && !(otherClass && byClass);
   }
 
-  /** The methods' name offsets, flags and {@code Code} offsets (-1: none). */
+  /** Reads the methods' headers. */
   private void readMethods() {
     int offset = methods(b, reader);
     count = u2(b, offset);
@@ -194,20 +204,18 @@ final class InertInitializer {
       int opcode = b[at] & 0xFF;
       boolean inert = switch (opcode) {
         case Opcodes.NEW -> {
-          String type = reader.readClass(at + 1, buffer);
-          if (type.equals(owner)) {
+          int type = u2(b, at + 1);
+          if (own(type)) {
             for (int i = 0; i < count; i++) {
               enqueue(i); // JDK code may call any of an instance's methods
             }
             yield true;
           }
-          yield plainJdk(type, null);
+          yield plain(type, 0);
         }
         case Opcodes.GETSTATIC, Opcodes.PUTSTATIC -> {
           int field = reader.getItem(u2(b, at + 1));
-          String type = reader.readClass(field, buffer);
-          yield type.equals(owner)
-              || plainJdk(type, reader.readUTF8(reader.getItem(u2(b, field + 2)), buffer));
+          yield own(u2(b, field)) || plain(u2(b, field), reader.getItem(u2(b, field + 2)));
         }
         case Opcodes.INVOKEVIRTUAL, Opcodes.INVOKESPECIAL, Opcodes.INVOKESTATIC,
             Opcodes.INVOKEINTERFACE -> call(reader.getItem(u2(b, at + 1)), opcode);
@@ -231,28 +239,59 @@ final class InertInitializer {
    * lock's {@code lock()}.
    */
   private boolean call(int reference, int opcode) {
-    String type = reader.readClass(reference, buffer);
+    int type = u2(b, reference);
     int nameAndType = reader.getItem(u2(b, reference + 2));
-    String name = reader.readUTF8(nameAndType, buffer);
-    if (opcode != Opcodes.INVOKESTATIC && InitDescription.LOCK_CALLS.contains(name)) {
-      return false;
+    int name = reader.getItem(u2(b, nameAndType));
+    if (opcode != Opcodes.INVOKESTATIC) {
+      for (String lock : InitDescription.LOCK_CALLS) {
+        if (isText(b, name, lock)) {
+          return false;
+        }
+      }
     }
-    if (type.startsWith("[")) {
-      return true; // an array's clone()
+    if (!own(type)) {
+      return startsWith(b, nameOf(type), ARRAY) || plain(type, nameAndType); // or clone()
     }
-    if (!type.equals(owner)) {
-      byClass |= BY_CLASS.contains(type + '.' + name);
-      return plainJdk(type, name);
-    }
-    String descriptor = reader.readUTF8(nameAndType + 2, buffer);
+    int descriptor = reader.getItem(u2(b, nameAndType + 2));
     for (int i = 0; i < count; i++) {
-      if (name.equals(reader.readUTF8(names[i], buffer))
-          && descriptor.equals(reader.readUTF8(names[i] + 2, buffer))) {
+      if (sameText(b, reader.getItem(u2(b, names[i])), name)
+          && sameText(b, reader.getItem(u2(b, names[i] + 2)), descriptor)) {
         enqueue(i);
         return true;
       }
     }
     return jdkParents; // inherited: Object's or Enum's is plain, an application class's is not
+  }
+
+  /** Whether the {@code Class} constant {@code index} is the class itself. */
+  private boolean own(int index) {
+    return index == thisClass || sameText(b, nameOf(index), thisName);
+  }
+
+  /** Where the {@code Utf8} entry of the name of the {@code Class} constant {@code index} lies. */
+  private int nameOf(int index) {
+    return reader.getItem(u2(b, reader.getItem(index)));
+  }
+
+  /**
+   * Whether the class of {@code Class} constant {@code type} is a JDK class whose member named
+   * by the {@code NameAndType} entry at {@code nameAndType} (0: a {@code new}) runs no application
+   * code ({@link #plainJdk}), noting a call of {@link #BY_CLASS}. Only a JDK class's names are
+   * made into strings.
+   */
+  private boolean plain(int type, int nameAndType) {
+    if (!startsWith(b, nameOf(type), InitHeader.JAVA)) {
+      return false;
+    }
+    if (buffer == null) {
+      buffer = new char[reader.getMaxStringLength()];
+    }
+    String className = reader.readUTF8(reader.getItem(type), buffer);
+    String member = nameAndType == 0 ? null : reader.readUTF8(nameAndType, buffer);
+    if (member != null) {
+      byClass |= BY_CLASS.getOrDefault(className, Set.of()).contains(member);
+    }
+    return plainJdk(className, member);
   }
 
   /**
@@ -262,9 +301,9 @@ final class InertInitializer {
    */
   private boolean dynamic(int entry) {
     int nameAndType = reader.getItem(u2(b, entry + 2));
-    String name = reader.readUTF8(nameAndType, buffer);
-    if ((name.equals("makeConcatWithConstants") || name.equals("makeConcat"))
-        && reader.readUTF8(nameAndType + 2, buffer).endsWith(")Ljava/lang/String;")) {
+    int name = reader.getItem(u2(b, nameAndType));
+    if ((isText(b, name, "makeConcatWithConstants") || isText(b, name, "makeConcat"))
+        && endsWith(reader.getItem(u2(b, nameAndType + 2)), STRING_RESULT)) {
       return true;
     }
     int bootstrap = bootstrapMethod(u2(b, entry));
@@ -272,8 +311,8 @@ final class InertInitializer {
       return false;
     }
     int factory = reader.getItem(u2(b, bootstrap)); // a MethodHandle: kind, then reference
-    if (!reader.readClass(reader.getItem(u2(b, factory + 1)), buffer)
-        .equals("java/lang/invoke/LambdaMetafactory")) {
+    if (!isText(b, nameOf(u2(b, reader.getItem(u2(b, factory + 1)))),
+        "java/lang/invoke/LambdaMetafactory")) {
       return false;
     }
     int implementation = reader.getItem(u2(b, bootstrap + 6)); // the second argument
@@ -283,6 +322,20 @@ final class InertInitializer {
     int kind = b[implementation];
     return call(reader.getItem(u2(b, implementation + 1)),
         kind == STATIC_HANDLE ? Opcodes.INVOKESTATIC : Opcodes.INVOKEVIRTUAL);
+  }
+
+  /** Whether the {@code Utf8} entry at {@code entry} ends with {@code suffix}. */
+  private boolean endsWith(int entry, byte[] suffix) {
+    int length = u2(b, entry);
+    if (length < suffix.length) {
+      return false;
+    }
+    for (int i = 0; i < suffix.length; i++) {
+      if (b[entry + 2 + length - suffix.length + i] != suffix[i]) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** Where entry {@code index} of the {@code BootstrapMethods} attribute lies, or -1. */
@@ -309,8 +362,9 @@ final class InertInitializer {
     int entry = reader.getItem(index);
     int tag = b[entry - 1];
     if (tag == CLASS) {
-      String type = reader.readUTF8(entry, buffer);
-      otherClass |= !type.equals(owner) && !type.startsWith("[") && !type.startsWith("java/");
+      int name = nameOf(index);
+      otherClass |= !own(index) && !startsWith(b, name, ARRAY)
+          && !startsWith(b, name, InitHeader.JAVA);
       return true;
     }
     return tag == 3 || tag == 4 || tag == 5 || tag == 6 || tag == 8; // numbers and strings
@@ -325,13 +379,21 @@ final class InertInitializer {
       return false;
     }
     int slash = type.lastIndexOf('/');
-    if (type.startsWith("java/lang/") && slash == "java/lang".length()) {
-      return PLAIN_CLASSES.contains(type) || type.endsWith("Exception") || type.endsWith("Error")
-          || name != null && PLAIN_METHODS.contains(type + '.' + name);
+    if (slash == "java/lang".length() && type.startsWith("java/lang/")) {
+      if (PLAIN_CLASSES.contains(type) || type.endsWith("Exception") || type.endsWith("Error")) {
+        return true;
+      }
+    } else {
+      for (String plainPackage : PLAIN_PACKAGES) {
+        if (slash == plainPackage.length() && type.startsWith(plainPackage)) {
+          return !NOT_PLAIN.contains(type);
+        }
+      }
+      if (PLAIN_CLASSES.contains(type)) {
+        return true;
+      }
     }
-    if (PLAIN_PACKAGES.contains(type.substring(0, slash))) {
-      return !NOT_PLAIN.contains(type);
-    }
-    return PLAIN_CLASSES.contains(type) || name != null && PLAIN_METHODS.contains(type + '.' + name);
+    return name != null && PLAIN_MEMBERS.getOrDefault(type, Set.of()).contains(name);
   }
+
 }

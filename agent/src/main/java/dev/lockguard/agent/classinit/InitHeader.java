@@ -3,7 +3,9 @@ package dev.lockguard.agent.classinit;
 import static dev.lockguard.agent.core.ClassScan.bytes;
 import static dev.lockguard.agent.core.ClassScan.isText;
 import static dev.lockguard.agent.core.ClassScan.methods;
+import static dev.lockguard.agent.core.ClassScan.sameText;
 import static dev.lockguard.agent.core.ClassScan.skipMember;
+import static dev.lockguard.agent.core.ClassScan.startsWith;
 import static dev.lockguard.agent.core.ClassScan.u2;
 import static dev.lockguard.agent.core.ClassScan.u4;
 
@@ -29,7 +31,7 @@ import org.objectweb.asm.Opcodes;
  * loaded and never initialized.
  */
 final class InitHeader {
-  private static final byte[] JAVA = {'j', 'a', 'v', 'a', '/'};
+  static final byte[] JAVA = {'j', 'a', 'v', 'a', '/'};
 
   private InitHeader() {}
 
@@ -160,34 +162,5 @@ final class InitHeader {
       chars[i] = c == '/' ? '.' : (char) c;
     }
     return new String(chars);
-  }
-
-  private static boolean startsWith(byte[] b, int entry, byte[] prefix) {
-    if (u2(b, entry) < prefix.length) {
-      return false;
-    }
-    for (int i = 0; i < prefix.length; i++) {
-      if (b[entry + 2 + i] != prefix[i]) {
-        return false;
-      }
-    }
-    return true;
-  }
-
-  /** Whether the {@code Utf8} entries at {@code one} and {@code other} hold the same text. */
-  private static boolean sameText(byte[] b, int one, int other) {
-    int length = u2(b, one);
-    if (one == other) {
-      return true;
-    }
-    if (u2(b, other) != length) {
-      return false;
-    }
-    for (int i = 2; i < length + 2; i++) {
-      if (b[one + i] != b[other + i]) {
-        return false;
-      }
-    }
-    return true;
   }
 }

@@ -150,6 +150,36 @@ public final class ClassScan {
     return reader.b;
   }
 
+  /** Whether the {@code Utf8} entry at {@code entry} (its length) starts with {@code prefix}. */
+  public static boolean startsWith(byte[] b, int entry, byte[] prefix) {
+    if (u2(b, entry) < prefix.length) {
+      return false;
+    }
+    for (int i = 0; i < prefix.length; i++) {
+      if (b[entry + 2 + i] != prefix[i]) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** Whether the {@code Utf8} entries at {@code one} and {@code other} hold the same text. */
+  public static boolean sameText(byte[] b, int one, int other) {
+    int length = u2(b, one);
+    if (one == other) {
+      return true;
+    }
+    if (u2(b, other) != length) {
+      return false;
+    }
+    for (int i = 2; i < length + 2; i++) {
+      if (b[one + i] != b[other + i]) {
+        return false;
+      }
+    }
+    return true;
+  }
+
   /** The big-endian unsigned 16-bit value at {@code at}. */
   public static int u2(byte[] b, int at) {
     return (b[at] & 0xFF) << 8 | b[at + 1] & 0xFF;
