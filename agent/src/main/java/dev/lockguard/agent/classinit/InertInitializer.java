@@ -112,8 +112,10 @@ final class InertInitializer {
   private final int thisName;
   /** Whether the class's parents are the JDK's alone: a method it inherits is the JDK's. */
   private final boolean jdkParents;
+  /** The initializer's {@code Code} attribute. */
+  private int initializer;
   private int count;
-  /** The methods' name offsets, flags and {@code Code} offsets (-1: none). */
+  /** The methods' name offsets, flags and {@code Code} offsets (-1: none); null until read. */
   private int[] names;
   private int[] accesses;
   private int[] codes;
@@ -146,14 +148,14 @@ final class InertInitializer {
     return new InertInitializer(reader).test(code);
   }
 
-  private boolean test(int initializer) {
-    readMethods();
-    queued = new boolean[count];
-    queue = new int[count];
-    for (int i = 0; i < count; i++) {
-      if (codes[i] == initializer) {
-        enqueue(i);
-      }
+  /**
+   * Reads the initializer first, and the class's methods' headers only when it calls one of
+   * them: two thirds of initializers name another class before they do.
+   */
+  private boolean test(int code) {
+    initializer = code;
+    if (!inert(code)) {
+      return false;
     }
     for (int next = 0; next < queueLength; next++) {
       int method = queue[next];
@@ -162,11 +164,14 @@ final class InertInitializer {
         return false;
       }
     }
-    return queueLength > 0 && !(otherClass && byClass);
+    return !(otherClass && byClass);
   }
 
-  /** Reads the methods' headers. */
+  /** Reads the methods' headers, once; the initializer counts as read. */
   private void readMethods() {
+    if (names != null) {
+      return;
+    }
     int offset = methods(b, reader);
     count = u2(b, offset);
     offset += 2;
@@ -187,8 +192,14 @@ final class InertInitializer {
       }
     }
     attributes = offset;
+    queued = new boolean[count];
+    queue = new int[count];
+    for (int i = 0; i < count; i++) {
+      queued[i] = codes[i] == initializer;
+    }
   }
 
+  /** Queues method {@code method} to be read ({@link #readMethods} first). */
   private void enqueue(int method) {
     if (!queued[method]) {
       queued[method] = true;
@@ -206,6 +217,7 @@ final class InertInitializer {
         case Opcodes.NEW -> {
           int type = u2(b, at + 1);
           if (own(type)) {
+            readMethods();
             for (int i = 0; i < count; i++) {
               enqueue(i); // JDK code may call any of an instance's methods
             }
@@ -253,6 +265,7 @@ final class InertInitializer {
       return startsWith(b, nameOf(type), ARRAY) || plain(type, nameAndType); // or clone()
     }
     int descriptor = reader.getItem(u2(b, nameAndType + 2));
+    readMethods();
     for (int i = 0; i < count; i++) {
       if (sameText(b, reader.getItem(u2(b, names[i])), name)
           && sameText(b, reader.getItem(u2(b, names[i] + 2)), descriptor)) {
@@ -340,6 +353,7 @@ final class InertInitializer {
 
   /** Where entry {@code index} of the {@code BootstrapMethods} attribute lies, or -1. */
   private int bootstrapMethod(int index) {
+    readMethods();
     int offset = attributes + 2;
     for (int a = 0; a < u2(b, attributes); a++) {
       if (isText(b, reader.getItem(u2(b, offset)), "BootstrapMethods")) {
