@@ -1,6 +1,7 @@
 package dev.lockguard.benchmarks;
 
 import java.lang.management.ManagementFactory;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -19,8 +20,13 @@ public final class Attachment {
   /** The runtime's public API, also on the bootstrap class path under the agent. */
   static final String API = "dev.lockguard.LockGuard";
 
-  private static volatile boolean announced;
-  private static volatile boolean reportedStats;
+  /**
+   * Whether this JVM said its form and its stats: once each, though every thread of a
+   * {@code @Threads(2)} benchmark runs the checks (a plain flag let two threads both print, and
+   * run.sh then counted an extra fork).
+   */
+  private static final AtomicBoolean ANNOUNCED = new AtomicBoolean();
+  private static final AtomicBoolean REPORTED_STATS = new AtomicBoolean();
 
   private Attachment() {}
 
@@ -61,8 +67,7 @@ public final class Attachment {
       throw new IllegalStateException(
           "LOCKGUARD AGENT ATTACHED BUT NOT INSTRUMENTING: 0 acquisitions seen by the runtime");
     }
-    if (!reportedStats) {
-      reportedStats = true;
+    if (REPORTED_STATS.compareAndSet(false, true)) {
       // run.sh --quick counts these lines too.
       System.out.println("\n# lockguard-bench instrumented locksSeen=" + stats[0] + " edges="
           + stats[1] + " acquisitions=" + stats[2]);
@@ -121,8 +126,7 @@ public final class Attachment {
   }
 
   private static void announce(Form form, boolean attached) {
-    if (!announced) {
-      announced = true;
+    if (ANNOUNCED.compareAndSet(false, true)) {
       // run.sh --quick counts these lines; keep the wording in step with it.
       // Leading newline: JMH has just printed an iteration prefix without one.
       System.out.println(
