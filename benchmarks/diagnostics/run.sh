@@ -7,6 +7,7 @@
 #   benchmarks/diagnostics/run.sh TwoPass  PASSES        # run under -javaagent (JAVA_OPTS): later passes warm
 #
 # Needs mvn -B -DskipTests install -pl runtime,agent and the benchmarks build (the corpus).
+# For the cost of each part of the class-init detector in a real run, see timed-build.sh here.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 name=${1:?"name a diagnostic: CiOnly, DefBench or TwoPass"}; shift
