@@ -40,8 +40,10 @@ import org.objectweb.asm.Opcodes;
  *       is plain or the class's own (read as a method it calls), or loads a dynamic constant or
  *       a method handle;
  *   <li>takes a monitor, calls a lock's {@code lock()} or is a {@code synchronized} method;
- *   <li>calls a method the class inherits from an application class, or one without code (native
- *       or abstract: a subclass's code would run).
+ *   <li>calls a method, or reads or writes a static field, that the class inherits from an
+ *       application class or interface (javac names the class itself as their owner, and the
+ *       access initializes an interface), or calls a method without code (native or abstract: a
+ *       subclass's code would run).
  * </ul>
  */
 final class InertInitializer {
@@ -227,7 +229,9 @@ final class InertInitializer {
         }
         case Opcodes.GETSTATIC, Opcodes.PUTSTATIC -> {
           int field = reader.getItem(u2(b, at + 1));
-          yield own(u2(b, field)) || plain(u2(b, field), reader.getItem(u2(b, field + 2)));
+          int nameAndType = reader.getItem(u2(b, field + 2));
+          yield own(u2(b, field)) ? jdkParents || declaresField(nameAndType)
+              : plain(u2(b, field), nameAndType);
         }
         case Opcodes.INVOKEVIRTUAL, Opcodes.INVOKESPECIAL, Opcodes.INVOKESTATIC,
             Opcodes.INVOKEINTERFACE -> call(reader.getItem(u2(b, at + 1)), opcode);
@@ -274,6 +278,28 @@ final class InertInitializer {
       }
     }
     return jdkParents; // inherited: Object's or Enum's is plain, an application class's is not
+  }
+
+  /**
+   * Whether the class declares the field the {@code NameAndType} entry at {@code nameAndType}
+   * names. javac names the class itself as the owner of a field it inherits: one of an
+   * application interface is initialized by the access, a touch of another class.
+   */
+  private boolean declaresField(int nameAndType) {
+    int name = reader.getItem(u2(b, nameAndType));
+    int descriptor = reader.getItem(u2(b, nameAndType + 2));
+    int offset = reader.header + 6;
+    offset += 2 + 2 * u2(b, offset); // interfaces
+    int fields = u2(b, offset);
+    offset += 2;
+    for (int i = 0; i < fields; i++) {
+      if (sameText(b, reader.getItem(u2(b, offset + 2)), name)
+          && sameText(b, reader.getItem(u2(b, offset + 4)), descriptor)) {
+        return true;
+      }
+      offset = ClassScan.skipMember(b, offset);
+    }
+    return false;
   }
 
   /** Whether the {@code Class} constant {@code index} is the class itself. */

@@ -229,6 +229,16 @@ class InertInitializerTests {
     }
   }
 
+  /** An application interface with a field that is not a constant. */
+  public interface Named {
+    Object NAME = new Object();
+  }
+
+  /** Reads a field it inherits: javac names this class, and the JVM initializes {@code Named}. */
+  public static final class ReadsInheritedField implements Named {
+    static final Object MINE = NAME;
+  }
+
   /** Calls a method it inherits from an application class: its code is {@code Base}'s. */
   public static final class CallsInherited extends Base {
     static final int VALUE = helper();
@@ -249,7 +259,8 @@ class InertInitializerTests {
         LoadsByName.class, LoadsServices.class, LambdaTouches.class, ReferencesOther.class,
         AllOfOther.class,
         ConstructorTouches.class, HashCodeTouches.class, SynchronizedHelper.class,
-        TakesMonitor.class, TakesLock.class, CallsInherited.class)) {
+        TakesMonitor.class, TakesLock.class, CallsInherited.class,
+        ReadsInheritedField.class)) {
       if (inert(type)) {
         inert.add(type.getSimpleName());
       }
