@@ -184,9 +184,9 @@ final class InertInitializer {
       accesses[i] = u2(b, offset);
       names[i] = offset + 2;
       codes[i] = -1;
-      int attributes = u2(b, offset + 6);
+      int attributeCount = u2(b, offset + 6);
       offset += 8;
-      for (int a = 0; a < attributes; a++) {
+      for (int a = 0; a < attributeCount; a++) {
         if (isText(b, reader.getItem(u2(b, offset)), "Code")) {
           codes[i] = offset;
         }
