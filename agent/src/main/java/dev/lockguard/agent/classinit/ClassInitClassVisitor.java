@@ -77,10 +77,11 @@ public final class ClassInitClassVisitor extends SiteClassVisitor {
      * The hooks patched into the bytes, and the class declared from its header with its class
      * file kept: the runtime has {@link InitDescription} read it when the initializer starts
      * ({@link InitHeader#declareInitializer}). An inert initializer ({@link InertInitializer})
-     * gets no hooks: the class is declared as one without an initializer. Null, for ASM's pass, which adds the lock hook,
-     * when the class may take a lock (a monitor, a {@code synchronized} method or a call named
-     * like {@code Lock.lock()}: after the lock-order rewriter, no class that comes here alone
-     * does), or the patch does not handle the initializer's code.
+     * gets no hooks: the class is declared as one without an initializer. Null, for ASM's pass,
+     * which adds the lock hook, when the class may take a lock (a monitor, a {@code
+     * synchronized} method or a call named like {@code Lock.lock()}: after the lock-order
+     * rewriter, no class that comes here alone does), or the patch does not handle the
+     * initializer's code.
      */
     @Override
     public byte[] rewriteAlone(byte[] classfile, ClassReader reader, boolean loadTime) {

@@ -1,9 +1,11 @@
 package dev.lockguard.agent.classinit;
 
 import static dev.lockguard.agent.core.ClassScan.bytes;
+import static dev.lockguard.agent.core.ClassScan.classNameEntry;
 import static dev.lockguard.agent.core.ClassScan.isText;
 import static dev.lockguard.agent.core.ClassScan.methods;
 import static dev.lockguard.agent.core.ClassScan.sameText;
+import static dev.lockguard.agent.core.ClassScan.skipMember;
 import static dev.lockguard.agent.core.ClassScan.startsWith;
 import static dev.lockguard.agent.core.ClassScan.u2;
 import static dev.lockguard.agent.core.ClassScan.u4;
@@ -135,9 +137,10 @@ final class InertInitializer {
     this.reader = reader;
     this.b = bytes(reader);
     this.thisClass = u2(b, reader.header + 2);
-    this.thisName = nameOf(thisClass);
+    this.thisName = classNameEntry(reader, thisClass);
     int superClass = u2(b, reader.header + 4);
-    this.jdkParents = superClass != 0 && startsWith(b, nameOf(superClass), InitHeader.JAVA)
+    this.jdkParents = superClass != 0
+        && startsWith(b, classNameEntry(reader, superClass), InitHeader.JAVA)
         && u2(b, reader.header + 6) == 0;
   }
 
@@ -183,15 +186,8 @@ final class InertInitializer {
     for (int i = 0; i < count; i++) {
       accesses[i] = u2(b, offset);
       names[i] = offset + 2;
-      codes[i] = -1;
-      int attributeCount = u2(b, offset + 6);
-      offset += 8;
-      for (int a = 0; a < attributeCount; a++) {
-        if (isText(b, reader.getItem(u2(b, offset)), "Code")) {
-          codes[i] = offset;
-        }
-        offset += 6 + u4(b, offset + 2);
-      }
+      codes[i] = ClassScan.codeAttribute(reader, offset);
+      offset = skipMember(b, offset);
     }
     attributes = offset;
     queued = new boolean[count];
@@ -266,13 +262,12 @@ final class InertInitializer {
       }
     }
     if (!own(type)) {
-      return startsWith(b, nameOf(type), ARRAY) || plain(type, nameAndType); // or clone()
+      // An array's clone(), or a JDK method.
+      return startsWith(b, classNameEntry(reader, type), ARRAY) || plain(type, nameAndType);
     }
-    int descriptor = reader.getItem(u2(b, nameAndType + 2));
     readMethods();
     for (int i = 0; i < count; i++) {
-      if (sameText(b, reader.getItem(u2(b, names[i])), name)
-          && sameText(b, reader.getItem(u2(b, names[i] + 2)), descriptor)) {
+      if (sameMember(names[i], nameAndType)) {
         enqueue(i);
         return true;
       }
@@ -286,30 +281,31 @@ final class InertInitializer {
    * application interface is initialized by the access, a touch of another class.
    */
   private boolean declaresField(int nameAndType) {
-    int name = reader.getItem(u2(b, nameAndType));
-    int descriptor = reader.getItem(u2(b, nameAndType + 2));
-    int offset = reader.header + 6;
-    offset += 2 + 2 * u2(b, offset); // interfaces
+    int offset = ClassScan.fields(b, reader);
     int fields = u2(b, offset);
     offset += 2;
     for (int i = 0; i < fields; i++) {
-      if (sameText(b, reader.getItem(u2(b, offset + 2)), name)
-          && sameText(b, reader.getItem(u2(b, offset + 4)), descriptor)) {
+      if (sameMember(offset + 2, nameAndType)) {
         return true;
       }
-      offset = ClassScan.skipMember(b, offset);
+      offset = skipMember(b, offset);
     }
     return false;
   }
 
-  /** Whether the {@code Class} constant {@code index} is the class itself. */
-  private boolean own(int index) {
-    return index == thisClass || sameText(b, nameOf(index), thisName);
+  /**
+   * Whether the member whose name and descriptor indexes are at {@code nameAt} (in its {@code
+   * field_info} or {@code method_info}) is the one the {@code NameAndType} entry at {@code
+   * nameAndType} names.
+   */
+  private boolean sameMember(int nameAt, int nameAndType) {
+    return sameText(b, reader.getItem(u2(b, nameAt)), reader.getItem(u2(b, nameAndType)))
+        && sameText(b, reader.getItem(u2(b, nameAt + 2)), reader.getItem(u2(b, nameAndType + 2)));
   }
 
-  /** Where the {@code Utf8} entry of the name of the {@code Class} constant {@code index} lies. */
-  private int nameOf(int index) {
-    return reader.getItem(u2(b, reader.getItem(index)));
+  /** Whether the {@code Class} constant {@code index} is the class itself. */
+  private boolean own(int index) {
+    return index == thisClass || sameText(b, classNameEntry(reader, index), thisName);
   }
 
   /**
@@ -319,7 +315,7 @@ final class InertInitializer {
    * made into strings.
    */
   private boolean plain(int type, int nameAndType) {
-    if (!startsWith(b, nameOf(type), InitHeader.JAVA)) {
+    if (!startsWith(b, classNameEntry(reader, type), InitHeader.JAVA)) {
       return false;
     }
     if (buffer == null) {
@@ -350,7 +346,7 @@ final class InertInitializer {
       return false;
     }
     int factory = reader.getItem(u2(b, bootstrap)); // a MethodHandle: kind, then reference
-    if (!isText(b, nameOf(u2(b, reader.getItem(u2(b, factory + 1)))),
+    if (!isText(b, classNameEntry(reader, u2(b, reader.getItem(u2(b, factory + 1)))),
         "java/lang/invoke/LambdaMetafactory")) {
       return false;
     }
@@ -402,7 +398,7 @@ final class InertInitializer {
     int entry = reader.getItem(index);
     int tag = b[entry - 1];
     if (tag == CLASS) {
-      int name = nameOf(index);
+      int name = classNameEntry(reader, index);
       otherClass |= !own(index) && !startsWith(b, name, ARRAY)
           && !startsWith(b, name, InitHeader.JAVA);
       return true;
@@ -435,5 +431,4 @@ final class InertInitializer {
     }
     return name != null && PLAIN_MEMBERS.getOrDefault(type, Set.of()).contains(name);
   }
-
 }

@@ -1,6 +1,7 @@
 package dev.lockguard.agent.classinit;
 
 import static dev.lockguard.agent.core.ClassScan.bytes;
+import static dev.lockguard.agent.core.ClassScan.classNameEntry;
 import static dev.lockguard.agent.core.ClassScan.isText;
 import static dev.lockguard.agent.core.ClassScan.methods;
 import static dev.lockguard.agent.core.ClassScan.sameText;
@@ -60,13 +61,13 @@ final class InitHeader {
   private static int declare(ClassReader reader, boolean loadTime, boolean initializer) {
     byte[] b = bytes(reader);
     int header = reader.header;
-    int name = nameOfClass(reader, b, u2(b, header + 2));
+    int name = classNameEntry(reader, u2(b, header + 2));
     if (!initializer && (!loadTime || startsWith(b, name, JAVA))) {
       return 0;
     }
     int access = u2(b, header);
     int superIndex = u2(b, header + 4);
-    int superName = superIndex == 0 ? -1 : nameOfClass(reader, b, superIndex);
+    int superName = superIndex == 0 ? -1 : classNameEntry(reader, superIndex);
     boolean applicationSuper = superName >= 0 && !startsWith(b, superName, JAVA);
     int interfaceCount = u2(b, header + 6);
     int applicationInterfaces = 0;
@@ -126,7 +127,7 @@ final class InitHeader {
           int entry = body + 2 + 8 * i;
           if ((u2(b, entry + 4) == 0 // its flags first: most entries are neither
                   || (u2(b, entry + 6) & (Opcodes.ACC_PRIVATE | Opcodes.ACC_SYNTHETIC)) != 0)
-              && sameText(b, nameOfClass(reader, b, u2(b, entry)), name)) {
+              && sameText(b, classNameEntry(reader, u2(b, entry)), name)) {
             return true;
           }
         }
@@ -138,12 +139,7 @@ final class InitHeader {
 
   /** Whether the class named at constant-pool index {@code at}'s u2 is the JDK's. */
   private static boolean isJava(ClassReader reader, byte[] b, int at) {
-    return startsWith(b, nameOfClass(reader, b, u2(b, at)), JAVA);
-  }
-
-  /** Where the {@code Utf8} entry of the name of the {@code Class} entry {@code index} lies. */
-  private static int nameOfClass(ClassReader reader, byte[] b, int index) {
-    return reader.getItem(u2(b, reader.getItem(index)));
+    return startsWith(b, classNameEntry(reader, u2(b, at)), JAVA);
   }
 
   /**
@@ -151,7 +147,7 @@ final class InitHeader {
    * the u2 at {@code at}.
    */
   private static String binaryName(ClassReader reader, byte[] b, int at) {
-    int entry = nameOfClass(reader, b, u2(b, at));
+    int entry = classNameEntry(reader, u2(b, at));
     int length = u2(b, entry);
     char[] chars = new char[length];
     for (int i = 0; i < length; i++) {

@@ -288,8 +288,8 @@ public final class PackageStarters implements PackageReader {
       if (reader == null || depth == MAX_ANCESTRY) {
         return false;
       }
-      String enclosing = enclosingClass(reader); // declared there: made only by that code
-      return skippedAt(reader.getSuperName(), depth) || skippedAt(enclosing, depth);
+      // An anonymous or local class is made only by the code of the class it is declared in.
+      return skippedAt(reader.getSuperName(), depth) || skippedAt(enclosingClass(reader), depth);
     }
 
     /** {@link #codeSkipped} for the class named {@code name} in the package, if any. */

@@ -150,6 +150,11 @@ public final class ClassScan {
     return reader.b;
   }
 
+  /** Where the {@code Utf8} entry of the name of the {@code Class} constant {@code index} lies. */
+  public static int classNameEntry(ClassReader reader, int index) {
+    return reader.getItem(u2(bytes(reader), reader.getItem(index)));
+  }
+
   /** Whether the {@code Utf8} entry at {@code entry} (its length) starts with {@code prefix}. */
   public static boolean startsWith(byte[] b, int entry, byte[] prefix) {
     if (u2(b, entry) < prefix.length) {
@@ -333,12 +338,17 @@ public final class ClassScan {
    */
   public static int codeOf(ClassReader reader, String methodName) {
     int offset = method(reader, methodName);
-    if (offset < 0) {
-      return -1;
-    }
+    return offset < 0 ? -1 : codeAttribute(reader, offset);
+  }
+
+  /**
+   * Where the {@code Code} attribute of the method whose {@code method_info} starts at {@code
+   * method} starts (its name index), or -1 when the method has no code.
+   */
+  public static int codeAttribute(ClassReader reader, int method) {
     byte[] b = bytes(reader);
-    int attributes = u2(b, offset + 6);
-    offset += 8;
+    int attributes = u2(b, method + 6);
+    int offset = method + 8;
     for (int a = 0; a < attributes; a++) {
       if (isText(b, utf8(reader, b, offset), "Code")) {
         return offset;
@@ -503,10 +513,15 @@ public final class ClassScan {
   /** A method's {@code max_locals} and code length in bytes. */
   public record Code(int maxLocals, int length) {}
 
+  /** Where the class file's field count is: past its interfaces. */
+  public static int fields(byte[] b, ClassReader reader) {
+    int offset = reader.header + 6;
+    return offset + 2 + 2 * u2(b, offset);
+  }
+
   /** Where the class file's method count is: past its interfaces and fields. */
   public static int methods(byte[] b, ClassReader reader) {
-    int offset = reader.header + 6;
-    offset += 2 + 2 * u2(b, offset); // interfaces
+    int offset = fields(b, reader);
     int fields = u2(b, offset);
     offset += 2;
     for (int i = 0; i < fields; i++) {

@@ -48,7 +48,7 @@ class InertInitializerTests {
     }
   }
 
-  /** Constants with strings and numbers, a constructor, a concatenation, {@code EnumSet} of itself. */
+  /** Strings and numbers, a constructor, a concatenation and an {@code EnumSet} of itself. */
   public enum Unit {
     SECOND("s", 1), MINUTE("min", 60);
 

@@ -143,15 +143,16 @@ public final class ClassInits {
       int flags) {
     Info made = new Info(className); // one lookup: a name is rarely declared twice
     Info info = BY_NAME.putIfAbsent(className, made);
-    header(info == null ? made : info, superName, interfaces, flags);
+    header(info == null ? made : info, superName, interfaces, flags, NO_TOUCHES);
   }
 
   /**
-   * What a declaration from the header sets; a class of the same name described before loses its
-   * touches: the last one loaded wins.
+   * What a declaration sets. One from the header has no touches: a class of the same name
+   * described before loses its own, the last one loaded winning.
    */
-  private static void header(Info info, String superName, String[] interfaces, int flags) {
-    info.touches = NO_TOUCHES;
+  private static void header(Info info, String superName, String[] interfaces, int flags,
+      Touch[] touches) {
+    info.touches = touches;
     info.superName = superName;
     info.interfaces = interfaces;
     info.flags = flags;
@@ -169,7 +170,7 @@ public final class ClassInits {
   public static int declareInitializer(String className, String superName, String[] interfaces,
       int flags, byte[] classfile) {
     Info info = register(className);
-    header(info, superName, interfaces, flags);
+    header(info, superName, interfaces, flags, NO_TOUCHES);
     info.fileName = null;
     Reader reading = reader;
     if (reading == null) {
@@ -195,11 +196,11 @@ public final class ClassInits {
    */
   static void readIfUnread(Info info) {
     byte[] classfile = (byte[]) UNREAD.getAndSet(info, (byte[]) null);
-    Reader reading = reader;
     if (classfile == null) {
       return;
     }
     release(classfile);
+    Reader reading = reader;
     if (reading != null) {
       try {
         reading.describe(classfile);
@@ -237,10 +238,7 @@ public final class ClassInits {
     Info info = register(className);
     release((byte[]) UNREAD.getAndSet(info, (byte[]) null));
     info.fileName = fileName;
-    info.superName = superName;
-    info.interfaces = interfaces;
-    info.touches = touches;
-    info.flags = flags;
+    header(info, superName, interfaces, flags, touches);
     return info.id;
   }
 
